@@ -1,0 +1,56 @@
+# PropDesk: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
+
+.PHONY: run test test-sqlite test-postgres lint format install demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the dependencies or their pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/propdesk migrate --noinput
+	$(BIN)/propdesk demo --if-empty
+	$(BIN)/propdesk runserver 127.0.0.1:8000
+
+demo: install
+	$(BIN)/propdesk migrate --noinput
+	$(BIN)/propdesk demo --if-empty
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/propdesk makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: install
+	@echo "== test suite on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider
+
+# Runs the suite on PostgreSQL when a server answers at PG_URL; otherwise says so and skips
+# (REQUIRE_POSTGRES=1, as CI sets it, turns the skip into a failure).
+test-postgres: install
+	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
+		echo "== test suite on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider --create-db; \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+		echo "PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable at $(PG_URL)"; exit 1; \
+	else \
+		echo "== PostgreSQL not reachable at $(PG_URL): the PostgreSQL run was SKIPPED (SQLite only)"; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) var/test-*

@@ -1,0 +1,3 @@
+from propdesk.cli import main
+
+main()

@@ -1,0 +1,178 @@
+"""Company → region → project, departments at any level, staff with a role and a scope (§1, §2)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DepartmentKind, Role, ScopeLevel
+
+project_code_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{1,11}$",
+    _("项目编码须为 2–12 位大写字母或数字,以字母开头"),
+)
+
+
+class Company(models.Model):
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("公司")
+        verbose_name_plural = _("公司")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    company = models.ForeignKey(Company, models.PROTECT, related_name="regions")
+    code = models.CharField(_("编码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("地区公司")
+        verbose_name_plural = _("地区公司")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    region = models.ForeignKey(Region, models.PROTECT, related_name="projects")
+    company = models.ForeignKey(Company, models.PROTECT, related_name="projects")
+    code = models.CharField(
+        _("项目编码"), max_length=12, unique=True, validators=[project_code_validator]
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("在管"), default=True)
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.region_id and self.company_id and self.region.company_id != self.company_id:
+            raise ValidationError({"region": _("地区公司不属于该公司")})
+
+
+class Department(models.Model):
+    """A department of a project, of a region company, or of HQ (when both are empty)."""
+
+    company = models.ForeignKey(Company, models.PROTECT, related_name="departments")
+    region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="departments"
+    )
+    project = models.ForeignKey(
+        Project, models.PROTECT, null=True, blank=True, related_name="departments"
+    )
+    code = models.CharField(_("编码"), max_length=30)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=30, choices=DepartmentKind.choices)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="department_code_unique")
+        ]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        if self.project_id:
+            return f"{self.project.name} {self.name}"
+        return self.name
+
+    def serves_project(self, project: Project) -> bool:
+        """A project department serves its project; region and HQ departments serve all below."""
+        if self.project_id:
+            return self.project_id == project.pk
+        if self.region_id:
+            return self.region_id == project.region_id
+        return self.company_id == project.company_id
+
+
+class User(AbstractUser):
+    """A member of staff. Residents are not users; they are records in ``residents``."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.AGENT)
+    company = models.ForeignKey(Company, models.PROTECT, null=True, blank=True)
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    scope_level = models.CharField(
+        _("数据范围"), max_length=20, choices=ScopeLevel.choices, default=ScopeLevel.PROJECTS
+    )
+    scope_region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, verbose_name=_("范围:地区公司")
+    )
+    scope_projects = models.ManyToManyField(
+        Project, blank=True, related_name="staff", verbose_name=_("范围:项目")
+    )
+
+    class Meta:
+        verbose_name = _("员工")
+        verbose_name_plural = _("员工")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.scope_level == ScopeLevel.REGION and not self.scope_region_id:
+            raise ValidationError({"scope_region": _("地区范围须指定地区公司")})
+        if self.scope_level in (ScopeLevel.REGION, ScopeLevel.COMPANY) and not self.company_id:
+            raise ValidationError({"company": _("须指定所属公司")})
+
+    @cached_property
+    def project_ids(self) -> frozenset[int]:
+        """Ids of the projects this user may see and act on (SPEC §1: never outside it)."""
+        if not self.is_active:
+            return frozenset()
+        if self.scope_level == ScopeLevel.COMPANY:
+            qs = Project.objects.filter(company_id=self.company_id)
+        elif self.scope_level == ScopeLevel.REGION:
+            qs = Project.objects.filter(region_id=self.scope_region_id)
+        else:
+            qs = self.scope_projects.all()
+        return frozenset(qs.values_list("pk", flat=True))
+
+    def in_scope(self, project_id: int | None) -> bool:
+        return project_id is not None and project_id in self.project_ids
+
+
+class ApiToken(models.Model):
+    """A bearer token for programs. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,145 @@
+"""Buildings, units, rooms and the people linked to them: one household, one file (§2)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from propdesk.org.models import Company, Project
+
+from .choices import ContactChannel, Relation
+
+
+def phone_digits(value: str) -> str:
+    """Digits only, without a +86 / 0086 prefix, so 138-1234-5678 finds 13812345678."""
+    digits = re.sub(r"\D", "", value or "")
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
+            digits = digits[len(prefix) :]
+    return digits
+
+
+def mask_phone(value: str) -> str:
+    """138****5678: lists show phones masked (SPEC §2)."""
+    if not value:
+        return ""
+    if len(value) <= 4:
+        return "*" * len(value)
+    if len(value) < 8:
+        return value[:1] + "*" * (len(value) - 3) + value[-2:]
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+class Building(models.Model):
+    project = models.ForeignKey(Project, models.PROTECT, related_name="buildings")
+    code = models.CharField(_("编号"), max_length=20)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="building_code_unique")
+        ]
+        ordering = ["project", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    building = models.ForeignKey(Building, models.PROTECT, related_name="units")
+    code = models.CharField(_("编号"), max_length=20)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("单元")
+        verbose_name_plural = _("单元")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "code"], name="unit_code_unique")
+        ]
+        ordering = ["building", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.building.name}{self.name}"
+
+
+class Room(models.Model):
+    """A household (房屋). ``project`` and ``building`` are kept here for fast lookups."""
+
+    project = models.ForeignKey(Project, models.PROTECT, related_name="rooms")
+    building = models.ForeignKey(Building, models.PROTECT, related_name="rooms")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="rooms")
+    number = models.CharField(_("房号"), max_length=20)
+    floor = models.SmallIntegerField(_("楼层"), null=True, blank=True)
+    area = models.DecimalField(
+        _("建筑面积(㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    is_occupied = models.BooleanField(_("已入住"), default=True)
+
+    class Meta:
+        verbose_name = _("房屋")
+        verbose_name_plural = _("房屋")
+        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="room_unique")]
+        ordering = ["project", "building", "unit", "number"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """3栋2单元1101 — how staff and residents name a room."""
+        return f"{self.building.name}{self.unit.name}{self.number}"
+
+
+class Resident(models.Model):
+    company = models.ForeignKey(Company, models.PROTECT, related_name="residents")
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机"), max_length=20, blank=True, db_index=True)
+    phone2 = models.CharField(_("备用电话"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("电子邮件"), blank=True)
+    preferred_contact = models.CharField(
+        _("首选联系方式"),
+        max_length=20,
+        choices=ContactChannel.choices,
+        default=ContactChannel.PHONE,
+    )
+    contact_times = models.CharField(_("方便联系时间"), max_length=100, blank=True)
+    notes = models.TextField(_("备注"), blank=True, help_text=_("如:独居老人、不用微信"))
+    is_key_customer = models.BooleanField(_("重点客户"), default=False)
+    rooms = models.ManyToManyField(Room, through="Residency", related_name="residents")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Normalising the stored form is infrastructure for lookups, not a business rule.
+        self.phone = phone_digits(self.phone)
+        self.phone2 = phone_digits(self.phone2)
+        super().save(*args, **kwargs)
+
+
+class Residency(models.Model):
+    resident = models.ForeignKey(Resident, models.PROTECT, related_name="residencies")
+    room = models.ForeignKey(Room, models.PROTECT, related_name="residencies")
+    relation = models.CharField(_("关系"), max_length=20, choices=Relation.choices)
+    is_active = models.BooleanField(_("现住"), default=True)
+    since = models.DateField(_("起始日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("住户关系")
+        verbose_name_plural = _("住户关系")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "room"], name="residency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} – {self.room} ({self.get_relation_display()})"

@@ -1,0 +1,340 @@
+"""Ticket endpoints: register, list, read, every move, events, work orders, attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Body, File, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticValidationError
+
+from propdesk.core.audit import audit
+from propdesk.core.errors import InvalidInput, NotFound, PermissionDenied
+from propdesk.core.models import AuditAction
+from propdesk.org.choices import Role
+
+from . import schemas, services
+from .choices import ACTIVE_WORK_ORDER_STATUSES
+from .models import Attachment, TicketEvent, WorkOrder
+from .serializers import detail, event_data, summary, with_summary_relations, work_order_data
+
+router = Router(tags=["tickets"])
+
+#: Roles that may see a resident's full phone number; every reveal is written to the audit log.
+PHONE_REVEAL_ROLES = {Role.AGENT, Role.SUPERVISOR, Role.HANDLER, Role.PROJECT_MANAGER, Role.ADMIN}
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """JSON times without an offset are local time (Asia/Shanghai), as staff type them."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+@router.post(
+    "/tickets",
+    response={
+        201: schemas.TicketDetail,
+        200: schemas.TicketDetail,
+        400: schemas.ErrorOut,
+        403: schemas.ErrorOut,
+    },
+    summary="Register a ticket (登记)",
+)
+def register(request: HttpRequest, payload: schemas.TicketIn):
+    data = payload.dict()
+    data["received_at"] = aware(data["received_at"])
+    data["agreed_reply_at"] = aware(data["agreed_reply_at"])
+    ticket, created = services.register_ticket(request.user, services.NewTicket(**data))
+    return (201 if created else 200), detail(ticket, request.user)
+
+
+class TicketQuery(Schema):
+    project: str | None = None
+    status: list[str] | None = None
+    kind: str | None = None
+    category: str | None = None
+    grade: str | None = None
+    assignee: str | None = None
+    department: str | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+    text: str | None = None
+    room_id: int | None = None
+    resident_id: int | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+@router.get("/tickets", response=schemas.TicketPage, summary="List tickets in your scope")
+def list_tickets(request: HttpRequest, query: Query[TicketQuery]):
+    if query.page < 1:
+        raise services_invalid("page", _("页码从 1 开始"))
+    if not 1 <= query.page_size <= 100:
+        raise services_invalid("page_size", _("每页条数须在 1 到 100 之间"))
+    filters = services.TicketFilter(**query.dict(exclude={"page", "page_size"}))
+    qs = services.filter_tickets(services.tickets_for(request.user), filters)
+    count = qs.count()
+    start = (query.page - 1) * query.page_size
+    items = with_summary_relations(qs.order_by("-received_at", "-pk"))[
+        start : start + query.page_size
+    ]
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "items": [summary(t) for t in items],
+    }
+
+
+def services_invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, field=field)
+
+
+@router.get("/tickets/{number}", response=schemas.TicketDetail, summary="One ticket, in full")
+def get_ticket(request: HttpRequest, number: str):
+    return detail(services.get_ticket(request.user, number), request.user)
+
+
+@router.get(
+    "/tickets/{number}/events", response=list[schemas.EventOut], summary="The ticket's full history"
+)
+def ticket_events(request: HttpRequest, number: str):
+    ticket = services.get_ticket(request.user, number)
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "work_order")
+    return [event_data(e) for e in events.order_by("at", "pk")]
+
+
+#: action name → (body schema, call). Every call goes through the one service function.
+ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
+    "accept": (schemas.AcceptIn, lambda u, t, b: services.accept(u, t, note=b.note)),
+    "answer": (
+        schemas.AnswerIn,
+        lambda u, t, b: services.answer(u, t, content=b.content, channel=b.channel),
+    ),
+    "dispatch": (
+        schemas.DispatchIn,
+        lambda u, t, b: services.dispatch(
+            u,
+            t,
+            department=b.department,
+            deadline=aware(b.deadline),
+            assignee=b.assignee,
+            instructions=b.instructions,
+            appointment_at=aware(b.appointment_at),
+            fee_items=[services.FeeLine(**i.dict()) for i in b.fee_items],
+            fee_agreement_note=b.fee_agreement_note,
+        ),
+    ),
+    "return": (
+        schemas.ReturnIn,
+        lambda u, t, b: services.return_work_order(u, t, work_order=b.work_order, reason=b.reason),
+    ),
+    "transfer": (
+        schemas.TransferIn,
+        lambda u, t, b: services.transfer(
+            u,
+            t,
+            work_order=b.work_order,
+            department=b.department,
+            reason=b.reason,
+            deadline=aware(b.deadline),
+            assignee=b.assignee,
+        ),
+    ),
+    "start": (schemas.StartIn, lambda u, t, b: services.start(u, t, work_order=b.work_order)),
+    "note": (
+        schemas.NoteIn,
+        lambda u, t, b: services.add_progress_note(u, t, text=b.text, work_order=b.work_order),
+    ),
+    "reply": (
+        schemas.ReplyIn,
+        lambda u, t, b: services.reply_to_resident(u, t, content=b.content, channel=b.channel),
+    ),
+    "suspend": (schemas.ReasonIn, lambda u, t, b: services.suspend(u, t, reason=b.reason)),
+    "resume": (schemas.ResumeIn, lambda u, t, b: services.resume(u, t, note=b.note)),
+    "resolve": (schemas.ResolveIn, lambda u, t, b: services.resolve(u, t, result=b.result)),
+    "complete_work_order": (
+        schemas.CompleteIn,
+        lambda u, t, b: services.complete_work_order(
+            u, t, work_order=b.work_order, result=b.result
+        ),
+    ),
+    "callback": (
+        schemas.CallbackIn,
+        lambda u, t, b: services.record_callback(
+            u,
+            t,
+            satisfaction=b.satisfaction,
+            method=b.method,
+            comment=b.comment,
+            resident_confirmation=b.resident_confirmation,
+        ),
+    ),
+    "close": (
+        schemas.CloseIn,
+        lambda u, t, b: services.close(
+            u, t, reason=b.reason, note=b.note, has_case_value=b.has_case_value
+        ),
+    ),
+    "reopen": (schemas.ReasonIn, lambda u, t, b: services.reopen(u, t, reason=b.reason)),
+    "merge": (schemas.MergeIn, lambda u, t, b: services.merge(u, t, into=b.into, note=b.note)),
+    "cancel": (schemas.ReasonIn, lambda u, t, b: services.cancel(u, t, reason=b.reason)),
+    "update": (
+        schemas.UpdateIn,
+        lambda u, t, b: services.update_ticket(
+            u,
+            t,
+            changes={
+                k: (aware(v) if isinstance(v, datetime) else v)
+                for k, v in b.dict(exclude_unset=True).items()
+            },
+        ),
+    ),
+}
+
+
+def _actions_doc() -> str:
+    lines = ["Make one move of the ticket's lifecycle. The body depends on the action:", ""]
+    for name, (schema, _call) in ACTIONS.items():
+        fields = schema.model_json_schema().get("properties", {})
+        required = set(schema.model_json_schema().get("required", []))
+        described = ", ".join(f"`{f}`{'*' if f in required else ''}" for f in fields)
+        lines.append(f"- **{name}**: {described or '(no body)'}")
+    lines += ["", "\\* required. 409 when the move is not allowed from the current state."]
+    return "\n".join(lines)
+
+
+@router.post(
+    "/tickets/{number}/actions/{action}",
+    response={
+        200: schemas.TicketDetail,
+        400: schemas.ErrorOut,
+        403: schemas.ErrorOut,
+        404: schemas.ErrorOut,
+        409: schemas.ErrorOut,
+    },
+    summary="Make a move (accept, dispatch, resolve, callback, close …)",
+    description=_actions_doc(),
+)
+def ticket_action(
+    request: HttpRequest,
+    number: str,
+    action: str,
+    payload: dict[str, Any] | None = Body(None),  # noqa: B008
+):
+    if action not in ACTIONS:
+        raise NotFound(
+            _("没有“%(a)s”这个操作,可用:%(all)s") % {"a": action, "all": ", ".join(ACTIONS)},
+            field="action",
+        )
+    schema, call = ACTIONS[action]
+    try:
+        body = schema.model_validate(payload or {})
+    except PydanticValidationError as exc:
+        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    ticket = services.get_ticket(request.user, number)
+    call(request.user, ticket, body)
+    return 200, detail(ticket, request.user)
+
+
+@router.post("/tickets/{number}/reveal-phone", summary="Show the contact phone in full (logged)")
+def reveal_ticket_phone(request: HttpRequest, number: str):
+    ticket = services.get_ticket(request.user, number)
+    if request.user.role not in PHONE_REVEAL_ROLES and not request.user.is_superuser:
+        raise PermissionDenied(_("您的角色不能查看完整电话"))
+    audit(
+        request.user,
+        AuditAction.PHONE_REVEAL,
+        object_type="ticket",
+        object_id=ticket.number,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    return {"number": ticket.number, "contact_phone": ticket.contact_phone}
+
+
+@router.post(
+    "/tickets/{number}/attachments",
+    response={201: schemas.AttachmentOut, 400: schemas.ErrorOut},
+    summary="Upload an attachment (photo, video, audio, document)",
+)
+def upload_attachment(
+    request: HttpRequest, number: str, file: File[UploadedFile], work_order: int | None = None
+):
+    ticket = services.get_ticket(request.user, number)
+    a = services.add_attachment(request.user, ticket, file, work_order=work_order)
+    return 201, {
+        "id": a.pk,
+        "name": a.original_name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "url": f"/api/v1/tickets/{number}/attachments/{a.pk}",
+        "uploaded_at": a.uploaded_at,
+    }
+
+
+@router.get("/tickets/{number}/attachments/{attachment_id}", summary="Download an attachment")
+def download_attachment(request: HttpRequest, number: str, attachment_id: int):
+    ticket = services.get_ticket(request.user, number)
+    attachment = Attachment.objects.filter(ticket=ticket, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("附件不存在"))
+    return FileResponse(
+        default_storage.open(attachment.file.name, "rb"),
+        content_type=attachment.content_type,
+        filename=attachment.original_name,
+    )
+
+
+@router.get(
+    "/tickets/{number}/work-orders",
+    response=list[schemas.WorkOrderOut],
+    summary="The ticket's work orders",
+)
+def ticket_work_orders(request: HttpRequest, number: str):
+    ticket = services.get_ticket(request.user, number)
+    orders = (
+        WorkOrder.objects.filter(ticket=ticket)
+        .select_related("ticket", "department", "assignee")
+        .prefetch_related("fee_items")
+    )
+    return [work_order_data(o) for o in orders]
+
+
+class WorkOrderQuery(Schema):
+    mine: bool = False
+    department: str | None = None
+    active: bool = True
+    page: int = 1
+    page_size: int = 20
+
+
+@router.get(
+    "/work-orders",
+    response=list[schemas.WorkOrderOut],
+    summary="Work orders in your scope (mine=true: assigned to me or my department)",
+)
+def list_work_orders(request: HttpRequest, query: Query[WorkOrderQuery]):
+    qs = WorkOrder.objects.filter(ticket__project_id__in=request.user.project_ids)
+    if query.mine:
+        qs = qs.filter(Q(assignee=request.user) | Q(department_id=request.user.department_id))
+    if query.department:
+        qs = qs.filter(department__code=query.department)
+    if query.active:
+        qs = qs.filter(status__in=ACTIVE_WORK_ORDER_STATUSES)
+    page_size = max(1, min(query.page_size, 100))
+    start = (max(query.page, 1) - 1) * page_size
+    qs = (
+        qs.select_related("ticket", "department", "assignee")
+        .prefetch_related("fee_items")
+        .order_by("deadline", "pk")
+    )[start : start + page_size]
+    return [work_order_data(o) for o in qs]

@@ -1,0 +1,186 @@
+"""Tickets as the API shows them. Phones are always masked here (SPEC §2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from propdesk.org.models import User
+from propdesk.residents.models import mask_phone
+
+from .choices import Channel, EventKind, Kind, Status, WorkOrderStatus
+from .models import Ticket, TicketEvent, WorkOrder
+from .services.guards import allowed_moves
+
+
+def _user_name(user: User | None) -> str | None:
+    return (user.display_name or user.username) if user else None
+
+
+def with_summary_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related(
+        "project", "category", "category__parent", "room__building", "room__unit"
+    )
+
+
+def summary(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "project": ticket.project.code,
+        "project_name": ticket.project.name,
+        "kind": ticket.kind,
+        "kind_display": str(Kind(ticket.kind).label),
+        "channel": ticket.channel,
+        "channel_display": str(Channel(ticket.channel).label),
+        "category": {"code": ticket.category.code, "name": ticket.category.full_name},
+        "status": ticket.status,
+        "status_display": str(Status(ticket.status).label),
+        "grade_level": ticket.grade_level,
+        "grade_class": ticket.grade_class,
+        "escalation_level": ticket.escalation_level,
+        "contact_name": ticket.contact_name,
+        "contact_phone": mask_phone(ticket.contact_phone),
+        "room": {"id": ticket.room.pk, "label": ticket.room.label} if ticket.room else None,
+        "place": ticket.place,
+        "description": ticket.description,
+        "received_at": ticket.received_at,
+    }
+
+
+def work_order_data(order: WorkOrder) -> dict[str, Any]:
+    return {
+        "ticket": order.ticket.number,
+        "sequence": order.sequence,
+        "department": order.department.code,
+        "department_name": order.department.name,
+        "assignee": order.assignee.username if order.assignee else None,
+        "assignee_name": _user_name(order.assignee),
+        "status": order.status,
+        "status_display": str(WorkOrderStatus(order.status).label),
+        "instructions": order.instructions,
+        "deadline": order.deadline,
+        "appointment_at": order.appointment_at,
+        "dispatched_at": order.dispatched_at,
+        "started_at": order.started_at,
+        "completed_at": order.completed_at,
+        "result": order.result,
+        "return_reason": order.return_reason,
+        "fee_total": order.fee_total,
+        "fee_items": [
+            {
+                "name": i.name,
+                "unit": i.unit,
+                "quantity": i.quantity,
+                "unit_price": i.unit_price,
+                "amount": i.amount,
+            }
+            for i in order.fee_items.all()
+        ],
+    }
+
+
+def detail(ticket: Ticket, user: User) -> dict[str, Any]:
+    ticket = (
+        with_summary_relations(Ticket.objects.filter(pk=ticket.pk))
+        .select_related("registered_by", "merged_into")
+        .prefetch_related(
+            Prefetch(
+                "work_orders",
+                WorkOrder.objects.select_related("department", "assignee", "ticket")
+                .prefetch_related("fee_items")
+                .order_by("sequence"),
+            ),
+            "replies__author",
+            "progress_notes__author",
+            "progress_notes__work_order",
+            "callbacks__called_by",
+            "attachments",
+        )
+        .get()
+    )
+    data = summary(ticket)
+    data.update(
+        {
+            "nature": ticket.nature,
+            "reporter_type": ticket.reporter_type,
+            "resident_id": ticket.resident_id,
+            "expectation": ticket.expectation,
+            "agreed_reply_at": ticket.agreed_reply_at,
+            "registered_at": ticket.registered_at,
+            "registered_by": ticket.registered_by.username,
+            "accepted_at": ticket.accepted_at,
+            "resolved_at": ticket.resolved_at,
+            "callback_at": ticket.callback_at,
+            "closed_at": ticket.closed_at,
+            "resolution": ticket.resolution,
+            "closure_reason": ticket.closure_reason,
+            "closure_note": ticket.closure_note,
+            "cancel_reason": ticket.cancel_reason,
+            "reopen_count": ticket.reopen_count,
+            "merged_into": ticket.merged_into.number if ticket.merged_into else None,
+            "is_emergency": ticket.is_emergency,
+            "repair_scope": ticket.repair_scope,
+            "is_paid_repair": ticket.is_paid_repair,
+            "help_type": ticket.help_type,
+            "has_case_value": ticket.has_case_value,
+            "work_orders": [work_order_data(o) for o in ticket.work_orders.all()],
+            "replies": [
+                {
+                    "channel": r.channel,
+                    "content": r.content,
+                    "author": _user_name(r.author),
+                    "replied_at": r.replied_at,
+                }
+                for r in ticket.replies.all()
+            ],
+            "progress_notes": [
+                {
+                    "text": n.text,
+                    "author": _user_name(n.author),
+                    "work_order": n.work_order.sequence if n.work_order else None,
+                    "created_at": n.created_at,
+                }
+                for n in ticket.progress_notes.all()
+            ],
+            "callbacks": [
+                {
+                    "method": c.method,
+                    "satisfaction": c.satisfaction,
+                    "satisfaction_display": c.get_satisfaction_display(),
+                    "comment": c.comment,
+                    "called_by": _user_name(c.called_by),
+                    "called_at": c.called_at,
+                }
+                for c in ticket.callbacks.all()
+            ],
+            "attachments": [
+                {
+                    "id": a.pk,
+                    "name": a.original_name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "url": f"/api/v1/tickets/{ticket.number}/attachments/{a.pk}",
+                    "uploaded_at": a.uploaded_at,
+                }
+                for a in ticket.attachments.all()
+            ],
+            "allowed_actions": allowed_moves(user, ticket),
+        }
+    )
+    return data
+
+
+def event_data(event: TicketEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "kind_display": str(EventKind(event.kind).label),
+        "at": event.at,
+        "actor": event.actor.username if event.actor else None,
+        "actor_name": _user_name(event.actor),
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "work_order": event.work_order.sequence if event.work_order else None,
+        "note": event.note,
+        "data": event.data,
+    }

@@ -1,0 +1,60 @@
+"""Every business action on tickets, one typed function each (DESIGN.md: services)."""
+
+from .attachments import add_attachment
+from .closing import close, record_callback, reopen
+from .dispatch import (
+    FeeLine,
+    complete_work_order,
+    dispatch,
+    resolve,
+    return_work_order,
+    start,
+    transfer,
+)
+from .guards import MOVE_FROM, MOVE_ROLES, allowed_moves, may
+from .queries import TicketFilter, filter_tickets, tickets_for
+from .register import NewTicket, get_ticket, register_ticket
+from .workflow import (
+    accept,
+    add_progress_note,
+    answer,
+    cancel,
+    merge,
+    reply_to_resident,
+    resume,
+    suspend,
+    update_ticket,
+)
+
+__all__ = [
+    "MOVE_FROM",
+    "MOVE_ROLES",
+    "FeeLine",
+    "NewTicket",
+    "TicketFilter",
+    "accept",
+    "add_attachment",
+    "add_progress_note",
+    "allowed_moves",
+    "answer",
+    "cancel",
+    "close",
+    "complete_work_order",
+    "dispatch",
+    "filter_tickets",
+    "get_ticket",
+    "may",
+    "merge",
+    "record_callback",
+    "register_ticket",
+    "reopen",
+    "reply_to_resident",
+    "resolve",
+    "resume",
+    "return_work_order",
+    "start",
+    "suspend",
+    "tickets_for",
+    "transfer",
+    "update_ticket",
+]

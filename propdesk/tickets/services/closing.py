@@ -1,0 +1,181 @@
+"""Callback, close and reopen: the end of a ticket's life, and its second chance (SPEC §4, §6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from propdesk.callbacks.choices import SATISFIED_LEVELS, CallbackMethod, Satisfaction
+from propdesk.callbacks.models import Callback
+from propdesk.core import clock
+from propdesk.core.errors import InvalidInput, InvalidTransition
+from propdesk.org.models import User
+
+from ..choices import ClosureReason, EventKind, Status
+from ..models import Ticket
+from .guards import check_move, lock_ticket, move_to, require_role, require_text
+
+
+@transaction.atomic
+def record_callback(
+    actor: User,
+    ticket: Ticket,
+    *,
+    satisfaction: str,
+    method: str = CallbackMethod.PHONE,
+    comment: str = "",
+    resident_confirmation: str = "",
+    now: datetime | None = None,
+) -> Callback:
+    """Record the callback. 很满意/满意/基本满意 → callback done; otherwise the ticket reopens
+    and goes back to dispatch (seed 002 作业指导书 4.6)."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "callback")
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(
+            _("满意度“%(s)s”无效,可选:%(o)s")
+            % {"s": satisfaction, "o": ", ".join(Satisfaction.values)},
+            field="satisfaction",
+        )
+    if method not in CallbackMethod.values:
+        raise InvalidInput(_("回访方式无效"), field="method")
+    if method == CallbackMethod.VISIT and not resident_confirmation.strip():
+        raise InvalidInput(_("上门回访须有住户签名或确认"), field="resident_confirmation")
+    at = clock.resolve(now)
+    callback = Callback.objects.create(
+        ticket=ticket,
+        method=method,
+        satisfaction=satisfaction,
+        comment=comment.strip(),
+        resident_confirmation=resident_confirmation.strip(),
+        called_by=actor,
+        called_at=at,
+    )
+    data = {"satisfaction": satisfaction, "method": method, "callback_id": callback.pk}
+    if satisfaction in SATISFIED_LEVELS:
+        move_to(
+            ticket,
+            Status.CALLBACK_DONE,
+            EventKind.CALLBACK_RECORDED,
+            actor,
+            at,
+            note=callback.comment,
+            data=data,
+            fields={"callback_at": at},
+        )
+    else:
+        move_to(
+            ticket,
+            Status.REOPENED,
+            EventKind.CALLBACK_RECORDED,
+            actor,
+            at,
+            note=callback.comment,
+            data={**data, "reopened": True},
+            fields={"callback_at": at, "reopen_count": ticket.reopen_count + 1},
+        )
+    return callback
+
+
+#: From which states each closure reason is possible.
+CLOSE_FROM: dict[str, set[str]] = {
+    ClosureReason.SATISFIED: {Status.CALLBACK_DONE},
+    ClosureReason.CONFIRMED_ON_SPOT: {Status.RESOLVED, Status.CALLBACK_DONE},
+    ClosureReason.NO_CONTACT: {Status.RESOLVED},
+    ClosureReason.DISAGREEMENT: {
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.SUSPENDED,
+        Status.RESOLVED,
+        Status.CALLBACK_DONE,
+        Status.REOPENED,
+    },
+    ClosureReason.BEYOND_AUTHORITY: {
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.SUSPENDED,
+        Status.RESOLVED,
+        Status.CALLBACK_DONE,
+        Status.REOPENED,
+    },
+}
+CONTESTED = {ClosureReason.DISAGREEMENT, ClosureReason.BEYOND_AUTHORITY}
+
+
+@transaction.atomic
+def close(
+    actor: User,
+    ticket: Ticket,
+    *,
+    reason: str,
+    note: str = "",
+    has_case_value: bool = False,
+    now: datetime | None = None,
+) -> Ticket:
+    """Close with a reason. A contested closure (still disagrees, beyond our authority) is a
+    manager's decision and must state the company's position and evidence."""
+    if reason not in ClosureReason.values:
+        raise InvalidInput(
+            _("关闭原因“%(r)s”无效,可选:%(o)s")
+            % {"r": reason, "o": ", ".join(ClosureReason.values)},
+            field="reason",
+        )
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "close", CLOSE_FROM[reason])
+    if reason in CONTESTED:
+        require_role(actor, "close_contested")
+        note = require_text(note, "note", _("公司立场及依据"))
+    if reason == ClosureReason.SATISFIED:
+        last = ticket.callbacks.order_by("-called_at", "-pk").first()
+        if last is None or not last.is_satisfied:
+            raise InvalidTransition(_("最近一次回访不是满意,不能以“回访满意”关闭"), field="reason")
+    if reason == ClosureReason.NO_CONTACT and ticket.contact_phone and ticket.resident_id:
+        note = require_text(note, "note", _("无法联系的情况说明"))
+    at = clock.resolve(now)
+    from .workflow import _cancel_open_work_orders
+
+    cancelled = _cancel_open_work_orders(ticket, at)
+    move_to(
+        ticket,
+        Status.CLOSED,
+        EventKind.CLOSED,
+        actor,
+        at,
+        note=note,
+        data={"reason": reason, "cancelled_work_orders": cancelled},
+        fields={
+            "closed_at": at,
+            "closure_reason": reason,
+            "closure_note": note,
+            "has_case_value": has_case_value or ticket.has_case_value,
+        },
+    )
+    return ticket
+
+
+@transaction.atomic
+def reopen(actor: User, ticket: Ticket, *, reason: str, now: datetime | None = None) -> Ticket:
+    """Open a resolved or closed request again; it goes back to dispatch."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "reopen")
+    reason = require_text(reason, "reason", _("重开原因"))
+    at = clock.resolve(now)
+    move_to(
+        ticket,
+        Status.REOPENED,
+        EventKind.REOPENED,
+        actor,
+        at,
+        note=reason,
+        fields={
+            "reopen_count": ticket.reopen_count + 1,
+            "closed_at": None,
+            "closure_reason": "",
+            "resolved_at": None,
+        },
+    )
+    return ticket

@@ -1,0 +1,387 @@
+"""Dispatch to departments and the work orders' own moves (派单, 退单/转派, 处理, 完成)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from propdesk.core import clock
+from propdesk.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from propdesk.org.choices import Role
+from propdesk.org.models import Department, User
+
+from ..choices import ACTIVE_WORK_ORDER_STATUSES, EventKind, Status, WorkOrderStatus
+from ..models import FeeItem, FeeStandard, Ticket, WorkOrder
+from .guards import check_move, get_work_order, lock_ticket, move_to, record_event, require_text
+
+
+@dataclass
+class FeeLine:
+    """One line of a paid-repair quote: from the fee standard (by code) or a free line."""
+
+    quantity: Decimal
+    standard: str = ""
+    name: str = ""
+    unit: str = ""
+    unit_price: Decimal | None = None
+
+
+def _department(ticket: Ticket, code: str) -> Department:
+    department = Department.objects.filter(
+        company_id=ticket.company_id, code=code, is_active=True
+    ).first()
+    if department is None:
+        raise InvalidInput(_("部门编码“%(code)s”不存在") % {"code": code}, field="department")
+    if not department.serves_project(ticket.project):
+        raise InvalidInput(
+            _("部门“%(name)s”不负责该项目") % {"name": department}, field="department"
+        )
+    return department
+
+
+def _assignee(department: Department, username: str | None) -> User | None:
+    if not username:
+        return None
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise InvalidInput(_("处理人“%(u)s”不存在") % {"u": username}, field="assignee")
+    if user.department_id != department.pk:
+        raise InvalidInput(
+            _("处理人“%(u)s”不属于部门“%(d)s”") % {"u": user, "d": department}, field="assignee"
+        )
+    return user
+
+
+def _fee_items(ticket: Ticket, lines: list[FeeLine]) -> list[FeeItem]:
+    items = []
+    for index, line in enumerate(lines):
+        field = f"fee_items[{index}]"
+        try:
+            quantity = Decimal(line.quantity)
+        except (InvalidOperation, TypeError):
+            raise InvalidInput(_("数量必须是数字"), field=f"{field}.quantity") from None
+        if quantity <= 0:
+            raise InvalidInput(_("数量必须大于 0"), field=f"{field}.quantity")
+        if line.standard:
+            standard = FeeStandard.objects.filter(
+                company_id=ticket.company_id, code=line.standard, is_active=True
+            ).first()
+            if standard is None:
+                raise InvalidInput(
+                    _("收费标准“%(code)s”不存在") % {"code": line.standard},
+                    field=f"{field}.standard",
+                )
+            name, unit, price = standard.name, standard.unit, standard.price
+        else:
+            standard = None
+            name = require_text(line.name, f"{field}.name", _("收费项目"))
+            unit = line.unit or _("项")
+            if line.unit_price is None or Decimal(line.unit_price) < 0:
+                raise InvalidInput(_("请填写单价"), field=f"{field}.unit_price")
+            price = Decimal(line.unit_price)
+        amount = (quantity * price).quantize(Decimal("0.01"))
+        items.append(
+            FeeItem(
+                standard=standard,
+                name=name,
+                unit=unit,
+                quantity=quantity,
+                unit_price=price,
+                amount=amount,
+            )
+        )
+    return items
+
+
+@transaction.atomic
+def dispatch(
+    actor: User,
+    ticket: Ticket,
+    *,
+    department: str,
+    deadline: datetime,
+    assignee: str | None = None,
+    instructions: str = "",
+    appointment_at: datetime | None = None,
+    fee_items: list[FeeLine] | None = None,
+    fee_agreement_note: str = "",
+    now: datetime | None = None,
+) -> WorkOrder:
+    """Send the ticket to a department with a deadline; one work order per department.
+
+    A paid repair needs the quote and the resident's agreement before dispatch (seed 003); the
+    booked appointment is then the deadline.
+    """
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "dispatch")
+    at = clock.resolve(now)
+    dept = _department(ticket, department)
+    user = _assignee(dept, assignee)
+    if ticket.work_orders.filter(department=dept, status__in=ACTIVE_WORK_ORDER_STATUSES).exists():
+        raise InvalidTransition(
+            _("部门“%(d)s”已有进行中的工单,请勿重复派单") % {"d": dept}, field="department"
+        )
+    if deadline is None:
+        raise InvalidInput(_("请填写完成时限"), field="deadline")
+    deadline = clock.resolve(deadline)
+    if deadline <= at:
+        raise InvalidInput(_("完成时限必须晚于现在"), field="deadline")
+    items: list[FeeItem] = []
+    if ticket.is_paid_repair:
+        if not fee_items:
+            raise InvalidInput(_("有偿维修须先向住户报价"), field="fee_items")
+        items = _fee_items(ticket, fee_items)
+        require_text(fee_agreement_note, "fee_agreement_note", _("住户同意报价的方式"))
+        if appointment_at is None:
+            raise InvalidInput(_("有偿维修须填写预约上门时间"), field="appointment_at")
+        deadline = clock.resolve(appointment_at)
+    elif fee_items:
+        raise InvalidInput(_("只有有偿维修才能填写收费明细"), field="fee_items")
+
+    sequence = (ticket.work_orders.aggregate(m=Max("sequence"))["m"] or 0) + 1
+    work_order = WorkOrder.objects.create(
+        ticket=ticket,
+        sequence=sequence,
+        department=dept,
+        assignee=user,
+        instructions=instructions.strip(),
+        deadline=deadline,
+        appointment_at=appointment_at,
+        dispatched_by=actor,
+        dispatched_at=at,
+        fee_total=sum((i.amount for i in items), Decimal("0.00")),
+        fee_agreed_at=at if items else None,
+        fee_agreement_note=fee_agreement_note.strip(),
+    )
+    for item in items:
+        item.work_order = work_order
+    FeeItem.objects.bulk_create(items)
+    to_status = ticket.status if ticket.status == Status.IN_PROGRESS else Status.DISPATCHED
+    fields = {} if ticket.first_dispatched_at else {"first_dispatched_at": at}
+    move_to(
+        ticket,
+        to_status,
+        EventKind.DISPATCHED,
+        actor,
+        at,
+        note=work_order.instructions,
+        work_order=work_order,
+        data={
+            "department": dept.code,
+            "assignee": user.username if user else None,
+            "deadline": deadline.isoformat(),
+            "fee_total": str(work_order.fee_total),
+        },
+        fields=fields,
+    )
+    return work_order
+
+
+def _check_handler(actor: User, work_order: WorkOrder) -> None:
+    """A department handler works only the orders of their own department."""
+    if (
+        actor.role == Role.HANDLER
+        and not actor.is_superuser
+        and actor.department_id != work_order.department_id
+        and actor.pk != work_order.assignee_id
+    ):
+        raise PermissionDenied(_("这张工单不属于您的部门"))
+
+
+def _require_active(work_order: WorkOrder) -> None:
+    if work_order.status not in ACTIVE_WORK_ORDER_STATUSES:
+        raise InvalidTransition(
+            _("工单状态为“%(s)s”,已不能操作") % {"s": WorkOrderStatus(work_order.status).label}
+        )
+
+
+def _status_after_work_order_left(ticket: Ticket) -> Status:
+    """With no active work order left (and none done) the ticket waits for dispatch again."""
+    active = ticket.work_orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES)
+    if active.filter(status=WorkOrderStatus.IN_PROGRESS).exists():
+        return Status.IN_PROGRESS
+    if active.exists():
+        return Status.DISPATCHED
+    return Status.ACCEPTED
+
+
+@transaction.atomic
+def return_work_order(
+    actor: User, ticket: Ticket, *, work_order: int, reason: str, now: datetime | None = None
+) -> WorkOrder:
+    """A department sends its order back (wrong department, not ours): 退单.
+
+    When no other department is still working on it, the ticket waits for a new dispatch.
+    """
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "return")
+    order = get_work_order(ticket, work_order)
+    _check_handler(actor, order)
+    _require_active(order)
+    reason = require_text(reason, "reason", _("退单原因"))
+    at = clock.resolve(now)
+    order.status = WorkOrderStatus.RETURNED
+    order.return_reason = reason
+    order.completed_at = at
+    order.save(update_fields=["status", "return_reason", "completed_at"])
+    move_to(
+        ticket,
+        _status_after_work_order_left(ticket),
+        EventKind.WORK_ORDER_RETURNED,
+        actor,
+        at,
+        note=reason,
+        work_order=order,
+        data={"department": order.department.code},
+    )
+    return order
+
+
+@transaction.atomic
+def transfer(
+    actor: User,
+    ticket: Ticket,
+    *,
+    work_order: int,
+    department: str,
+    reason: str,
+    deadline: datetime | None = None,
+    assignee: str | None = None,
+    now: datetime | None = None,
+) -> WorkOrder:
+    """Move a work order to the right department (转派): the old one is returned, a new one made."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "transfer")
+    order = get_work_order(ticket, work_order)
+    _require_active(order)
+    reason = require_text(reason, "reason", _("转派原因"))
+    at = clock.resolve(now)
+    dept = _department(ticket, department)
+    if dept.pk == order.department_id:
+        raise InvalidInput(_("请选择另一个部门"), field="department")
+    user = _assignee(dept, assignee)
+    deadline = clock.resolve(deadline) if deadline else order.deadline
+    if deadline <= at:
+        raise InvalidInput(_("完成时限必须晚于现在"), field="deadline")
+    order.status = WorkOrderStatus.RETURNED
+    order.return_reason = reason
+    order.completed_at = at
+    order.save(update_fields=["status", "return_reason", "completed_at"])
+    sequence = (ticket.work_orders.aggregate(m=Max("sequence"))["m"] or 0) + 1
+    new_order = WorkOrder.objects.create(
+        ticket=ticket,
+        sequence=sequence,
+        department=dept,
+        assignee=user,
+        instructions=order.instructions,
+        deadline=deadline,
+        appointment_at=order.appointment_at,
+        dispatched_by=actor,
+        dispatched_at=at,
+    )
+    move_to(
+        ticket,
+        _status_after_work_order_left(ticket),
+        EventKind.TRANSFERRED,
+        actor,
+        at,
+        note=reason,
+        work_order=new_order,
+        data={
+            "from_work_order": order.sequence,
+            "from_department": order.department.code,
+            "department": dept.code,
+            "deadline": deadline.isoformat(),
+        },
+    )
+    return new_order
+
+
+@transaction.atomic
+def start(
+    actor: User, ticket: Ticket, *, work_order: int, now: datetime | None = None
+) -> WorkOrder:
+    """The department starts work on its order; the handler becomes its assignee if none."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "start")
+    order = get_work_order(ticket, work_order)
+    _check_handler(actor, order)
+    if order.status != WorkOrderStatus.DISPATCHED:
+        raise InvalidTransition(_("工单已开始处理或已结束"))
+    at = clock.resolve(now)
+    order.status = WorkOrderStatus.IN_PROGRESS
+    order.started_at = at
+    if order.assignee_id is None and actor.department_id == order.department_id:
+        order.assignee = actor
+    order.save(update_fields=["status", "started_at", "assignee"])
+    move_to(ticket, Status.IN_PROGRESS, EventKind.STARTED, actor, at, work_order=order)
+    return order
+
+
+def _complete(order: WorkOrder, result: str, at: datetime) -> None:
+    order.status = WorkOrderStatus.DONE
+    order.result = result
+    order.completed_at = at
+    if order.started_at is None:
+        order.started_at = at
+    order.save(update_fields=["status", "result", "completed_at", "started_at"])
+
+
+@transaction.atomic
+def complete_work_order(
+    actor: User, ticket: Ticket, *, work_order: int, result: str, now: datetime | None = None
+) -> WorkOrder:
+    """A department finishes its order. When it was the last one open, the ticket is resolved."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "complete_work_order")
+    order = get_work_order(ticket, work_order)
+    _check_handler(actor, order)
+    _require_active(order)
+    result = require_text(result, "result", _("处理结果"))
+    at = clock.resolve(now)
+    _complete(order, result, at)
+    record_event(ticket, EventKind.WORK_ORDER_COMPLETED, actor, at, note=result, work_order=order)
+    if not ticket.work_orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES).exists():
+        move_to(
+            ticket,
+            Status.RESOLVED,
+            EventKind.RESOLVED,
+            actor,
+            at,
+            note=result,
+            work_order=order,
+            fields={"resolved_at": at, "resolution": result},
+        )
+    return order
+
+
+@transaction.atomic
+def resolve(actor: User, ticket: Ticket, *, result: str, now: datetime | None = None) -> Ticket:
+    """Record the result of the whole ticket; any order still open is completed with it."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "resolve")
+    result = require_text(result, "result", _("处理结果"))
+    at = clock.resolve(now)
+    active = list(
+        ticket.work_orders.select_for_update().filter(status__in=ACTIVE_WORK_ORDER_STATUSES)
+    )
+    for order in active:
+        _check_handler(actor, order)
+    for order in active:
+        _complete(order, result, at)
+    move_to(
+        ticket,
+        Status.RESOLVED,
+        EventKind.RESOLVED,
+        actor,
+        at,
+        note=result,
+        data={"completed_work_orders": [o.sequence for o in active]},
+        fields={"resolved_at": at, "resolution": result},
+    )
+    return ticket

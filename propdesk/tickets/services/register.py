@@ -1,0 +1,244 @@
+"""Registering a request (登记): the first move of every ticket (SPEC §3, §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from propdesk.core import clock
+from propdesk.core.errors import InvalidInput, NotFound
+from propdesk.org.models import Project, User
+from propdesk.org.services import check_project_scope
+from propdesk.residents.models import Building, Resident, Room, phone_digits
+
+from ..choices import Channel, EventKind, HelpType, Kind, Nature, RepairScope, ReporterType
+from ..models import Category, Ticket
+from .guards import record_event, require_role, require_text
+from .numbering import next_ticket_number
+
+#: A received-at a little in the future is clock skew between devices, not a mistake.
+RECEIVED_AT_SKEW = timedelta(minutes=5)
+
+
+@dataclass
+class NewTicket:
+    """What intake records (四清楚): who, when, where, what, and what the resident expects."""
+
+    kind: str
+    channel: str
+    category: str
+    description: str
+    project: str | None = None
+    reporter_type: str = ReporterType.RESIDENT
+    resident_id: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    room_id: int | None = None
+    building_id: int | None = None
+    place: str = ""
+    expectation: str = ""
+    received_at: datetime | None = None
+    agreed_reply_at: datetime | None = None
+    nature: str = Nature.PENDING
+    repair_scope: str = ""
+    is_paid_repair: bool = False
+    help_type: str = ""
+    is_emergency: bool = False
+    client_ref: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _choice(value: str, choices: type, field_name: str, label: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput(
+            _("%(label)s“%(value)s”无效,可选:%(options)s")
+            % {"label": label, "value": value, "options": ", ".join(choices.values)},
+            field=field_name,
+        )
+    return value
+
+
+def _resolve_category(code: str) -> Category:
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise InvalidInput(_("分类编码“%(code)s”不存在或已停用") % {"code": code}, field="category")
+    return category
+
+
+def _resolve_place(
+    data: NewTicket, actor: User
+) -> tuple[Project, Room | None, Building | None, Resident | None]:
+    room = building = resident = None
+    project = None
+    if data.project:
+        project = Project.objects.filter(code=data.project).first()
+        if project is None:
+            raise InvalidInput(
+                _("项目编码“%(code)s”不存在") % {"code": data.project}, field="project"
+            )
+    if data.room_id is not None:
+        room = Room.objects.select_related("building", "unit").filter(pk=data.room_id).first()
+        if room is None:
+            raise InvalidInput(_("房屋 %(id)s 不存在") % {"id": data.room_id}, field="room_id")
+        if project is None:
+            project = room.project
+        elif room.project_id != project.pk:
+            raise InvalidInput(_("该房屋不属于所选项目"), field="room_id")
+        building = room.building
+    if data.building_id is not None and building is None:
+        building = Building.objects.filter(pk=data.building_id).first()
+        if building is None:
+            raise InvalidInput(
+                _("楼栋 %(id)s 不存在") % {"id": data.building_id}, field="building_id"
+            )
+        if project is None:
+            project = building.project
+        elif building.project_id != project.pk:
+            raise InvalidInput(_("该楼栋不属于所选项目"), field="building_id")
+    if data.resident_id is not None:
+        resident = Resident.objects.filter(pk=data.resident_id).first()
+        if resident is None:
+            raise InvalidInput(
+                _("住户 %(id)s 不存在") % {"id": data.resident_id}, field="resident_id"
+            )
+        resident_rooms = Room.objects.filter(residencies__resident=resident)
+        if project is not None:
+            resident_rooms = resident_rooms.filter(project=project)
+        if room is None:
+            # The resident's own home is the place when only one is in question.
+            only = list(resident_rooms.filter(residencies__is_active=True)[:2])
+            if len(only) == 1:
+                room = only[0]
+                building = room.building
+                project = project or room.project
+        if project is None:
+            raise InvalidInput(_("请选择项目或房屋"), field="project")
+        if not resident_rooms.exists() and resident.company_id != project.company_id:
+            raise InvalidInput(_("该住户不属于所选项目的公司"), field="resident_id")
+    if project is None:
+        raise InvalidInput(_("请选择项目或房屋"), field="project")
+    check_project_scope(actor, project)
+    if room is None and building is None and not data.place.strip():
+        raise InvalidInput(_("请填写地点:房屋、楼栋或具体位置"), field="place")
+    return project, room, building, resident
+
+
+def register_ticket(
+    actor: User, data: NewTicket, *, now: datetime | None = None
+) -> tuple[Ticket, bool]:
+    """Record a new request and put it in the service centre's queue.
+
+    Returns ``(ticket, created)``. With a ``client_ref`` the call is idempotent: a retry of the
+    same registration returns the ticket the first call made, ``created`` False.
+    """
+    require_role(actor, "register")
+    at = clock.resolve(now)
+    client_ref = (data.client_ref or "").strip()
+    if client_ref:
+        existing = Ticket.objects.filter(company=actor.company_id, client_ref=client_ref).first()
+        if existing is not None:
+            check_project_scope(actor, existing.project_id)
+            return existing, False
+
+    _choice(data.kind, Kind, "kind", _("类型"))
+    _choice(data.channel, Channel, "channel", _("来源"))
+    _choice(data.reporter_type, ReporterType, "reporter_type", _("反映人类型"))
+    _choice(data.nature, Nature, "nature", _("性质"))
+    if data.repair_scope:
+        _choice(data.repair_scope, RepairScope, "repair_scope", _("维修范围"))
+    if data.help_type:
+        _choice(data.help_type, HelpType, "help_type", _("求助类型"))
+    if data.kind != Kind.REPAIR and (data.repair_scope or data.is_paid_repair):
+        raise InvalidInput(_("只有报修才有维修范围和有偿维修"), field="repair_scope")
+    if data.kind != Kind.HELP and data.help_type:
+        raise InvalidInput(_("只有求助才有求助类型"), field="help_type")
+    description = require_text(data.description, "description", _("诉求内容"))
+    category = _resolve_category(data.category)
+    received_at = clock.resolve(data.received_at) if data.received_at else at
+    if received_at > at + RECEIVED_AT_SKEW:
+        raise InvalidInput(_("接报时间不能晚于现在"), field="received_at")
+    if data.agreed_reply_at and clock.resolve(data.agreed_reply_at) < received_at:
+        raise InvalidInput(_("约定反馈时间不能早于接报时间"), field="agreed_reply_at")
+
+    project, room, building, resident = _resolve_place(data, actor)
+    contact_name = data.contact_name.strip()
+    contact_phone = phone_digits(data.contact_phone)
+    if data.reporter_type == ReporterType.RESIDENT:
+        if resident is None:
+            raise InvalidInput(_("反映人为住户时须选择住户"), field="resident_id")
+        contact_name = contact_name or resident.name
+        contact_phone = contact_phone or resident.phone
+    elif data.reporter_type == ReporterType.CONTACT:
+        if not contact_name and not contact_phone:
+            raise InvalidInput(_("请填写联系人姓名或电话"), field="contact_name")
+    else:
+        if resident is not None or contact_name or contact_phone:
+            raise InvalidInput(_("匿名诉求不能带住户或联系方式"), field="reporter_type")
+    if contact_phone and not 5 <= len(contact_phone) <= 15:
+        raise InvalidInput(
+            _("联系电话“%(p)s”格式不对") % {"p": data.contact_phone}, field="contact_phone"
+        )
+
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                number=next_ticket_number(project, at),
+                company_id=project.company_id,
+                project=project,
+                client_ref=client_ref,
+                kind=data.kind,
+                channel=data.channel,
+                category=category,
+                nature=data.nature,
+                repair_scope=data.repair_scope,
+                is_paid_repair=data.is_paid_repair,
+                help_type=data.help_type,
+                is_emergency=data.is_emergency,
+                reporter_type=data.reporter_type,
+                resident=resident,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                room=room,
+                building=building,
+                place=data.place.strip(),
+                description=description,
+                expectation=data.expectation.strip(),
+                agreed_reply_at=data.agreed_reply_at,
+                received_at=received_at,
+                registered_at=at,
+                registered_by=actor,
+            )
+            record_event(
+                ticket,
+                EventKind.REGISTERED,
+                actor,
+                at,
+                to_status=ticket.status,
+                data={"channel": ticket.channel, "kind": ticket.kind},
+            )
+    except IntegrityError:
+        # A concurrent retry with the same client_ref won the race: return its ticket.
+        if client_ref:
+            existing = Ticket.objects.filter(
+                company=project.company_id, client_ref=client_ref
+            ).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return ticket, True
+
+
+def get_ticket(actor: User, number: str) -> Ticket:
+    """The ticket with this number, if it is within the user's scope."""
+    ticket = (
+        Ticket.objects.select_related("project", "category", "category__parent")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound(_("诉求 %(number)s 不存在") % {"number": number})
+    check_project_scope(actor, ticket.project_id)
+    return ticket
