@@ -160,3 +160,15 @@ def world(db) -> World:
         resident=resident,
         neighbour=neighbour,
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres_only`` (row locks, real concurrency) skip on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run by `make test` when it is reachable)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
