@@ -1,0 +1,66 @@
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from propdesk.core import clock
+
+
+def _run(args: list[str], var_dir, **env) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "PROPDESK_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir}/db.sqlite3",
+        **env,
+    }
+    environment.pop("SECRET_KEY", None)
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "propdesk", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_python_dash_m_propdesk_runs_management_commands_and_generates_a_secret_key(tmp_path):
+    result = _run(["check"], tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    # The key is generated once and kept: a second start uses the same one.
+    _run(["check"], tmp_path)
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_sqlite_database_is_in_wal_mode(tmp_path):
+    result = _run(["migrate", "-v0"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    script = (
+        "from django.db import connection;"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    result = _run(["shell", "-v0", "-c", script], tmp_path)
+    assert result.stdout.strip().splitlines()[-1] == "wal"
+
+
+def test_token_command_refuses_an_unknown_user(tmp_path):
+    _run(["migrate", "-v0"], tmp_path)
+    result = _run(["token", "create", "--user", "nobody"], tmp_path)
+    assert result.returncode != 0
+    assert "no user named 'nobody'" in result.stderr
+
+
+def test_services_refuse_naive_times_and_tests_can_freeze_the_clock():
+    at = datetime(2026, 9, 9, 2, 0, tzinfo=UTC)
+    with clock.frozen(at):
+        assert clock.now() == at
+        assert clock.resolve(None) == at
+    assert clock.now() != at
+    with pytest.raises(ValueError, match="naive"):
+        clock.resolve(datetime(2026, 9, 9, 10, 0))  # noqa: DTZ001
