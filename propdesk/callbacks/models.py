@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import SATISFIED_LEVELS, CallbackMethod, Satisfaction
 
@@ -20,7 +21,7 @@ class Callback(models.Model):
 
     class Meta:
         verbose_name = _("回访记录")
-        verbose_name_plural = _("回访记录")
+        verbose_name_plural = pgettext_lazy("plural", "回访记录")
         ordering = ["called_at", "pk"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import DepartmentKind, Role, ScopeLevel
 
@@ -25,7 +26,7 @@ class Company(models.Model):
 
     class Meta:
         verbose_name = _("公司")
-        verbose_name_plural = _("公司")
+        verbose_name_plural = pgettext_lazy("plural", "公司")
 
     def __str__(self) -> str:
         return self.name
@@ -38,7 +39,7 @@ class Region(models.Model):
 
     class Meta:
         verbose_name = _("地区公司")
-        verbose_name_plural = _("地区公司")
+        verbose_name_plural = pgettext_lazy("plural", "地区公司")
 
     def __str__(self) -> str:
         return self.name
@@ -56,7 +57,7 @@ class Project(models.Model):
 
     class Meta:
         verbose_name = _("项目")
-        verbose_name_plural = _("项目")
+        verbose_name_plural = pgettext_lazy("plural", "项目")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -84,7 +85,7 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name_plural = pgettext_lazy("plural", "部门")
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="department_code_unique")
         ]
@@ -126,7 +127,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("员工")
-        verbose_name_plural = _("员工")
+        verbose_name_plural = pgettext_lazy("plural", "员工")
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -168,7 +169,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API 令牌")
-        verbose_name_plural = _("API 令牌")
+        verbose_name_plural = pgettext_lazy("plural", "API 令牌")
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

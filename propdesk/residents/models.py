@@ -6,6 +6,7 @@ import re
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from propdesk.org.models import Company, Project
 
@@ -39,7 +40,7 @@ class Building(models.Model):
 
     class Meta:
         verbose_name = _("楼栋")
-        verbose_name_plural = _("楼栋")
+        verbose_name_plural = pgettext_lazy("plural", "楼栋")
         constraints = [
             models.UniqueConstraint(fields=["project", "code"], name="building_code_unique")
         ]
@@ -56,7 +57,7 @@ class Unit(models.Model):
 
     class Meta:
         verbose_name = _("单元")
-        verbose_name_plural = _("单元")
+        verbose_name_plural = pgettext_lazy("plural", "单元")
         constraints = [
             models.UniqueConstraint(fields=["building", "code"], name="unit_code_unique")
         ]
@@ -81,7 +82,7 @@ class Room(models.Model):
 
     class Meta:
         verbose_name = _("房屋")
-        verbose_name_plural = _("房屋")
+        verbose_name_plural = pgettext_lazy("plural", "房屋")
         constraints = [models.UniqueConstraint(fields=["unit", "number"], name="room_unique")]
         ordering = ["project", "building", "unit", "number"]
 
@@ -114,7 +115,7 @@ class Resident(models.Model):
 
     class Meta:
         verbose_name = _("住户")
-        verbose_name_plural = _("住户")
+        verbose_name_plural = pgettext_lazy("plural", "住户")
         ordering = ["name", "pk"]
 
     def __str__(self) -> str:
@@ -136,7 +137,7 @@ class Residency(models.Model):
 
     class Meta:
         verbose_name = _("住户关系")
-        verbose_name_plural = _("住户关系")
+        verbose_name_plural = pgettext_lazy("plural", "住户关系")
         constraints = [
             models.UniqueConstraint(fields=["resident", "room"], name="residency_unique")
         ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from propdesk.org.models import Company, Department, Project
@@ -44,7 +44,7 @@ class Category(models.Model):
 
     class Meta:
         verbose_name = _("分类")
-        verbose_name_plural = _("分类")
+        verbose_name_plural = pgettext_lazy("plural", "分类")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
@@ -158,7 +158,7 @@ class Ticket(models.Model):
 
     class Meta:
         verbose_name = _("诉求")
-        verbose_name_plural = _("诉求")
+        verbose_name_plural = pgettext_lazy("plural", "诉求")
         ordering = ["-received_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -186,14 +186,14 @@ class FeeStandard(models.Model):
 
     company = models.ForeignKey(Company, models.PROTECT, related_name="fee_standards")
     code = models.CharField(_("编码"), max_length=30)
-    name = models.CharField(_("项目"), max_length=100)
+    name = models.CharField(_("收费项目"), max_length=100)
     unit = models.CharField(_("单位"), max_length=20)
     price = models.DecimalField(_("单价(元)"), max_digits=10, decimal_places=2)
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("有偿服务收费标准")
-        verbose_name_plural = _("有偿服务收费标准")
+        verbose_name_plural = pgettext_lazy("plural", "有偿服务收费标准")
         constraints = [
             models.UniqueConstraint(fields=["company", "code"], name="fee_standard_unique")
         ]
@@ -241,7 +241,7 @@ class WorkOrder(models.Model):
 
     class Meta:
         verbose_name = _("工单")
-        verbose_name_plural = _("工单")
+        verbose_name_plural = pgettext_lazy("plural", "工单")
         ordering = ["ticket", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "sequence"], name="work_order_unique")
@@ -266,7 +266,7 @@ class FeeItem(models.Model):
 
     class Meta:
         verbose_name = _("收费明细")
-        verbose_name_plural = _("收费明细")
+        verbose_name_plural = pgettext_lazy("plural", "收费明细")
 
     def __str__(self) -> str:
         return f"{self.name} × {self.quantity} = {self.amount}"
@@ -283,7 +283,7 @@ class ProgressNote(models.Model):
 
     class Meta:
         verbose_name = _("跟进记录")
-        verbose_name_plural = _("跟进记录")
+        verbose_name_plural = pgettext_lazy("plural", "跟进记录")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
@@ -301,7 +301,7 @@ class Reply(models.Model):
 
     class Meta:
         verbose_name = _("回复记录")
-        verbose_name_plural = _("回复记录")
+        verbose_name_plural = pgettext_lazy("plural", "回复记录")
         ordering = ["replied_at", "pk"]
 
     def __str__(self) -> str:
@@ -320,7 +320,7 @@ class Attachment(models.Model):
 
     class Meta:
         verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name_plural = pgettext_lazy("plural", "附件")
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
@@ -354,7 +354,7 @@ class TicketEvent(models.Model):
 
     class Meta:
         verbose_name = _("事件")
-        verbose_name_plural = _("事件")
+        verbose_name_plural = pgettext_lazy("plural", "事件")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
 

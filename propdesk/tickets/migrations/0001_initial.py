@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("code", models.CharField(max_length=30, verbose_name="编码")),
-                ("name", models.CharField(max_length=100, verbose_name="项目")),
+                ("name", models.CharField(max_length=100, verbose_name="收费项目")),
                 ("unit", models.CharField(max_length=20, verbose_name="单位")),
                 (
                     "price",
