@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "propdesk.core",
     "propdesk.org",
     "propdesk.residents",
+    "propdesk.worktime",
     "propdesk.tickets",
     "propdesk.callbacks",
 ]
