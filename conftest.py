@@ -91,6 +91,12 @@ def make_room(project: Project, building_code: str, unit_code: str, number: str)
     return Room.objects.create(project=project, building=building, unit=unit, number=number)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """MD5 for test users: with the default PBKDF2, building ``world`` alone takes seconds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def now() -> datetime:
     """Wednesday 2026-09-09 10:00 in Shanghai: an ordinary working morning."""
