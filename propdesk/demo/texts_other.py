@@ -1,0 +1,262 @@
+"""Consultations (咨询, mostly answered at once), suggestions (建议) and praise (表扬)."""
+
+from propdesk.tickets.choices import Channel, Kind
+
+from .scenarios import ANONYMOUS, CONTACT, HOME, RESIDENT, SITE, Scenario
+
+Q, S, P = Kind.CONSULTATION, Kind.SUGGESTION, Kind.PRAISE
+
+CONSULTATIONS = (
+    Scenario(
+        "pay_fee",
+        Q,
+        "FEE-MGMT",
+        "CS",
+        "物业费缴纳方式",
+        (
+            "想问一下物业费可以怎么交,能不能按年交,有没有优惠。",
+            "想开通物业费银行代扣,需要带什么资料。",
+        ),
+        answers=(
+            "您好,物业费可通过“华宇物业”微信公众号在线缴纳,也可到服务中心刷卡或扫码缴纳;按年预缴暂无折扣,可开具电子发票。",
+            "办理银行代扣请携带业主身份证、银行卡到服务中心填写代扣授权书,次月起自动扣款,扣款前会短信提醒。",
+        ),
+        weight=4,
+    ),
+    Scenario(
+        "renovation_permit",
+        Q,
+        "HOUSE-DECOR",
+        "CS",
+        "装修申请手续",
+        ("房子准备装修,想了解要办什么手续、交多少押金、哪些时间可以施工。",),
+        answers=(
+            "装修需业主携带身份证、房产证复印件、装修图纸及施工队资质到服务中心办理装修许可,缴纳装修押金2000元(验收后无违规全额退还);施工时间为工作日8:00-12:00、14:00-18:00,周末及节假日只能进行不产生噪音的作业。",
+        ),
+        weight=3,
+    ),
+    Scenario(
+        "access_card",
+        Q,
+        "FAC-ACCESS",
+        "CS",
+        "补办门禁卡",
+        ("门禁卡丢了,想补办一张,要多少钱,要带什么。", "家里请了保姆,想给保姆办一张门禁卡。"),
+        answers=(
+            "补办门禁卡请业主本人带身份证到服务中心办理,工本费20元/张,当场即可开通,原卡同时注销。",
+            "为家政人员办卡需业主本人到服务中心登记,提供家政人员身份证复印件,可设置有效期,工本费20元。",
+        ),
+        weight=3,
+    ),
+    Scenario(
+        "parking_card",
+        Q,
+        "FEE-PARK",
+        "CS",
+        "办理停车月卡",
+        ("刚买了车,想在小区办停车月卡,还有没有车位,月租多少。",),
+        answers=(
+            "目前地下车库尚有少量非产权车位可月租,月租{fee_new}元,请携带行驶证、身份证到服务中心登记,先到先得。",
+        ),
+        weight=3,
+    ),
+    Scenario(
+        "express",
+        Q,
+        "OTHER-OTHER",
+        "CS",
+        "快递代收",
+        ("出差一周,快递能不能放在服务中心代收。",),
+        answers=(
+            "服务中心可代收快递,请在快递备注“{proj}服务中心代收+房号”,到件后我们会短信通知您,凭短信到前台领取,代收期限7天。",
+        ),
+        weight=2,
+    ),
+    Scenario(
+        "pet_register",
+        Q,
+        "DISP-PET",
+        "CS",
+        "养犬登记",
+        ("家里新养了一只{pet},想问小区里养狗有什么规定,要不要登记。",),
+        answers=(
+            "养犬需到辖区派出所办理犬证并到服务中心登记备案;小区内遛狗须牵绳、及时清理粪便,不得进入儿童游乐区,大型犬请避开早晚高峰。",
+        ),
+        weight=2,
+    ),
+    Scenario(
+        "repair_fund",
+        Q,
+        "FEE-MGMT",
+        "CS",
+        "维修基金使用",
+        ("{bld}的外墙瓷砖有脱落,想问能不能用维修基金维修,流程是怎样的。",),
+        answers=(
+            "使用专项维修资金须由物业出具维修方案和预算,经该栋业主“双三分之二”表决同意后向住建部门申请;我们已登记您的诉求,会先组织外墙安全排查。",
+        ),
+        weight=1,
+        owners_only=True,
+    ),
+    Scenario(
+        "tenant_register",
+        Q,
+        "OTHER-OTHER",
+        "CS",
+        "租户入住登记",
+        ("房子租出去了,租客入住要办什么手续。",),
+        answers=(
+            "请业主与租户一起携带租赁合同、双方身份证到服务中心办理租户登记,租户可凭登记办理门禁卡和停车卡;物业费仍由业主承担,另有约定的请书面告知。",
+        ),
+        reporters=(RESIDENT, CONTACT),
+        contact="房产中介",
+        owners_only=True,
+    ),
+    Scenario(
+        "invoice",
+        Q,
+        "FEE-MGMT",
+        "CS",
+        "开具物业费发票",
+        ("公司报销需要物业费发票,想开一张专票。",),
+        answers=(
+            "专票请提供公司名称、税号、地址电话、开户行及账号,发至服务中心邮箱,三个工作日内开具,可邮寄或到前台领取。",
+        ),
+        channels=(Channel.PHONE, Channel.EMAIL, Channel.WECHAT),
+    ),
+)
+
+SUGGESTIONS = (
+    Scenario(
+        "parcel_locker",
+        S,
+        "OTHER-OTHER",
+        "CS",
+        "增设智能快递柜",
+        ("小区快递越来越多,服务中心前台堆不下,建议在{gate}附近增设智能快递柜。",),
+        ("希望物业考虑",),
+        (
+            "已联系两家快递柜运营商现场勘查,选址{gate}内侧,方案已在业主群公示,下月安装。",
+            "建议已采纳,列入本季度便民设施改造计划。",
+        ),
+        where=SITE,
+        place="{gate}",
+        reporters=(RESIDENT, ANONYMOUS),
+        channels=(Channel.WECHAT, Channel.LETTER, Channel.WEB, Channel.CALLBACK),
+        answers=("感谢您的建议,我们已登记并报项目经理,会在评估场地和运营方案后给您答复。",),
+    ),
+    Scenario(
+        "ebike_shed",
+        S,
+        "SEC-FIRE",
+        "SEC",
+        "增设电动车充电棚",
+        ("楼道里充电的电动车太多,很危险,建议在{bld}旁边空地建一个集中充电棚。",),
+        ("希望尽快建设",),
+        (
+            "已会同业委会选定{bld}东侧空地建设集中充电棚(40个充电口),预计两周内完工,届时楼道内禁止充电。",
+        ),
+        where=SITE,
+        place="{bld}东侧空地",
+        reporters=(RESIDENT, ANONYMOUS),
+        channels=(Channel.WECHAT, Channel.LETTER, Channel.CALLBACK, Channel.PHONE),
+    ),
+    Scenario(
+        "notice_wechat",
+        S,
+        "SVC-REPLY",
+        "CS",
+        "通知同步到微信群",
+        ("停水停电通知只贴在大堂,上班族根本看不到,建议同时发到业主微信群和短信。",),
+        (),
+        (
+            "已采纳,今后停水停电等重要通知同步在业主群、公众号推送并短信通知,不用微信的老人由管家电话告知。",
+        ),
+        where=SITE,
+        place="各单元大堂公告栏",
+        channels=(Channel.CALLBACK, Channel.PHONE, Channel.WECHAT, Channel.EMAIL),
+        answers=(
+            "感谢建议,我们已决定重要通知同步发微信群、公众号和短信,对不使用微信的住户由管家电话通知。",
+        ),
+    ),
+    Scenario(
+        "playground_more",
+        S,
+        "ENV-GREEN",
+        "ENV",
+        "儿童游乐设施不足",
+        ("小区小孩越来越多,儿童游乐区只有一个滑梯,建议增加设施,地面换成软胶垫。",),
+        (),
+        ("建议已提交业委会,拟使用公共收益增设游乐设施并铺设EPDM地垫,方案公示后实施。",),
+        where=SITE,
+        place="儿童游乐区",
+        channels=(Channel.WECHAT, Channel.LETTER, Channel.CALLBACK),
+    ),
+    Scenario(
+        "garbage_point",
+        S,
+        "ENV-WASTE",
+        "ENV",
+        "调整垃圾投放点",
+        ("{bld}楼下的垃圾分类投放点离窗户太近,夏天很臭,建议挪到路边。",),
+        (),
+        ("环境部与业委会现场查看后,将投放点向东移动15米,并增加每日冲洗次数。",),
+        where=SITE,
+        place="{bld}楼下垃圾投放点",
+    ),
+)
+
+PRAISES = (
+    Scenario(
+        "praise_repair",
+        P,
+        "OTHER-OTHER",
+        "ENG",
+        "表扬维修师傅",
+        (
+            "上周家里水管半夜爆了,{master}十几分钟就赶到,一直忙到凌晨两点,还帮忙把地上的水清干净,特别感谢。",
+            "{master}上门修马桶,很专业也很耐心,还教了业主平时怎么保养,想表扬一下。",
+        ),
+        answers=(
+            "感谢您的认可!我们已将您的表扬转达{master}本人,并在项目周例会上通报表扬。",
+            "谢谢您的肯定,表扬已记入{master}的月度考核,我们会继续努力。",
+        ),
+        channels=(Channel.PHONE, Channel.VISIT, Channel.LETTER, Channel.WECHAT),
+        weight=3,
+    ),
+    Scenario(
+        "praise_guard",
+        P,
+        "OTHER-OTHER",
+        "SEC",
+        "表扬保安",
+        (
+            "{guard}看到业主家老人提着米上楼很吃力,主动帮忙送到家门口,老人很感动。",
+            "业主送来锦旗,感谢{guard}上个月帮忙找回走失的孩子。",
+        ),
+        answers=("感谢您的表扬,已转告{guard}并在保安部例会上通报,公司将给予嘉奖。",),
+        channels=(Channel.VISIT, Channel.PHONE, Channel.LETTER),
+        weight=2,
+    ),
+    Scenario(
+        "praise_cleaner",
+        P,
+        "OTHER-OTHER",
+        "ENV",
+        "表扬保洁拾金不昧",
+        ("业主钱包掉在{bld}电梯里,{cleaner}捡到后交到服务中心,里面的钱和证件一样不少,特来致谢。",),
+        answers=("感谢您的表扬,已转达{cleaner},公司将给予拾金不昧奖励。",),
+        channels=(Channel.VISIT, Channel.PHONE),
+        weight=1,
+    ),
+    Scenario(
+        "praise_keeper",
+        P,
+        "OTHER-OTHER",
+        "CS",
+        "表扬客服管家",
+        ("{keeper}处理业主家漏水的事情很用心,每天都打电话跟进,协调楼上楼下很有耐心。",),
+        answers=("谢谢您的认可,已转达{keeper},我们会把这份用心延续到每一位业主。",),
+        where=HOME,
+        channels=(Channel.WECHAT, Channel.PHONE, Channel.LETTER, Channel.EMAIL),
+    ),
+)
