@@ -17,9 +17,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 install: $(VENV)/.installed
 
 run: install
-	$(BIN)/propdesk migrate --noinput
-	$(BIN)/propdesk demo --if-empty
-	$(BIN)/propdesk runserver 127.0.0.1:8000
+	BIN=$(BIN) scripts/run.sh
 
 demo: install
 	$(BIN)/propdesk migrate --noinput

@@ -7,20 +7,40 @@ and ``field`` when one field was wrong.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.utils.translation import gettext_lazy as _lazy
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, django_auth
+from ninja.responses import NinjaJSONEncoder
+from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
-from propdesk.core.errors import DomainError
+from propdesk.core.errors import DomainError, PermissionDenied
 from propdesk.org.services import user_for_token
+
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Times go out in the company's time zone with their offset (2026-09-09T10:00:00+08:00).
+
+    They are the same instants as UTC, but a person reading the JSON sees the clock time the
+    resident and staff saw, and a naive time sent in (read as local time) comes back unchanged.
+    """
+
+    def default(self, o):
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
 
 
 class ReadableJSONRenderer(JSONRenderer):
     """UTF-8 JSON with Chinese kept readable instead of \\u escapes."""
 
+    encoder_class = LocalTimeEncoder
     json_dumps_params = {"ensure_ascii": False}
 
 
@@ -32,20 +52,67 @@ class BearerToken(HttpBearer):
         return user
 
 
+class SessionWithCsrf(SessionAuth):
+    """The browser's login session; a write needs the CSRF token as well.
+
+    Ninja's own ``django_auth`` checks CSRF *before* it knows whether anybody is logged in, so a
+    program that sent no credentials or a revoked token got "403 CSRF check Failed" instead of
+    "401 log in or send a token". Here the CSRF check applies only to a real session.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if (
+            self.csrf
+            and not getattr(request, "_ninja_csrf_exempt", False)
+            and check_csrf(request) is not None
+        ):
+            raise CsrfFailed(
+                _("CSRF 校验失败:浏览器提交须带 X-CSRFToken 请求头(取自 csrftoken Cookie)")
+            )
+        return user
+
+
+class CsrfFailed(PermissionDenied):
+    code = "csrf_failed"
+
+
 api = NinjaAPI(
     title="PropDesk API",
     version="1",
     description=_("物业客服中心诉求管理系统 API:登记、派单、处理、回访、关闭,以及查询。"),
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SessionWithCsrf()],
     docs_url="/docs",
     urls_namespace="api-v1",
     renderer=ReadableJSONRenderer(),
 )
 
 
+#: Where ninja says a value came from: the first part of an error's ``loc``, not a field.
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+#: Names of whole-body parameters of our operations: also not a field the caller sent.
+_BODY_PARAMS = {"payload"}
+
+
 def _field_of(loc: tuple | list) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form", "data")]
-    return ".".join(parts)
+    """("body", "payload", "fee_items", 0, "quantity") → "fee_items[0].quantity"."""
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in _BODY_PARAMS:
+        parts = parts[1:]
+    field = ""
+    for part in parts:
+        if isinstance(part, int):
+            field += f"[{part}]"
+        else:
+            field += f".{part}" if field else str(part)
+    return field
 
 
 @api.exception_handler(DomainError)
@@ -53,11 +120,39 @@ def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status_code)
 
 
+#: pydantic's error types in words a member of staff understands; others keep pydantic's text.
+_PYDANTIC_MESSAGES = {
+    "missing": _lazy("必须填写"),
+    "string_type": _lazy("应为文字"),
+    "int_parsing": _lazy("应为整数"),
+    "int_type": _lazy("应为整数"),
+    "int_from_float": _lazy("应为整数"),
+    "float_parsing": _lazy("应为数字"),
+    "decimal_parsing": _lazy("应为数字"),
+    "decimal_type": _lazy("应为数字"),
+    "bool_parsing": _lazy("应为 true 或 false"),
+    "bool_type": _lazy("应为 true 或 false"),
+    "datetime_parsing": _lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
+    "datetime_from_date_parsing": _lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
+    "datetime_type": _lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
+    "date_parsing": _lazy("应为日期,如 2026-09-09"),
+    "date_from_datetime_parsing": _lazy("应为日期,如 2026-09-09"),
+    "date_type": _lazy("应为日期,如 2026-09-09"),
+    "list_type": _lazy("应为列表"),
+    "dict_type": _lazy("应为 JSON 对象"),
+    "model_type": _lazy("应为 JSON 对象"),
+    "model_attributes_type": _lazy("应为 JSON 对象"),
+}
+
+
+def _message_of(error: dict) -> str:
+    known = _PYDANTIC_MESSAGES.get(error.get("type", ""))
+    return str(known) if known is not None else str(error.get("msg", ""))
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):
-    errors = [
-        {"field": _field_of(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors
-    ]
+    errors = [{"field": _field_of(e.get("loc", ())), "message": _message_of(e)} for e in exc.errors]
     first = errors[0] if errors else {"field": "", "message": ""}
     detail = _("字段“%(field)s”有误:%(message)s") % first if first["field"] else first["message"]
     return api.create_response(
@@ -85,7 +180,33 @@ def not_found(request: HttpRequest, exc: Http404):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        # Ninja's words for a body that is not JSON (or not the declared form).
+        detail = _("请求内容无法解析:请发送 JSON 格式的请求体")
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    return api.create_response(request, {"detail": detail, "code": code}, status=exc.status_code)
+
+
+_HTTP_CODES = {
+    400: "invalid_input",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    409: "conflict",
+    429: "throttled",
+}
+
+
+#: Unknown addresses under /api/v1/ answer in JSON too, not with Django's HTML page.
+fallback = Router(tags=["other"])
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str):
+    raise Http404(_("没有这个接口:/api/v1/%(path)s") % {"path": rest})
 
 
 def _mount() -> None:
@@ -96,6 +217,7 @@ def _mount() -> None:
     api.add_router("/", org_router)
     api.add_router("/", residents_router)
     api.add_router("/", tickets_router)
+    api.add_router("/", fallback)  # last: it matches any address the others did not
 
 
 _mount()

@@ -56,16 +56,23 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves its own Swagger UI assets: no CDN on an intranet
+    "django_tasks",
+    "django_tasks_db",
     "propdesk.core",
     "propdesk.org",
     "propdesk.residents",
     "propdesk.worktime",
     "propdesk.tickets",
+    "propdesk.sla",
     "propdesk.callbacks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static assets (admin, API docs, console) served by the app itself: no CDN, no extra
+    # web server needed behind gunicorn; run `propdesk collectstatic` when deploying.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,10 +138,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing directory
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 LOGIN_URL = "/admin/login/"
+
+# Background work: Django's Tasks API (django-tasks backport) on the database backend, so a
+# timer is a row written in the same transaction as the business change that set it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Attachments (SPEC §3): photos, video, audio and documents, within these limits.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from propdesk.callbacks.choices import CallbackMethod, Satisfaction
+from propdesk.core.errors import NotFound
 from propdesk.residents.models import Building
 from propdesk.tickets.choices import (
     Channel,
@@ -23,6 +25,7 @@ from propdesk.tickets.choices import (
 from propdesk.tickets.models import Category
 
 from .models import Department, Project
+from .services import check_project_scope
 
 router = Router(tags=["organisation"])
 
@@ -81,7 +84,13 @@ def projects(request: HttpRequest):
 
 @router.get("/projects/{code}/buildings", response=list[BuildingOut])
 def buildings(request: HttpRequest, code: str):
-    qs = Building.objects.filter(project__code=code, project_id__in=request.user.project_ids)
+    # A project named in the address is a resource: unknown is 404, outside the scope 403
+    # (an empty list would read as "this project has no buildings").
+    project = Project.objects.filter(code=code).first()
+    if project is None:
+        raise NotFound(_("项目编码“%(code)s”不存在") % {"code": code})
+    check_project_scope(request.user, project)
+    qs = Building.objects.filter(project=project)
     return [{"id": b.pk, "code": b.code, "name": b.name} for b in qs]
 
 

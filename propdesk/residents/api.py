@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -17,7 +18,7 @@ from propdesk.tickets.models import Ticket
 
 from . import services
 from .choices import Relation
-from .models import Resident, Room, mask_phone
+from .models import Residency, Resident, Room, mask_phone
 
 router = Router(tags=["residents"])
 
@@ -106,9 +107,16 @@ def _room(room: Room) -> dict:
     }
 
 
-def _with_rooms(qs):
+def _with_rooms(qs, user):
+    """Each resident's homes, but only those inside the user's scope (SPEC §1): a resident who
+    also owns a flat in another project must not reveal that flat to staff who cannot see it."""
     return qs.prefetch_related(
-        "residencies__room__building", "residencies__room__unit", "residencies__room__project"
+        Prefetch(
+            "residencies",
+            Residency.objects.filter(room__project_id__in=user.project_ids)
+            .select_related("room__building", "room__unit", "room__project")
+            .order_by("pk"),
+        )
     )
 
 
@@ -121,13 +129,13 @@ def find_residents(
     request: HttpRequest, phone: str = "", name: str = "", room_id: int | None = None
 ):
     qs = services.find_residents(request.user, phone=phone, name=name, room_id=room_id)
-    return [_resident(r) for r in _with_rooms(qs)[:50]]
+    return [_resident(r) for r in _with_rooms(qs, request.user)[:50]]
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut)
 def get_resident(request: HttpRequest, resident_id: int):
     resident = services.get_resident(request.user, resident_id)
-    return _resident(_with_rooms(Resident.objects.filter(pk=resident.pk)).get())
+    return _resident(_with_rooms(Resident.objects.filter(pk=resident.pk), request.user).get())
 
 
 @router.post(
@@ -167,7 +175,7 @@ def find_rooms(
 )
 def household_file(request: HttpRequest, room_id: int):
     room = services.get_room(request.user, room_id)
-    people = _with_rooms(Resident.objects.filter(residencies__room=room).distinct())
+    people = _with_rooms(Resident.objects.filter(residencies__room=room).distinct(), request.user)
     tickets = (
         Ticket.objects.filter(room=room)
         .select_related("category", "category__parent")

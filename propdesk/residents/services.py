@@ -20,6 +20,7 @@ def residents_for(user: User) -> QuerySet[Resident]:
 def find_residents(
     user: User, *, phone: str = "", name: str = "", room_id: int | None = None
 ) -> QuerySet[Resident]:
+    name = (name or "").strip()  # a blank name would match everyone
     if not (phone or name or room_id):
         raise InvalidInput(_("请输入电话、姓名或房屋"), field="phone")
     qs = residents_for(user)
@@ -33,7 +34,7 @@ def find_residents(
             # The last digits are what people remember: "尾号 5678".
             qs = qs.filter(Q(phone__endswith=digits) | Q(phone2__endswith=digits))
     if name:
-        qs = qs.filter(name__contains=name.strip())
+        qs = qs.filter(name__contains=name)
     if room_id:
         qs = qs.filter(residencies__room_id=room_id)
     return qs

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, File, Query, Router, Schema
+from ninja import Body, File, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticValidationError
@@ -54,7 +54,7 @@ def register(request: HttpRequest, payload: schemas.TicketIn):
     data["received_at"] = aware(data["received_at"])
     data["agreed_reply_at"] = aware(data["agreed_reply_at"])
     ticket, created = services.register_ticket(request.user, services.NewTicket(**data))
-    return (201 if created else 200), detail(ticket, request.user)
+    return Status(201 if created else 200, detail(ticket, request.user))
 
 
 class TicketQuery(Schema):
@@ -76,11 +76,11 @@ class TicketQuery(Schema):
 
 @router.get("/tickets", response=schemas.TicketPage, summary="List tickets in your scope")
 def list_tickets(request: HttpRequest, query: Query[TicketQuery]):
-    if query.page < 1:
-        raise services_invalid("page", _("页码从 1 开始"))
-    if not 1 <= query.page_size <= 100:
-        raise services_invalid("page_size", _("每页条数须在 1 到 100 之间"))
+    _check_page(query.page, query.page_size)
     filters = services.TicketFilter(**query.dict(exclude={"page", "page_size"}))
+    if filters.status:
+        # ?status=a&status=b and ?status=a,b both mean "either".
+        filters.status = [s.strip() for v in filters.status for s in v.split(",") if s.strip()]
     qs = services.filter_tickets(services.tickets_for(request.user), filters)
     count = qs.count()
     start = (query.page - 1) * query.page_size
@@ -95,8 +95,11 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]):
     }
 
 
-def services_invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, field=field)
+def _check_page(page: int, page_size: int) -> None:
+    if page < 1:
+        raise InvalidInput(_("页码从 1 开始"), field="page")
+    if not 1 <= page_size <= 100:
+        raise InvalidInput(_("每页条数须在 1 到 100 之间"), field="page_size")
 
 
 @router.get("/tickets/{number}", response=schemas.TicketDetail, summary="One ticket, in full")
@@ -243,7 +246,7 @@ def ticket_action(
         raise NinjaValidationError(exc.errors(include_url=False)) from None
     ticket = services.get_ticket(request.user, number)
     call(request.user, ticket, body)
-    return 200, detail(ticket, request.user)
+    return Status(200, detail(ticket, request.user))
 
 
 @router.post("/tickets/{number}/reveal-phone", summary="Show the contact phone in full (logged)")
@@ -271,14 +274,17 @@ def upload_attachment(
 ):
     ticket = services.get_ticket(request.user, number)
     a = services.add_attachment(request.user, ticket, file, work_order=work_order)
-    return 201, {
-        "id": a.pk,
-        "name": a.original_name,
-        "content_type": a.content_type,
-        "size": a.size,
-        "url": f"/api/v1/tickets/{number}/attachments/{a.pk}",
-        "uploaded_at": a.uploaded_at,
-    }
+    return Status(
+        201,
+        {
+            "id": a.pk,
+            "name": a.original_name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "url": f"/api/v1/tickets/{number}/attachments/{a.pk}",
+            "uploaded_at": a.uploaded_at,
+        },
+    )
 
 
 @router.get("/tickets/{number}/attachments/{attachment_id}", summary="Download an attachment")
@@ -287,10 +293,15 @@ def download_attachment(request: HttpRequest, number: str, attachment_id: int):
     attachment = Attachment.objects.filter(ticket=ticket, pk=attachment_id).first()
     if attachment is None:
         raise NotFound(_("附件不存在"))
+    try:
+        stored = default_storage.open(attachment.file.name, "rb")
+    except FileNotFoundError:
+        # The record is there but the file was lost (a restore without media): say so, no 500.
+        raise NotFound(
+            _("附件“%(name)s”的文件已丢失,请联系管理员") % {"name": attachment.original_name}
+        ) from None
     return FileResponse(
-        default_storage.open(attachment.file.name, "rb"),
-        content_type=attachment.content_type,
-        filename=attachment.original_name,
+        stored, content_type=attachment.content_type, filename=attachment.original_name
     )
 
 
@@ -330,8 +341,9 @@ def list_work_orders(request: HttpRequest, query: Query[WorkOrderQuery]):
         qs = qs.filter(department__code=query.department)
     if query.active:
         qs = qs.filter(status__in=ACTIVE_WORK_ORDER_STATUSES)
-    page_size = max(1, min(query.page_size, 100))
-    start = (max(query.page, 1) - 1) * page_size
+    _check_page(query.page, query.page_size)
+    page_size = query.page_size
+    start = (query.page - 1) * page_size
     qs = (
         qs.select_related("ticket", "department", "assignee")
         .prefetch_related("fee_items")

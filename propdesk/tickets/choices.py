@@ -143,3 +143,5 @@ class EventKind(models.TextChoices):
     CANCELLED = "cancelled", _("撤销")
     UPDATED = "updated", _("修改")
     ATTACHMENT_ADDED = "attachment_added", _("添加附件")
+    SLA_WARNING = "sla_warning", _("时限预警")
+    SLA_BREACHED = "sla_breached", _("超时")

@@ -357,6 +357,9 @@ class TicketEvent(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "事件")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
+        # Related managers and Django internals use the base manager: make it the immutable
+        # one too, so no path can update or delete events in bulk.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} @ {self.at:%Y-%m-%d %H:%M}"

@@ -52,8 +52,14 @@ ACCEPTED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
     ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
     ".txt": ("text/plain", None),
 }
-#: Formats without a fixed signature must at least not look like a program.
-FORBIDDEN_PREFIXES = (b"MZ", b"\x7fELF", b"#!/", b"<?php", b"<script", b"<html")
+#: RIFF is a container: bytes 8–12 say what is inside, so a WAV renamed .webp is refused.
+RIFF_FORMS = {".webp": b"WEBP", ".wav": b"WAVE"}
+#: Formats without a fixed signature must at least not look like a program (compared in lower
+#: case, after any byte-order mark and leading blanks).
+FORBIDDEN_PREFIXES = tuple(
+    p.lower() for p in (b"MZ", b"\x7fELF", b"#!/", b"<?php", b"<script", b"<html")
+)
+LEADING_BLANKS = b"\xef\xbb\xbf \t\r\n"
 
 
 def _check_file(upload: UploadedFile) -> tuple[str, str]:
@@ -75,12 +81,14 @@ def _check_file(upload: UploadedFile) -> tuple[str, str]:
     if upload.size == 0:
         raise InvalidInput(_("文件“%(name)s”是空的") % {"name": name}, field="file")
     upload.seek(0)
-    head = upload.read(16)
+    head = upload.read(64)
     upload.seek(0)
     content_type, signatures = ACCEPTED_TYPES[ext]
-    if signatures is not None and not head.startswith(signatures):
+    if (signatures is not None and not head.startswith(signatures)) or (
+        ext in RIFF_FORMS and head[8:12] != RIFF_FORMS[ext]
+    ):
         raise InvalidInput(_("文件“%(name)s”的内容与扩展名不符") % {"name": name}, field="file")
-    if signatures is None and head.lower().startswith(FORBIDDEN_PREFIXES):
+    if signatures is None and head.lstrip(LEADING_BLANKS).lower().startswith(FORBIDDEN_PREFIXES):
         raise InvalidInput(_("文件“%(name)s”不是可接受的附件") % {"name": name}, field="file")
     return name, content_type
 

@@ -15,7 +15,15 @@ from propdesk.org.models import User
 
 from ..choices import ClosureReason, EventKind, Status
 from ..models import Ticket
-from .guards import check_move, lock_ticket, move_to, require_role, require_text
+from .guards import (
+    CLOSE_FROM,
+    CONTESTED_REASONS,
+    check_move,
+    lock_ticket,
+    move_to,
+    require_role,
+    require_text,
+)
 
 
 @transaction.atomic
@@ -74,36 +82,20 @@ def record_callback(
             at,
             note=callback.comment,
             data={**data, "reopened": True},
-            fields={"callback_at": at, "reopen_count": ticket.reopen_count + 1},
+            # Reopened like reopen() does: the result no longer stands.
+            fields={
+                "callback_at": at,
+                "reopen_count": ticket.reopen_count + 1,
+                "resolved_at": None,
+            },
         )
     return callback
 
 
-#: From which states each closure reason is possible.
-CLOSE_FROM: dict[str, set[str]] = {
-    ClosureReason.SATISFIED: {Status.CALLBACK_DONE},
-    ClosureReason.CONFIRMED_ON_SPOT: {Status.RESOLVED, Status.CALLBACK_DONE},
-    ClosureReason.NO_CONTACT: {Status.RESOLVED},
-    ClosureReason.DISAGREEMENT: {
-        Status.ACCEPTED,
-        Status.DISPATCHED,
-        Status.IN_PROGRESS,
-        Status.SUSPENDED,
-        Status.RESOLVED,
-        Status.CALLBACK_DONE,
-        Status.REOPENED,
-    },
-    ClosureReason.BEYOND_AUTHORITY: {
-        Status.ACCEPTED,
-        Status.DISPATCHED,
-        Status.IN_PROGRESS,
-        Status.SUSPENDED,
-        Status.RESOLVED,
-        Status.CALLBACK_DONE,
-        Status.REOPENED,
-    },
-}
-CONTESTED = {ClosureReason.DISAGREEMENT, ClosureReason.BEYOND_AUTHORITY}
+# CLOSE_FROM (from which states each closure reason is possible) and the contested reasons are
+# defined beside the role table in guards, so that allowed_moves offers "close" only when some
+# reason fits; both names stay importable from here.
+CONTESTED = CONTESTED_REASONS
 
 
 @transaction.atomic
@@ -133,7 +125,8 @@ def close(
         last = ticket.callbacks.order_by("-called_at", "-pk").first()
         if last is None or not last.is_satisfied:
             raise InvalidTransition(_("最近一次回访不是满意,不能以“回访满意”关闭"), field="reason")
-    if reason == ClosureReason.NO_CONTACT and ticket.contact_phone and ticket.resident_id:
+    if reason == ClosureReason.NO_CONTACT and (ticket.contact_phone or ticket.resident_id):
+        # Someone could have been called back: say why nobody was reached.
         note = require_text(note, "note", _("无法联系的情况说明"))
     at = clock.resolve(now)
     from .workflow import _cancel_open_work_orders
@@ -175,6 +168,7 @@ def reopen(actor: User, ticket: Ticket, *, reason: str, now: datetime | None = N
             "reopen_count": ticket.reopen_count + 1,
             "closed_at": None,
             "closure_reason": "",
+            "closure_note": "",
             "resolved_at": None,
         },
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -57,14 +57,34 @@ def _assignee(department: Department, username: str | None) -> User | None:
     return user
 
 
+#: Quantities and prices are kept with two decimals, below 10⁸; amounts and totals below 10¹⁰
+#: (the columns' capacity: a larger figure is a typing mistake, not a repair).
+CENT = Decimal("0.01")
+MONEY_LIMIT = Decimal("1e8")
+AMOUNT_LIMIT = Decimal("1e10")
+
+
+def _amount(value: object, field: str, label: str) -> Decimal:
+    """``value`` as an exact Decimal of at most two decimals, or InvalidInput naming ``field``."""
+    try:
+        # A float goes through its shortest text form: 0.1 is 0.1, not 0.1000000000000000055…
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite() or number != number.quantize(CENT):
+            raise InvalidOperation
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidInput(
+            _("%(label)s须为数字,最多两位小数") % {"label": label}, field=field
+        ) from None
+    if abs(number) >= MONEY_LIMIT:
+        raise InvalidInput(_("%(label)s过大") % {"label": label}, field=field)
+    return number
+
+
 def _fee_items(ticket: Ticket, lines: list[FeeLine]) -> list[FeeItem]:
     items = []
     for index, line in enumerate(lines):
         field = f"fee_items[{index}]"
-        try:
-            quantity = Decimal(line.quantity)
-        except (InvalidOperation, TypeError):
-            raise InvalidInput(_("数量必须是数字"), field=f"{field}.quantity") from None
+        quantity = _amount(line.quantity, f"{field}.quantity", _("数量"))
         if quantity <= 0:
             raise InvalidInput(_("数量必须大于 0"), field=f"{field}.quantity")
         if line.standard:
@@ -81,10 +101,14 @@ def _fee_items(ticket: Ticket, lines: list[FeeLine]) -> list[FeeItem]:
             standard = None
             name = require_text(line.name, f"{field}.name", _("收费项目"))
             unit = line.unit or _("项")
-            if line.unit_price is None or Decimal(line.unit_price) < 0:
+            if line.unit_price is None:
                 raise InvalidInput(_("请填写单价"), field=f"{field}.unit_price")
-            price = Decimal(line.unit_price)
-        amount = (quantity * price).quantize(Decimal("0.01"))
+            price = _amount(line.unit_price, f"{field}.unit_price", _("单价"))
+            if price < 0:
+                raise InvalidInput(_("单价不能为负数"), field=f"{field}.unit_price")
+        amount = (quantity * price).quantize(CENT)
+        if amount >= AMOUNT_LIMIT:
+            raise InvalidInput(_("金额过大"), field=f"{field}.quantity")
         items.append(
             FeeItem(
                 standard=standard,
@@ -95,6 +119,8 @@ def _fee_items(ticket: Ticket, lines: list[FeeLine]) -> list[FeeItem]:
                 amount=amount,
             )
         )
+    if sum((i.amount for i in items), Decimal(0)) >= AMOUNT_LIMIT:
+        raise InvalidInput(_("费用合计过大"), field="fee_items")
     return items
 
 
@@ -104,7 +130,7 @@ def dispatch(
     ticket: Ticket,
     *,
     department: str,
-    deadline: datetime,
+    deadline: datetime | None,
     assignee: str | None = None,
     instructions: str = "",
     appointment_at: datetime | None = None,
@@ -122,26 +148,30 @@ def dispatch(
     at = clock.resolve(now)
     dept = _department(ticket, department)
     user = _assignee(dept, assignee)
-    if ticket.work_orders.filter(department=dept, status__in=ACTIVE_WORK_ORDER_STATUSES).exists():
-        raise InvalidTransition(
-            _("部门“%(d)s”已有进行中的工单,请勿重复派单") % {"d": dept}, field="department"
-        )
-    if deadline is None:
-        raise InvalidInput(_("请填写完成时限"), field="deadline")
-    deadline = clock.resolve(deadline)
-    if deadline <= at:
-        raise InvalidInput(_("完成时限必须晚于现在"), field="deadline")
+    _require_no_open_order(ticket, dept)
+    if appointment_at is not None:
+        appointment_at = clock.resolve(appointment_at)
+        if appointment_at <= at:
+            raise InvalidInput(_("预约上门时间必须晚于现在"), field="appointment_at")
     items: list[FeeItem] = []
     if ticket.is_paid_repair:
+        # The quote and the resident's agreement come first; the booked appointment is the
+        # deadline (seed 003), so a deadline passed along with it is not used.
         if not fee_items:
             raise InvalidInput(_("有偿维修须先向住户报价"), field="fee_items")
         items = _fee_items(ticket, fee_items)
         require_text(fee_agreement_note, "fee_agreement_note", _("住户同意报价的方式"))
         if appointment_at is None:
             raise InvalidInput(_("有偿维修须填写预约上门时间"), field="appointment_at")
-        deadline = clock.resolve(appointment_at)
-    elif fee_items:
-        raise InvalidInput(_("只有有偿维修才能填写收费明细"), field="fee_items")
+        deadline = appointment_at
+    else:
+        if fee_items:
+            raise InvalidInput(_("只有有偿维修才能填写收费明细"), field="fee_items")
+        if deadline is None:
+            raise InvalidInput(_("请填写完成时限"), field="deadline")
+        deadline = clock.resolve(deadline)
+        if deadline <= at:
+            raise InvalidInput(_("完成时限必须晚于现在"), field="deadline")
 
     sequence = (ticket.work_orders.aggregate(m=Max("sequence"))["m"] or 0) + 1
     work_order = WorkOrder.objects.create(
@@ -174,12 +204,23 @@ def dispatch(
         data={
             "department": dept.code,
             "assignee": user.username if user else None,
-            "deadline": deadline.isoformat(),
+            "deadline": deadline.astimezone(UTC).isoformat(),
             "fee_total": str(work_order.fee_total),
         },
         fields=fields,
     )
     return work_order
+
+
+def _require_no_open_order(ticket: Ticket, department: Department) -> None:
+    """One work order per department: a department already working on it is not sent it again."""
+    if ticket.work_orders.filter(
+        department=department, status__in=ACTIVE_WORK_ORDER_STATUSES
+    ).exists():
+        raise InvalidTransition(
+            _("部门“%(d)s”已有进行中的工单,请勿重复派单") % {"d": department},
+            field="department",
+        )
 
 
 def _check_handler(actor: User, work_order: WorkOrder) -> None:
@@ -265,6 +306,7 @@ def transfer(
     if dept.pk == order.department_id:
         raise InvalidInput(_("请选择另一个部门"), field="department")
     user = _assignee(dept, assignee)
+    _require_no_open_order(ticket, dept)
     deadline = clock.resolve(deadline) if deadline else order.deadline
     if deadline <= at:
         raise InvalidInput(_("完成时限必须晚于现在"), field="deadline")
@@ -283,6 +325,22 @@ def transfer(
         appointment_at=order.appointment_at,
         dispatched_by=actor,
         dispatched_at=at,
+        # A paid repair's quote and the resident's agreement go with the work.
+        fee_total=order.fee_total,
+        fee_agreed_at=order.fee_agreed_at,
+        fee_agreement_note=order.fee_agreement_note,
+    )
+    FeeItem.objects.bulk_create(
+        FeeItem(
+            work_order=new_order,
+            standard_id=item.standard_id,
+            name=item.name,
+            unit=item.unit,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            amount=item.amount,
+        )
+        for item in order.fee_items.order_by("pk")
     )
     move_to(
         ticket,
@@ -296,7 +354,7 @@ def transfer(
             "from_work_order": order.sequence,
             "from_department": order.department.code,
             "department": dept.code,
-            "deadline": deadline.isoformat(),
+            "deadline": deadline.astimezone(UTC).isoformat(),
         },
     )
     return new_order

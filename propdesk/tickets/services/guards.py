@@ -18,8 +18,15 @@ from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, Perm
 from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.org.services import check_project_scope
+from propdesk.sla import engine as sla_engine
 
-from ..choices import EventKind, Status
+from ..choices import (
+    ACTIVE_WORK_ORDER_STATUSES,
+    ClosureReason,
+    EventKind,
+    Status,
+    WorkOrderStatus,
+)
 from ..models import Ticket, TicketEvent, WorkOrder
 
 ALL_ROLES = frozenset(Role.values)
@@ -117,6 +124,28 @@ _BEFORE_RESULT = frozenset(
     }
 )
 
+_CONTESTABLE = frozenset(
+    {
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.SUSPENDED,
+        Status.RESOLVED,
+        Status.CALLBACK_DONE,
+        Status.REOPENED,
+    }
+)
+#: From which states each closure reason is possible (SPEC §4 closure reasons).
+CLOSE_FROM: dict[str, frozenset[str]] = {
+    ClosureReason.SATISFIED: frozenset({Status.CALLBACK_DONE}),
+    ClosureReason.CONFIRMED_ON_SPOT: frozenset({Status.RESOLVED, Status.CALLBACK_DONE}),
+    ClosureReason.NO_CONTACT: frozenset({Status.RESOLVED}),
+    ClosureReason.DISAGREEMENT: _CONTESTABLE,
+    ClosureReason.BEYOND_AUTHORITY: _CONTESTABLE,
+}
+#: Closing for these reasons is a manager's decision ("close_contested").
+CONTESTED_REASONS = frozenset({ClosureReason.DISAGREEMENT, ClosureReason.BEYOND_AUTHORITY})
+
 #: From which states each move may be made (SPEC §4's diagram).
 MOVE_FROM: dict[str, frozenset[str]] = {
     "accept": frozenset({Status.REGISTERED}),
@@ -134,7 +163,7 @@ MOVE_FROM: dict[str, frozenset[str]] = {
     "resolve": _WORKING,
     "complete_work_order": _WORKING,
     "callback": frozenset({Status.RESOLVED}),
-    "close": _OPEN - {Status.REGISTERED},
+    "close": frozenset().union(*CLOSE_FROM.values()),
     "reopen": frozenset({Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED}),
     "merge": _BEFORE_RESULT,
     "cancel": _BEFORE_RESULT,
@@ -150,23 +179,67 @@ def check_move(user: User, ticket: Ticket, move: str, allowed: Iterable[str] | N
     require_status(ticket, move, MOVE_FROM[move] if allowed is None else allowed)
 
 
+#: Moves on a department's work orders: a handler makes them only on their own orders.
+WORK_ORDER_MOVES = frozenset({"return", "start", "resolve", "complete_work_order"})
+
+
 def allowed_moves(user: User, ticket: Ticket) -> list[str]:
-    """The moves this user may make on this ticket now: what the UI offers as buttons."""
+    """The moves this user may make on this ticket now: what the UI offers as buttons.
+
+    Only moves that can succeed are offered: "close" when some closure reason fits the state and
+    the role, a handler's work-order moves when the ticket has an open order of theirs (for
+    "resolve": when every open order is theirs), "start" when an open order has not started.
+    """
     if not user.in_scope(ticket.project_id):
         return []
-    return [
+    candidates = [
         move for move, states in MOVE_FROM.items() if ticket.status in states and may(user, move)
     ]
+    orders: list[WorkOrder] | None = None
+    offered = []
+    for move in candidates:
+        if move == "close" and not any(
+            ticket.status in states
+            and (reason not in CONTESTED_REASONS or may(user, "close_contested"))
+            for reason, states in CLOSE_FROM.items()
+        ):
+            continue
+        if move in WORK_ORDER_MOVES:
+            if orders is None:
+                orders = list(ticket.work_orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES))
+            workable = orders
+            if role_of(user) == Role.HANDLER:
+                workable = [
+                    o
+                    for o in orders
+                    if o.department_id == user.department_id or o.assignee_id == user.pk
+                ]
+                if move == "resolve" and len(workable) < len(orders):
+                    continue
+            if not workable:
+                continue
+            if move == "start" and not any(
+                o.status == WorkOrderStatus.DISPATCHED for o in workable
+            ):
+                continue
+        offered.append(move)
+    return offered
 
 
 def lock_ticket(ticket: Ticket | str) -> Ticket:
     """Re-read the ticket with a row lock; every move holds it until its transaction ends.
 
     Moves that touch two tickets (merge) lock them in primary-key order to avoid deadlocks.
+    Only the ticket's own row is locked (``of=("self",)``): without it PostgreSQL would also lock
+    the joined project row, and every move and registration in the project would queue behind it.
     """
     number = ticket if isinstance(ticket, str) else ticket.number
     try:
-        return Ticket.objects.select_for_update().select_related("project").get(number=number)
+        return (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("project")
+            .get(number=number)
+        )
     except Ticket.DoesNotExist:
         raise NotFound(_("诉求 %(number)s 不存在") % {"number": number}) from None
 
@@ -176,7 +249,7 @@ def get_work_order(ticket: Ticket, sequence: int | None) -> WorkOrder:
         raise NotFound(_("请指定工单序号"), field="work_order")
     try:
         return (
-            WorkOrder.objects.select_for_update()
+            WorkOrder.objects.select_for_update(of=("self",))
             .select_related("department")
             .get(ticket=ticket, sequence=sequence)
         )
@@ -200,7 +273,8 @@ def record_event(
     work_order: WorkOrder | None = None,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    """Write the event, and let the time limits follow it in the same transaction."""
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=actor,
@@ -211,6 +285,8 @@ def record_event(
         work_order=work_order,
         data=data or {},
     )
+    sla_engine.on_event(ticket, event)
+    return event
 
 
 def move_to(

@@ -19,7 +19,9 @@ from ..models import TicketNumberSequence
 
 
 def next_ticket_number(project: Project, at: datetime) -> str:
-    day = timezone.localtime(at).date()
+    # The company's day (settings.TIME_ZONE, Asia/Shanghai), not whatever time zone the
+    # current request happens to have activated.
+    day = timezone.localtime(at, timezone.get_default_timezone()).date()
     table = connection.ops.quote_name(TicketNumberSequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -38,7 +38,8 @@ class TicketFilter:
 
 
 def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    """Midnight of ``day`` in the company's time zone (Asia/Shanghai), whatever zone is active."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 def filter_tickets(qs: QuerySet[Ticket], f: TicketFilter) -> QuerySet[Ticket]:
@@ -76,7 +77,7 @@ def filter_tickets(qs: QuerySet[Ticket], f: TicketFilter) -> QuerySet[Ticket]:
     if f.created_from:
         qs = qs.filter(received_at__gte=_day_start(f.created_from))
     if f.created_to:
-        qs = qs.filter(received_at__lt=_day_start(f.created_to) + timezone.timedelta(days=1))
+        qs = qs.filter(received_at__lt=_day_start(f.created_to + timedelta(days=1)))
     if f.created_from and f.created_to and f.created_from > f.created_to:
         raise InvalidInput(_("开始日期不能晚于结束日期"), field="created_from")
     if f.room_id:

@@ -104,16 +104,25 @@ def _resolve_place(
             raise InvalidInput(
                 _("住户 %(id)s 不存在") % {"id": data.resident_id}, field="resident_id"
             )
-        resident_rooms = Room.objects.filter(residencies__resident=resident)
+        of_resident = {"residencies__resident": resident}
         if project is not None:
-            resident_rooms = resident_rooms.filter(project=project)
-        if room is None:
-            # The resident's own home is the place when only one is in question.
-            only = list(resident_rooms.filter(residencies__is_active=True)[:2])
+            of_resident["project"] = project
+        resident_rooms = Room.objects.filter(**of_resident)
+        if room is None and building is None:
+            # The resident's own home is the place when nothing else was said and only one
+            # home is in question; it also tells the project. Both conditions go in one
+            # filter() so they apply to the same residency: chained, they would match a room
+            # through anyone's active residency (family, a new owner).
+            only = list(
+                Room.objects.filter(**of_resident, residencies__is_active=True)
+                .select_related("building", "project")
+                .distinct()[:2]
+            )
             if len(only) == 1:
-                room = only[0]
-                building = room.building
-                project = project or room.project
+                project = project or only[0].project
+                if not data.place.strip():
+                    room = only[0]
+                    building = room.building
         if project is None:
             raise InvalidInput(_("请选择项目或房屋"), field="project")
         if not resident_rooms.exists() and resident.company_id != project.company_id:
@@ -226,6 +235,7 @@ def register_ticket(
                 company=project.company_id, client_ref=client_ref
             ).first()
             if existing is not None:
+                check_project_scope(actor, existing.project_id)
                 return existing, False
         raise
     return ticket, True

@@ -290,13 +290,32 @@ def update_ticket(
             _("字段不能修改:%(f)s") % {"f": ", ".join(sorted(unknown))}, field=sorted(unknown)[0]
         )
     recorded: dict[str, list[Any]] = {}
+
+    def change(name: str, value: Any) -> None:
+        old = getattr(ticket, name)
+        if old != value:
+            recorded[name] = [_display(old), _display(value)]
+            setattr(ticket, name, value)
+
     for name, value in changes.items():
         if name == "kind" and value not in Kind.values:
             raise InvalidInput(_("类型无效"), field="kind")
+        if name == "kind":
+            # What only a repair or a help request has goes with the old kind, as at intake.
+            if value != Kind.REPAIR:
+                if ticket.is_paid_repair:
+                    raise InvalidInput(_("有偿维修不能改为其他类型"), field="kind")
+                change("repair_scope", "")
+            if value != Kind.HELP:
+                change("help_type", "")
         if name == "channel" and value not in Channel.values:
             raise InvalidInput(_("来源无效"), field="channel")
         if name == "nature" and value not in Nature.values:
             raise InvalidInput(_("性质无效"), field="nature")
+        if name in ("is_emergency", "has_case_value") and not isinstance(value, bool):
+            raise InvalidInput(_("须为是或否"), field=name)
+        if name in ("place", "expectation"):
+            value = (value or "").strip()
         if name == "category":
             value = Category.objects.filter(code=value, is_active=True).first()
             if value is None:
@@ -307,13 +326,13 @@ def update_ticket(
             room = Room.objects.filter(pk=value, project_id=ticket.project_id).first()
             if room is None:
                 raise InvalidInput(_("该房屋不属于本项目"), field="room_id")
-            ticket.building_id = room.building_id
+            # The building follows the room, and is history like any other field.
+            change("building_id", room.building_id)
         if name == "agreed_reply_at" and value is not None:
             value = clock.resolve(value)
-        old = getattr(ticket, name)
-        if old != value:
-            recorded[name] = [_display(old), _display(value)]
-            setattr(ticket, name, value)
+            if value < ticket.received_at:
+                raise InvalidInput(_("约定反馈时间不能早于接报时间"), field="agreed_reply_at")
+        change(name, value)
     if not recorded:
         return ticket
     ticket.save()

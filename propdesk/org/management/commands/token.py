@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from propdesk.core.audit import audit
+from propdesk.core.errors import DomainError
 from propdesk.core.models import AuditAction
 from propdesk.org.models import User
 from propdesk.org.services import create_api_token, revoke_api_tokens
@@ -21,7 +22,10 @@ class Command(BaseCommand):
         if account is None:
             raise CommandError(f"no user named {user!r}")
         if action == "create":
-            token = create_api_token(account, name=name)
+            try:
+                token = create_api_token(account, name=name)
+            except DomainError as exc:  # e.g. a deactivated account: a message, not a traceback
+                raise CommandError(f"{user}: {exc.message}") from None
             audit(
                 account,
                 AuditAction.TOKEN_CREATED,

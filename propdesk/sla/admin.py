@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from . import policies
+from .models import SlaClock, SlaPolicy
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "clock", "kind", "channel", "grade_level", "category", "project",
+        "unit", "amount", "warning_percent", "is_cap", "priority", "is_active",
+    ]  # fmt: skip
+    list_filter = ["clock", "kind", "channel", "is_active", "company"]
+    search_fields = ["name", "source"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        policies.clear_cache()
+
+
+@admin.register(SlaClock)
+class SlaClockAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "state", "started_at", "due_at", "met_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["ticket__number"]
+    raw_id_fields = ["ticket", "work_order"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

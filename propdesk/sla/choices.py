@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClockKind(models.TextChoices):
+    """The clocks of SPEC §5's table."""
+
+    REGISTER = "register", _("开单")
+    DISPATCH = "dispatch", _("派单")
+    EMERGENCY = "emergency", _("紧急响应")
+    FIRST_REPLY = "first_reply", _("首次回复")
+    AGREED_REPLY = "agreed_reply", _("约定反馈")
+    HANDLE = "handle", _("处理")
+    RESULT_REPLY = "result_reply", _("结果回复")
+    PLAN = "plan", _("处理方案")
+    CLOSE = "close", _("结案")
+    CALLBACK = "callback", _("回访")
+    WORK_ORDER = "work_order", _("工单完成")
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("已暂停")
+    MET = "met", _("按时")
+    BREACHED = "breached", _("超时")
+    CANCELLED = "cancelled", _("不适用")
+
+
+OPEN_CLOCK_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED})
+
+
+class ClockUnit(models.TextChoices):
+    MINUTES = "minutes", _("自然分钟")
+    HOURS = "hours", _("自然小时")
+    WORKING_MINUTES = "working_minutes", _("工作分钟")
+    WORKING_HOURS = "working_hours", _("工作小时")
+    WORKING_DAYS = "working_days", _("工作日")
+    SAME_DAY = "same_day", _("当天")
+    FIXED = "fixed", _("约定时间")
+
+
+NATURAL_UNITS = frozenset({ClockUnit.MINUTES, ClockUnit.HOURS, ClockUnit.FIXED})

@@ -1,0 +1,41 @@
+"""``propdesk worker``: reconcile the clocks, then run the background worker (timers, daily
+reconcile). Run several on PostgreSQL; they never take the same task (SKIP LOCKED)."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from propdesk.sla.services import ensure_daily_reconcile, reconcile
+
+
+class Command(BaseCommand):
+    help = "Run the PropDesk background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=1.0, help="poll every N seconds")
+        parser.add_argument("--batch", action="store_true", help="exit when no task is ready")
+        parser.add_argument("--max-tasks", type=int, default=None)
+        parser.add_argument("--no-reconcile", action="store_true")
+
+    def handle(self, *args, interval, batch, max_tasks, no_reconcile, **options):
+        if not no_reconcile:
+            result = reconcile()
+            self.stdout.write(
+                f"reconcile: breached {result.breached}, warned {result.warned}, "
+                f"rescheduled {result.rescheduled}"
+            )
+        ensure_daily_reconcile()
+        worker_args = [
+            "--interval",
+            str(interval),
+            "--queue-name",
+            "*",
+            "--no-startup-delay",
+            "--no-reload",
+        ]
+        if batch:
+            worker_args.append("--batch")
+        if max_tasks is not None:
+            worker_args += ["--max-tasks", str(max_tasks)]
+        call_command("db_worker", *worker_args)
