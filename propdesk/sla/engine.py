@@ -61,10 +61,21 @@ def _sla_event(clock: SlaClock, kind: EventKind, at: datetime, **data) -> Ticket
     )
 
 
+def drop_timers(clock: SlaClock) -> None:
+    """Remove the clock's timers that have not run yet: they would only find it moved on."""
+    from django_tasks_db.models import DBTaskResult
+
+    ids = [i for i in (clock.warn_task_id, clock.due_task_id) if i]
+    if ids:
+        DBTaskResult.objects.filter(id__in=ids, status="READY").delete()
+    clock.warn_task_id = clock.due_task_id = None
+
+
 def schedule(clock: SlaClock) -> None:
     """Enqueue the warning and due timers of a running clock (rows in the same transaction)."""
     from .tasks import fire_clock
 
+    drop_timers(clock)
     clock.timer_version += 1
     warn_id = None
     if clock.warned_at is None and clock.warn_at < clock.due_at:
@@ -136,18 +147,26 @@ def meet(clocks: Iterable[SlaClock], at: datetime) -> None:
             clock.met_at = at
             clock.save(update_fields=["met_at"])
             continue
+        drop_timers(clock)
         clock.state = ClockState.MET
         clock.met_at = at
         clock.paused_at = None
         clock.timer_version += 1
-        clock.save(update_fields=["state", "met_at", "paused_at", "timer_version"])
+        clock.save(
+            update_fields=[
+                "state", "met_at", "paused_at", "timer_version", "warn_task_id", "due_task_id",
+            ]
+        )  # fmt: skip
 
 
 def breach(clock: SlaClock, at: datetime) -> None:
+    drop_timers(clock)
     clock.state = ClockState.BREACHED
     clock.breached_at = clock.due_at
     clock.timer_version += 1
-    clock.save(update_fields=["state", "breached_at", "timer_version"])
+    clock.save(
+        update_fields=["state", "breached_at", "timer_version", "warn_task_id", "due_task_id"]
+    )
     _sla_event(clock, EventKind.SLA_BREACHED, at)
 
 
@@ -160,9 +179,10 @@ def warn(clock: SlaClock, at: datetime) -> None:
 def cancel_clocks(clocks: Iterable[SlaClock]) -> None:
     for clock in clocks:
         if clock.state in OPEN_CLOCK_STATES:
+            drop_timers(clock)
             clock.state = ClockState.CANCELLED
             clock.timer_version += 1
-            clock.save(update_fields=["state", "timer_version"])
+            clock.save(update_fields=["state", "timer_version", "warn_task_id", "due_task_id"])
 
 
 def pause(clocks: Iterable[SlaClock], at: datetime, calendar: WorkCalendar) -> None:
@@ -170,10 +190,16 @@ def pause(clocks: Iterable[SlaClock], at: datetime, calendar: WorkCalendar) -> N
         if clock.state != ClockState.RUNNING:
             continue
         clock.remaining_minutes = policies.minutes_between(calendar, clock.unit, at, clock.due_at)
+        drop_timers(clock)
         clock.state = ClockState.PAUSED
         clock.paused_at = at
         clock.timer_version += 1
-        clock.save(update_fields=["remaining_minutes", "state", "paused_at", "timer_version"])
+        clock.save(
+            update_fields=[
+                "remaining_minutes", "state", "paused_at", "timer_version",
+                "warn_task_id", "due_task_id",
+            ]
+        )  # fmt: skip
 
 
 def resume(clocks: Iterable[SlaClock], at: datetime, calendar: WorkCalendar) -> None:

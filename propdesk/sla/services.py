@@ -63,6 +63,14 @@ def _events(clocks: list[SlaClock], kind: EventKind, at: datetime) -> list[Ticke
     ]
 
 
+def _drop_timers(clocks: list[SlaClock]) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    ids = [i for c in clocks for i in (c.warn_task_id, c.due_task_id) if i]
+    if ids:
+        DBTaskResult.objects.filter(id__in=ids, status="READY").delete()
+
+
 def _breach_overdue(at: datetime) -> int:
     """Every running clock past its due moment is breached, in batches, one event each."""
     total = 0
@@ -71,15 +79,26 @@ def _breach_overdue(at: datetime) -> int:
             batch = list(
                 SlaClock.objects.select_for_update(skip_locked=True)
                 .filter(state=ClockState.RUNNING, due_at__lte=at)
-                .only("pk", "ticket_id", "work_order_id", "kind", "due_at")
+                .only(
+                    "pk",
+                    "ticket_id",
+                    "work_order_id",
+                    "kind",
+                    "due_at",
+                    "warn_task_id",
+                    "due_task_id",
+                )
                 .order_by("pk")[:BATCH]
             )
             if not batch:
                 return total
+            _drop_timers(batch)
             SlaClock.objects.filter(pk__in=[c.pk for c in batch]).update(
                 state=ClockState.BREACHED,
                 breached_at=F("due_at"),
                 timer_version=F("timer_version") + 1,
+                warn_task_id=None,
+                due_task_id=None,
             )
             TicketEvent.objects.bulk_create(_events(batch, EventKind.SLA_BREACHED, at))
             total += len(batch)

@@ -38,4 +38,4 @@ class Command(BaseCommand):
             worker_args.append("--batch")
         if max_tasks is not None:
             worker_args += ["--max-tasks", str(max_tasks)]
-        call_command("db_worker", *worker_args)
+        call_command("db_worker", *worker_args, verbosity=options["verbosity"])
