@@ -212,11 +212,13 @@ def unknown_path(request: HttpRequest, rest: str):
 def _mount() -> None:
     from propdesk.org.api import router as org_router
     from propdesk.residents.api import router as residents_router
+    from propdesk.sla.api import router as sla_router
     from propdesk.tickets.api import router as tickets_router
 
     api.add_router("/", org_router)
     api.add_router("/", residents_router)
     api.add_router("/", tickets_router)
+    api.add_router("/", sla_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 
 

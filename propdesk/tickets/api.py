@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, File, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
+from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from propdesk.core.audit import audit
@@ -70,6 +71,9 @@ class TicketQuery(Schema):
     text: str | None = None
     room_id: int | None = None
     resident_id: int | None = None
+    due_soon: bool = Field(False, description="a clock past its warning point, not yet due")
+    breached: bool = Field(False, description="a clock breached and not yet put right")
+    clock: str | None = Field(None, description="only this clock (e.g. first_reply)")
     page: int = 1
     page_size: int = 20
 

@@ -105,6 +105,25 @@ class AttachmentOut(Schema):
     uploaded_at: datetime
 
 
+class ClockOut(Schema):
+    kind: str
+    kind_display: str
+    state: str = Field(description="running | paused | met | breached | cancelled")
+    state_display: str
+    work_order: int | None
+    started_at: datetime
+    warn_at: datetime
+    due_at: datetime
+    met_at: datetime | None
+    breached_at: datetime | None
+    paused_at: datetime | None
+    time_left_seconds: int | None = Field(
+        description="running: until due (negative when overdue); paused: what is left"
+    )
+    rule: str | None
+    calendar_warnings: list[str]
+
+
 class TicketSummary(Schema):
     number: str
     project: str
@@ -155,6 +174,7 @@ class TicketDetail(TicketSummary):
     progress_notes: list[NoteOut]
     callbacks: list[CallbackOut]
     attachments: list[AttachmentOut]
+    clocks: list[ClockOut]
     allowed_actions: list[str]
 
 

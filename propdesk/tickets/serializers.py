@@ -6,8 +6,11 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from propdesk.core import clock as core_clock
 from propdesk.org.models import User
 from propdesk.residents.models import mask_phone
+from propdesk.sla.models import SlaClock
+from propdesk.sla.queries import clock_data
 
 from .choices import Channel, EventKind, Kind, Status, WorkOrderStatus
 from .models import Ticket, TicketEvent, WorkOrder
@@ -81,6 +84,7 @@ def work_order_data(order: WorkOrder) -> dict[str, Any]:
 
 
 def detail(ticket: Ticket, user: User) -> dict[str, Any]:
+    now = core_clock.now()
     ticket = (
         with_summary_relations(Ticket.objects.filter(pk=ticket.pk))
         .select_related("registered_by", "merged_into")
@@ -164,6 +168,12 @@ def detail(ticket: Ticket, user: User) -> dict[str, Any]:
                     "uploaded_at": a.uploaded_at,
                 }
                 for a in ticket.attachments.all()
+            ],
+            "clocks": [
+                clock_data(c, now)
+                for c in SlaClock.objects.filter(ticket=ticket)
+                .select_related("work_order", "policy")
+                .order_by("started_at", "pk")
             ],
             "allowed_actions": allowed_moves(user, ticket),
         }

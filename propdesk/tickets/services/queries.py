@@ -9,8 +9,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propdesk.core import clock as core_clock
 from propdesk.core.errors import InvalidInput
 from propdesk.org.models import User
+from propdesk.sla.queries import filter_by_clocks
 
 from ..choices import ACTIVE_WORK_ORDER_STATUSES, GradeClass, GradeLevel, Kind, Status
 from ..models import Category, Ticket
@@ -35,6 +37,9 @@ class TicketFilter:
     text: str | None = None
     room_id: int | None = None
     resident_id: int | None = None
+    due_soon: bool = False
+    breached: bool = False
+    clock: str | None = None
 
 
 def _day_start(day: date) -> datetime:
@@ -42,7 +47,12 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-def filter_tickets(qs: QuerySet[Ticket], f: TicketFilter) -> QuerySet[Ticket]:
+def filter_tickets(
+    qs: QuerySet[Ticket], f: TicketFilter, *, now: datetime | None = None
+) -> QuerySet[Ticket]:
+    qs = filter_by_clocks(
+        qs, now=core_clock.resolve(now), due_soon=f.due_soon, breached=f.breached, clock=f.clock
+    )
     if f.project:
         qs = qs.filter(project__code=f.project)
     if f.status:

@@ -1,0 +1,72 @@
+"""Reading clocks: the queue filters (due soon, breached, by clock) and how a clock is shown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from propdesk.core.errors import InvalidInput
+
+from .choices import OPEN_CLOCK_STATES, ClockKind, ClockState
+from .models import SlaClock
+
+
+def filter_by_clocks(
+    tickets: QuerySet,
+    *,
+    now: datetime,
+    due_soon: bool = False,
+    breached: bool = False,
+    clock: str | None = None,
+) -> QuerySet:
+    """Tickets with a clock past its warning point but not yet due (due soon), with a breach
+    not yet put right (breached), or with an open clock of one kind."""
+    if clock and clock not in ClockKind.values:
+        raise InvalidInput(
+            _("时限“%(c)s”无效,可选:%(o)s") % {"c": clock, "o": ", ".join(ClockKind.values)},
+            field="clock",
+        )
+    if not (due_soon or breached or clock):
+        return tickets
+    of_ticket = SlaClock.objects.filter(ticket=OuterRef("pk"))
+    if clock:
+        of_ticket = of_ticket.filter(kind=clock)
+    conditions = Q()
+    if due_soon:
+        conditions |= Q(state=ClockState.RUNNING, warn_at__lte=now, due_at__gt=now)
+    if breached:
+        conditions |= Q(state=ClockState.BREACHED, met_at__isnull=True) | Q(
+            state=ClockState.RUNNING, due_at__lte=now
+        )
+    if not (due_soon or breached):
+        conditions = Q(state__in=list(OPEN_CLOCK_STATES))
+    return tickets.filter(Exists(of_ticket.filter(conditions)))
+
+
+def clock_data(clock: SlaClock, now: datetime) -> dict[str, Any]:
+    """A clock as a person reads it: what it waits for, by when, how long is left."""
+    if clock.state == ClockState.RUNNING:
+        time_left = int((clock.due_at - now).total_seconds())
+    elif clock.state == ClockState.PAUSED:
+        time_left = (clock.remaining_minutes or 0) * 60
+    else:
+        time_left = None
+    return {
+        "kind": clock.kind,
+        "kind_display": str(ClockKind(clock.kind).label),
+        "state": clock.state,
+        "state_display": str(ClockState(clock.state).label),
+        "work_order": clock.work_order.sequence if clock.work_order_id else None,
+        "started_at": clock.started_at,
+        "warn_at": clock.warn_at,
+        "due_at": clock.due_at,
+        "met_at": clock.met_at,
+        "breached_at": clock.breached_at,
+        "paused_at": clock.paused_at,
+        "time_left_seconds": time_left,
+        "rule": clock.policy.name if clock.policy_id else None,
+        "calendar_warnings": clock.calendar_warnings,
+    }
