@@ -17,6 +17,7 @@ Rules:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +27,10 @@ DEFAULT_WORK_START = time(8, 30)
 DEFAULT_WORK_END = time(18, 0)
 #: No deadline is searched further than this many days ahead (a calendar of only holidays).
 MAX_SEARCH_DAYS = 3660
+#: Working days inside this span are indexed once per calendar, so "the Nth working day
+#: after" is a binary search instead of a walk; outside it the walk is used.
+INDEX_FIRST = date(1990, 1, 1).toordinal()
+INDEX_LAST = date(2100, 12, 31).toordinal()
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,28 @@ class WorkCalendar:
         if day in self.holidays:
             return False
         return day.weekday() < 5
+
+    def workday_ordinals(self) -> list[int]:
+        """Ordinals of every working day in the indexed span, built on first use."""
+        index = self.__dict__.get("_workday_ordinals")
+        if index is None:
+            index = [
+                n for n in range(INDEX_FIRST, INDEX_LAST + 1)
+                if self.is_workday(date.fromordinal(n))
+            ]  # fmt: skip
+            object.__setattr__(self, "_workday_ordinals", index)
+        return index
+
+    def nth_workday_after(self, day: date, n: int) -> date:
+        """The nth working day after ``day`` (n ≥ 1); ``day`` itself is never counted."""
+        ordinal = day.toordinal()
+        index = self.workday_ordinals()
+        position = bisect_right(index, ordinal) + n - 1
+        if ordinal >= INDEX_FIRST and position < len(index):
+            return date.fromordinal(index[position])
+        for _ in range(n):
+            day = _walk_to_next_workday(self, day)
+        return day
 
     @property
     def minutes_per_day(self) -> int:
@@ -84,6 +111,10 @@ def _at(calendar: WorkCalendar, day: date, clock_time: time) -> datetime:
 
 
 def _next_workday(calendar: WorkCalendar, day: date) -> date:
+    return calendar.nth_workday_after(day, 1)
+
+
+def _walk_to_next_workday(calendar: WorkCalendar, day: date) -> date:
     for _ in range(MAX_SEARCH_DAYS):
         day += timedelta(days=1)
         if calendar.is_workday(day):
@@ -115,23 +146,25 @@ def add_working_minutes(calendar: WorkCalendar, start: datetime, *, minutes: int
         cursor = _at(calendar, day, calendar.work_start)
     elif cursor.time() < calendar.work_start:
         cursor = _at(calendar, day, calendar.work_start)
-    while True:
-        close = _at(calendar, day, calendar.work_end)
-        available = close - cursor
-        if remaining <= available:
-            return Due(cursor + remaining, _warnings(calendar, first, day))
-        remaining -= available
-        day = _next_workday(calendar, day)
-        cursor = _at(calendar, day, calendar.work_start)
+    close = _at(calendar, day, calendar.work_end)
+    if remaining <= close - cursor:
+        return Due(cursor + remaining, _warnings(calendar, first, day))
+    remaining -= close - cursor
+    # Whole working days are jumped over at once; what is left lands on the day after them.
+    whole_days, rest = divmod(remaining, timedelta(minutes=calendar.minutes_per_day))
+    if not rest:
+        day = calendar.nth_workday_after(day, whole_days)
+        return Due(_at(calendar, day, calendar.work_end), _warnings(calendar, first, day))
+    day = calendar.nth_workday_after(day, whole_days + 1)
+    return Due(_at(calendar, day, calendar.work_start) + rest, _warnings(calendar, first, day))
 
 
 def add_working_days(calendar: WorkCalendar, start: datetime, *, days: int) -> Due:
     """N working days: the start day is not counted; due at the close of the Nth working day."""
     if days < 1:
         raise ValueError("a working-day limit is at least one day (use same_day for zero)")
-    first = day = _local(calendar, start).date()
-    for _ in range(days):
-        day = _next_workday(calendar, day)
+    first = _local(calendar, start).date()
+    day = calendar.nth_workday_after(first, days)
     return Due(_at(calendar, day, calendar.work_end), _warnings(calendar, first, day))
 
 
