@@ -8,6 +8,7 @@ timer carries the clock's ``timer_version`` and does nothing if the clock has mo
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -63,32 +64,65 @@ def _sla_event(clock: SlaClock, kind: EventKind, at: datetime, **data) -> Ticket
 
 def drop_timers(clock: SlaClock) -> None:
     """Remove the clock's timers that have not run yet: they would only find it moved on."""
+    drop_timers_of([clock])
+
+
+def drop_timers_of(clocks: Iterable[SlaClock]) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    ids = [i for i in (clock.warn_task_id, clock.due_task_id) if i]
+    clocks = list(clocks)
+    ids = [i for c in clocks for i in (c.warn_task_id, c.due_task_id) if i]
     if ids:
         DBTaskResult.objects.filter(id__in=ids, status="READY").delete()
-    clock.warn_task_id = clock.due_task_id = None
+    for clock in clocks:
+        clock.warn_task_id = clock.due_task_id = None
+
+
+def _timer(clock: SlaClock, moment: str, run_after: datetime):
+    """One timer row, as ``fire_clock.using(run_after=…).enqueue(…)`` would write it.
+
+    Written in bulk because a registration starts several clocks and a reconcile may repair
+    thousands; the database backend's enqueue is one INSERT per task and its signal has no
+    receivers here.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import fire_clock
+
+    return DBTaskResult(
+        id=uuid.uuid4(),
+        args_kwargs={"args": [clock.pk, moment, clock.timer_version], "kwargs": {}},
+        priority=fire_clock.priority,
+        task_path=fire_clock.module_path,
+        queue_name=fire_clock.queue_name,
+        backend_name=fire_clock.backend,
+        run_after=run_after,
+    )
+
+
+def schedule_many(clocks: Iterable[SlaClock]) -> None:
+    """Give running clocks fresh warning and due timers (rows in the same transaction); any
+    timer they had before is dropped and would find an old version anyway."""
+    from django_tasks_db.models import DBTaskResult
+
+    clocks = list(clocks)
+    drop_timers_of(clocks)
+    rows = []
+    for clock in clocks:
+        clock.timer_version += 1
+        if clock.warned_at is None and clock.warn_at < clock.due_at:
+            warning = _timer(clock, "warning", clock.warn_at)
+            clock.warn_task_id = warning.id
+            rows.append(warning)
+        due = _timer(clock, "due", clock.due_at)
+        clock.due_task_id = due.id
+        rows.append(due)
+    DBTaskResult.objects.bulk_create(rows)
+    SlaClock.objects.bulk_update(clocks, ["timer_version", "warn_task_id", "due_task_id"])
 
 
 def schedule(clock: SlaClock) -> None:
-    """Enqueue the warning and due timers of a running clock (rows in the same transaction)."""
-    from .tasks import fire_clock
-
-    drop_timers(clock)
-    clock.timer_version += 1
-    warn_id = None
-    if clock.warned_at is None and clock.warn_at < clock.due_at:
-        warn_id = (
-            fire_clock.using(run_after=clock.warn_at)
-            .enqueue(clock.pk, "warning", clock.timer_version)
-            .id
-        )
-    due_id = (
-        fire_clock.using(run_after=clock.due_at).enqueue(clock.pk, "due", clock.timer_version).id
-    )
-    clock.warn_task_id, clock.due_task_id = warn_id, due_id
-    clock.save(update_fields=["timer_version", "warn_task_id", "due_task_id"])
+    schedule_many([clock])
 
 
 def start_clock(
@@ -101,8 +135,10 @@ def start_clock(
     work_order: WorkOrder | None = None,
     met_at: datetime | None = None,
     now: datetime | None = None,
+    pending: list[SlaClock] | None = None,
 ) -> SlaClock | None:
-    """Start one clock (if a rule or a fixed moment says it runs) and schedule its timers."""
+    """Start one clock (if a rule or a fixed moment says it runs) and schedule its timers
+    (or add it to ``pending``, for the caller to schedule several at once)."""
     calendar = calendar or _calendar(ticket)
     if due_at is not None:
         moments = policies.fixed_moments(calendar, start, due_at)
@@ -130,6 +166,8 @@ def start_clock(
     elif now is not None and now >= clock.due_at:
         # Started already late (a request typed in long after it arrived): breached now.
         breach(clock, now)
+    elif pending is not None:
+        pending.append(clock)
     else:
         schedule(clock)
     return clock
@@ -227,28 +265,26 @@ def resume(clocks: Iterable[SlaClock], at: datetime, calendar: WorkCalendar) -> 
 def _registered(ticket: Ticket, event: TicketEvent) -> None:
     calendar = _calendar(ticket)
     at = event.at
+    pending: list[SlaClock] = []
     start_clock(
-        ticket,
-        ClockKind.REGISTER,
-        ticket.received_at,
-        calendar=calendar,
+        ticket, ClockKind.REGISTER, ticket.received_at, calendar=calendar,
         met_at=ticket.registered_at,
-    )
+    )  # fmt: skip
     if ticket.is_emergency:
-        start_clock(ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at)
+        start_clock(
+            ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at,
+            pending=pending,
+        )  # fmt: skip
     for kind in FROM_RECEIPT:
-        start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=at)
+        start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=at, pending=pending)
     if ticket.agreed_reply_at:
         start_clock(
-            ticket,
-            ClockKind.AGREED_REPLY,
-            ticket.received_at,
-            calendar=calendar,
-            due_at=ticket.agreed_reply_at,
-            now=at,
-        )
+            ticket, ClockKind.AGREED_REPLY, ticket.received_at, calendar=calendar,
+            due_at=ticket.agreed_reply_at, now=at, pending=pending,
+        )  # fmt: skip
     for kind in FROM_REGISTRATION:
-        start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=at)
+        start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=at, pending=pending)
+    schedule_many(pending)
 
 
 def _answered(ticket: Ticket, event: TicketEvent) -> None:

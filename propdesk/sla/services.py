@@ -63,14 +63,6 @@ def _events(clocks: list[SlaClock], kind: EventKind, at: datetime) -> list[Ticke
     ]
 
 
-def _drop_timers(clocks: list[SlaClock]) -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    ids = [i for c in clocks for i in (c.warn_task_id, c.due_task_id) if i]
-    if ids:
-        DBTaskResult.objects.filter(id__in=ids, status="READY").delete()
-
-
 def _breach_overdue(at: datetime) -> int:
     """Every running clock past its due moment is breached, in batches, one event each."""
     total = 0
@@ -92,7 +84,7 @@ def _breach_overdue(at: datetime) -> int:
             )
             if not batch:
                 return total
-            _drop_timers(batch)
+            engine.drop_timers_of(batch)
             SlaClock.objects.filter(pk__in=[c.pk for c in batch]).update(
                 state=ClockState.BREACHED,
                 breached_at=F("due_at"),
@@ -135,8 +127,7 @@ def _reschedule_lost() -> int:
             batch = list(lost.select_for_update(skip_locked=True).order_by("pk")[:BATCH])
             if not batch:
                 return total
-            for clock in batch:
-                engine.schedule(clock)
+            engine.schedule_many(batch)
             total += len(batch)
 
 
