@@ -1,20 +1,17 @@
-"""The clocks follow the lifecycle: each ticket event starts, meets, pauses, resumes or stops
-them, in the same transaction as the move (SPEC §5).
+"""Clock primitives: start, meet, breach, warn, pause, resume, cancel, and their timers.
 
-The one entry point is :func:`on_event`, called by the tickets app for every event it writes.
-Timers for the warning and due moments are scheduled as background tasks (``run_after``); a
-timer carries the clock's ``timer_version`` and does nothing if the clock has moved since.
+Timers for the warning and due moments are background tasks (``run_after``) written in the
+same transaction; a timer carries the clock's ``timer_version`` and does nothing if the clock
+has moved since. What each lifecycle event does with these is in :mod:`.lifecycle`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Q
-
-from propdesk.tickets.choices import EventKind, Status
+from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
 from propdesk.worktime.arithmetic import WorkCalendar
 from propdesk.worktime.services import calendar_for_project
@@ -23,21 +20,12 @@ from . import policies
 from .choices import OPEN_CLOCK_STATES, ClockKind, ClockState
 from .models import SlaClock
 
-#: Clocks that start when the request arrives or is registered, and from which moment.
-FROM_RECEIPT = (ClockKind.FIRST_REPLY,)
-FROM_REGISTRATION = (
-    ClockKind.DISPATCH,
-    ClockKind.HANDLE,
-    ClockKind.RESULT_REPLY,
-    ClockKind.CLOSE,
-)
 
-
-def _calendar(ticket: Ticket) -> WorkCalendar:
+def calendar_of(ticket: Ticket) -> WorkCalendar:
     return calendar_for_project(ticket.project)
 
 
-def _open(ticket: Ticket, kinds: Iterable[str] | None = None, *, work_order=None):
+def open_clocks(ticket: Ticket, kinds: Iterable[str] | None = None, *, work_order=None):
     qs = SlaClock.objects.select_for_update().filter(ticket=ticket, state__in=OPEN_CLOCK_STATES)
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
@@ -139,7 +127,7 @@ def start_clock(
 ) -> SlaClock | None:
     """Start one clock (if a rule or a fixed moment says it runs) and schedule its timers
     (or add it to ``pending``, for the caller to schedule several at once)."""
-    calendar = calendar or _calendar(ticket)
+    calendar = calendar or calendar_of(ticket)
     if due_at is not None:
         moments = policies.fixed_moments(calendar, start, due_at)
     else:
@@ -227,6 +215,10 @@ def pause(clocks: Iterable[SlaClock], at: datetime, calendar: WorkCalendar) -> N
     for clock in clocks:
         if clock.state != ClockState.RUNNING:
             continue
+        if at >= clock.due_at:
+            # Already due, its timer not run yet: it breached at its due moment, not later.
+            breach(clock, at)
+            continue
         clock.remaining_minutes = policies.minutes_between(calendar, clock.unit, at, clock.due_at)
         drop_timers(clock)
         clock.state = ClockState.PAUSED
@@ -259,246 +251,55 @@ def resume(clocks: Iterable[SlaClock], at: datetime, calendar: WorkCalendar) -> 
         schedule(clock)
 
 
-# ---- what each event does to the clocks ----
-
-
-def _registered(ticket: Ticket, event: TicketEvent) -> None:
-    calendar = _calendar(ticket)
-    at = event.at
-    pending: list[SlaClock] = []
-    start_clock(
-        ticket, ClockKind.REGISTER, ticket.received_at, calendar=calendar,
-        met_at=ticket.registered_at,
-    )  # fmt: skip
-    if ticket.is_emergency:
-        start_clock(
-            ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at,
-            pending=pending,
-        )  # fmt: skip
-    for kind in FROM_RECEIPT:
-        start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=at, pending=pending)
-    if ticket.agreed_reply_at:
-        start_clock(
-            ticket, ClockKind.AGREED_REPLY, ticket.received_at, calendar=calendar,
-            due_at=ticket.agreed_reply_at, now=at, pending=pending,
-        )  # fmt: skip
-    for kind in FROM_REGISTRATION:
-        start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=at, pending=pending)
-    schedule_many(pending)
-
-
-def _answered(ticket: Ticket, event: TicketEvent) -> None:
-    meet(
-        _open(
-            ticket,
-            [
-                ClockKind.FIRST_REPLY,
-                ClockKind.AGREED_REPLY,
-                ClockKind.HANDLE,
-                ClockKind.RESULT_REPLY,
-                ClockKind.EMERGENCY,
-            ],
-        ),
-        event.at,
-    )
-    cancel_clocks(_open(ticket, [ClockKind.DISPATCH]))
-    start_clock(ticket, ClockKind.CALLBACK, event.at, now=event.at)
-
-
-def _dispatched(ticket: Ticket, event: TicketEvent) -> None:
-    meet(_open(ticket, [ClockKind.DISPATCH]), event.at)
-    order = event.work_order
-    start_clock(
-        ticket,
-        ClockKind.WORK_ORDER,
-        order.dispatched_at,
-        due_at=order.deadline,
-        work_order=order,
-        now=event.at,
-    )
-
-
-def _returned(ticket: Ticket, event: TicketEvent) -> None:
-    cancel_clocks(_open(ticket, work_order=event.work_order))
-    if ticket.status == Status.ACCEPTED and not _open(ticket, [ClockKind.DISPATCH]):
-        start_clock(ticket, ClockKind.DISPATCH, event.at, now=event.at)
-
-
-def _transferred(ticket: Ticket, event: TicketEvent) -> None:
-    old = WorkOrder.objects.filter(
-        ticket=ticket, sequence=event.data.get("from_work_order")
-    ).first()
-    if old is not None:
-        cancel_clocks(_open(ticket, work_order=old))
-    order = event.work_order
-    start_clock(
-        ticket,
-        ClockKind.WORK_ORDER,
-        order.dispatched_at,
-        due_at=order.deadline,
-        work_order=order,
-        now=event.at,
-    )
-
-
-def _started(ticket: Ticket, event: TicketEvent) -> None:
-    meet(_open(ticket, [ClockKind.EMERGENCY]), event.at)
-
-
-def _replied(ticket: Ticket, event: TicketEvent) -> None:
-    meet(_open(ticket, [ClockKind.FIRST_REPLY, ClockKind.AGREED_REPLY]), event.at)
-
-
-def _suspended(ticket: Ticket, event: TicketEvent) -> None:
-    pause(_open(ticket), event.at, _calendar(ticket))
-
-
-def _resumed(ticket: Ticket, event: TicketEvent) -> None:
-    resume(_open(ticket), event.at, _calendar(ticket))
-
-
-def _work_order_completed(ticket: Ticket, event: TicketEvent) -> None:
-    meet(_open(ticket, work_order=event.work_order), event.at)
-
-
-def _resolved(ticket: Ticket, event: TicketEvent) -> None:
-    meet(
-        _open(
-            ticket,
-            [ClockKind.HANDLE, ClockKind.RESULT_REPLY, ClockKind.EMERGENCY, ClockKind.WORK_ORDER],
-        ),
-        event.at,
-    )
-    cancel_clocks(_open(ticket, [ClockKind.DISPATCH]))
-    start_clock(ticket, ClockKind.CALLBACK, event.at, now=event.at)
-
-
-def _callback_recorded(ticket: Ticket, event: TicketEvent) -> None:
-    meet(
-        _open(ticket, [ClockKind.CALLBACK, ClockKind.FIRST_REPLY, ClockKind.AGREED_REPLY]), event.at
-    )
-    if event.data.get("reopened"):
-        _reopened(ticket, event)
-
-
-def _closed(ticket: Ticket, event: TicketEvent) -> None:
-    meet(_open(ticket, [ClockKind.CLOSE]), event.at)
-    cancel_clocks(_open(ticket))
-
-
-def _reopened(ticket: Ticket, event: TicketEvent) -> None:
-    cancel_clocks(_open(ticket, [ClockKind.CALLBACK]))
-    if not _open(ticket, [ClockKind.DISPATCH]):
-        start_clock(ticket, ClockKind.DISPATCH, event.at, now=event.at)
-
-
-def _stopped(ticket: Ticket, event: TicketEvent) -> None:
-    if event.data.get("merged_from"):
-        return  # the survivor of a merge goes on
-    cancel_clocks(_open(ticket))
-
-
-def _updated(ticket: Ticket, event: TicketEvent) -> None:
-    """Reclassified: clocks still running are recomputed from their start under the new
-    rules, and clocks that now apply (and are not yet past their stage) are started."""
-    changes = event.data.get("changes", {})
-    calendar = _calendar(ticket)
-    if "agreed_reply_at" in changes:
-        cancel_clocks(_open(ticket, [ClockKind.AGREED_REPLY]))
-        if ticket.agreed_reply_at and not ticket.replies.exists():
-            start_clock(
-                ticket,
-                ClockKind.AGREED_REPLY,
-                event.at,
-                calendar=calendar,
-                due_at=ticket.agreed_reply_at,
-                now=event.at,
-            )
-    emergency_stage = {Status.REGISTERED, Status.ACCEPTED, Status.DISPATCHED}
-    if (
-        "is_emergency" in changes
-        and ticket.is_emergency
-        and ticket.status in emergency_stage
-        and not ticket.clocks.filter(kind=ClockKind.EMERGENCY).exists()
-    ):
-        start_clock(
-            ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=event.at
-        )
-    if not {"kind", "channel", "category"} & set(changes):
-        return
-    for clock in _open(ticket, [*FROM_RECEIPT, *FROM_REGISTRATION, ClockKind.CALLBACK]):
-        if clock.state != ClockState.RUNNING:
-            continue
-        limit = policies.limit_for(ticket, ClockKind(clock.kind))
-        if limit is None:
-            cancel_clocks([clock])
-            continue
-        moments = policies.moments_for(calendar, limit, clock.started_at)
-        clock.policy, clock.unit, clock.amount = moments.rule, moments.unit, moments.amount
-        clock.due_at, clock.warn_at = moments.due_at, moments.warn_at
-        clock.span_minutes = moments.span_minutes
-        clock.calendar_warnings = list(moments.warnings)
+def place(
+    clock: SlaClock,
+    calendar: WorkCalendar,
+    at: datetime,
+    pauses: list[tuple[datetime, datetime | None]],
+    *,
+    suspended: bool,
+) -> None:
+    """Set a clock's moments at ``at`` from its span and the active time already used since
+    it started (time while the ticket was suspended does not count): running with the time
+    left, paused with it when the ticket is suspended now, or breached when none is left."""
+    used = active_minutes(calendar, clock.unit, clock.started_at, at, pauses)
+    left = clock.span_minutes - used
+    drop_timers(clock)
+    clock.timer_version += 1
+    if suspended:
+        clock.state = ClockState.PAUSED
+        clock.paused_at = at
+        clock.remaining_minutes = max(0, left)
         clock.save()
-        if event.at >= clock.due_at:
-            breach(clock, event.at)
-        else:
-            schedule(clock)
-    existing = set(ticket.clocks.values_list("kind", flat=True))
-    before_result = ticket.status in {
-        Status.REGISTERED,
-        Status.ACCEPTED,
-        Status.DISPATCHED,
-        Status.IN_PROGRESS,
-        Status.SUSPENDED,
-        Status.REOPENED,
-    }
-    for kind in FROM_RECEIPT:
-        if kind not in existing and before_result and not ticket.replies.exists():
-            start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=event.at)
-    for kind in FROM_REGISTRATION:
-        stage_open = (
-            before_result
-            if kind != ClockKind.DISPATCH
-            else ticket.status
-            in {
-                Status.REGISTERED,
-                Status.ACCEPTED,
-            }
-        )
-        if kind not in existing and stage_open:
-            start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=event.at)
+        return
+    clock.state = ClockState.RUNNING
+    clock.paused_at = None
+    clock.remaining_minutes = None
+    if left <= 0:
+        clock.due_at = clock.warn_at = at
+        clock.save()
+        breach(clock, at)
+        return
+    clock.due_at = policies.add_minutes(calendar, clock.unit, at, left)
+    before_warning = left - clock.span_minutes * (100 - clock.warning_percent) // 100
+    clock.warn_at = min(
+        policies.add_minutes(calendar, clock.unit, at, max(0, before_warning)), clock.due_at
+    )
+    clock.save()
+    schedule(clock)
 
 
-HANDLERS: dict[str, Callable[[Ticket, TicketEvent], None]] = {
-    EventKind.REGISTERED: _registered,
-    EventKind.ANSWERED: _answered,
-    EventKind.DISPATCHED: _dispatched,
-    EventKind.WORK_ORDER_RETURNED: _returned,
-    EventKind.TRANSFERRED: _transferred,
-    EventKind.STARTED: _started,
-    EventKind.REPLIED: _replied,
-    EventKind.SUSPENDED: _suspended,
-    EventKind.RESUMED: _resumed,
-    EventKind.WORK_ORDER_COMPLETED: _work_order_completed,
-    EventKind.RESOLVED: _resolved,
-    EventKind.CALLBACK_RECORDED: _callback_recorded,
-    EventKind.CLOSED: _closed,
-    EventKind.REOPENED: _reopened,
-    EventKind.MERGED: _stopped,
-    EventKind.CANCELLED: _stopped,
-    EventKind.UPDATED: _updated,
-}
-
-
-def on_event(ticket: Ticket, event: TicketEvent) -> None:
-    """Apply one lifecycle event to the ticket's clocks (inside the move's transaction)."""
-    handler = HANDLERS.get(event.kind)
-    if handler is not None:
-        handler(ticket, event)
-
-
-def open_clock_filter(kind: str | None = None) -> Q:
-    q = Q(clocks__state__in=list(OPEN_CLOCK_STATES))
-    if kind:
-        q &= Q(clocks__kind=kind)
-    return q
+def active_minutes(
+    calendar: WorkCalendar,
+    unit: str,
+    start: datetime,
+    end: datetime,
+    pauses: list[tuple[datetime, datetime | None]],
+) -> int:
+    """Minutes (natural or working, as the unit says) from start to end outside pauses."""
+    total = policies.minutes_between(calendar, unit, start, end)
+    for paused_at, resumed_at in pauses:
+        lo, hi = max(paused_at, start), min(resumed_at or end, end)
+        if hi > lo:
+            total -= policies.minutes_between(calendar, unit, lo, hi)
+    return max(0, total)

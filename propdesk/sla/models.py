@@ -19,8 +19,9 @@ from .choices import ClockKind, ClockState, ClockUnit
 class SlaPolicy(models.Model):
     """One rule: for tickets matching its criteria, clock ``clock`` runs ``amount`` ``unit``.
 
-    Among the matching rules for one clock the one with the highest priority wins, then the
-    most specific (project over company over system, then more criteria). Rules marked *cap*
+    Among the matching rules for one clock, a project's rule wins over its company's, and a
+    company's over the system default; within one scope the highest priority, then the rule
+    naming more criteria. Rules marked *cap*
     are upper bounds applied on top ("every complaint gets a first reply within one working
     day at the latest, whatever its channel").
     """
@@ -63,9 +64,13 @@ class SlaPolicy(models.Model):
             raise ValidationError({"amount": _("时长至少为 1")})
 
     @property
-    def specificity(self) -> int:
-        scope = 4 if self.project_id else (2 if self.company_id else 0)
-        criteria = sum(
+    def scope_rank(self) -> int:
+        """A project's rule beats its company's, which beats the system default."""
+        return 2 if self.project_id else (1 if self.company_id else 0)
+
+    @property
+    def criteria_count(self) -> int:
+        return sum(
             1
             for value in (
                 self.kind,
@@ -76,7 +81,6 @@ class SlaPolicy(models.Model):
             )
             if value
         )
-        return scope * 10 + criteria
 
 
 class SlaClock(models.Model):
@@ -135,6 +139,17 @@ class SlaClock(models.Model):
                 condition=Q(state="running", warned_at__isnull=True),
             ),
             models.Index(fields=["ticket", "state"], name="clock_ticket_state"),
+            models.Index(
+                fields=["ticket"],
+                name="clock_open_breach",
+                condition=Q(state="breached", met_at__isnull=True),
+            ),
+            models.Index(
+                fields=["warn_at", "due_at"],
+                name="clock_running_window",
+                condition=Q(state="running"),
+            ),
+            models.Index(fields=["id"], name="clock_running_id", condition=Q(state="running")),
         ]
 
     def __str__(self) -> str:

@@ -78,7 +78,9 @@ def limit_for(ticket: Ticket, clock: ClockKind) -> Limit | None:
         return None
     if not regular:
         return Limit(rule=caps[0], caps=caps[1:])
-    regular.sort(key=lambda r: (-r.priority, -r.specificity, r.pk))
+    # Scope first, so a company or project can override any system default (priority
+    # included); then priority; then the rule naming more criteria.
+    regular.sort(key=lambda r: (-r.scope_rank, -r.priority, -r.criteria_count, r.pk))
     return Limit(rule=regular[0], caps=caps)
 
 

@@ -31,6 +31,9 @@ def filter_by_clocks(
         )
     if not (due_soon or breached or clock):
         return tickets
+    # Queues are about work still to do: a request that ended keeps its breaches in its
+    # history (and in the figures) but leaves the breached queue.
+    tickets = tickets.exclude(status__in=["closed", "merged", "cancelled"])
     of_ticket = SlaClock.objects.filter(ticket=OuterRef("pk"))
     if clock:
         of_ticket = of_ticket.filter(kind=clock)

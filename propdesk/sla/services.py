@@ -1,4 +1,5 @@
-"""Firing timers and reconciling clocks: set-based, re-runnable, safe with several workers."""
+"""Firing timers, sweeping and reconciling clocks: set-based, re-runnable, safe with several
+workers (row locks with SKIP LOCKED, and a version on every timer)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
 
 from propdesk.core import clock as core_clock
 from propdesk.tickets.choices import EventKind
@@ -17,6 +19,10 @@ from .choices import ClockState
 from .models import SlaClock
 
 BATCH = 2000
+#: Finished timer rows are kept this long (to read what a worker did), then pruned.
+KEEP_FINISHED_TIMERS = timedelta(days=7)
+#: The safety-net sweep of overdue warnings and breaches runs this often.
+SWEEP_EVERY = timedelta(minutes=5)
 
 
 def fire(clock_id: int, moment: str, version: int, *, now: datetime | None = None) -> str:
@@ -30,11 +36,15 @@ def fire(clock_id: int, moment: str, version: int, *, now: datetime | None = Non
         if moment == "warning":
             if clock.warned_at is not None:
                 return "already warned"
+            if at >= clock.due_at:
+                return "too late to warn"  # the due timer records the breach itself
             if at < clock.warn_at:
+                engine.schedule(clock)  # ran early (clock skew): set it again
                 return "early"
             engine.warn(clock, at)
             return "warned"
         if at < clock.due_at:
+            engine.schedule(clock)
             return "early"
         engine.breach(clock, at)
         return "breached"
@@ -45,6 +55,7 @@ class ReconcileResult:
     breached: int = 0
     warned: int = 0
     rescheduled: int = 0
+    pruned: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -63,23 +74,21 @@ def _events(clocks: list[SlaClock], kind: EventKind, at: datetime) -> list[Ticke
     ]
 
 
-def _breach_overdue(at: datetime) -> int:
-    """Every running clock past its due moment is breached, in batches, one event each."""
+_FIELDS = ("pk", "ticket_id", "work_order_id", "kind", "due_at", "warn_task_id", "due_task_id")
+
+
+def breach_overdue(at: datetime) -> int:
+    """Every running clock past its due moment is breached, in batches, one event each.
+
+    Rows another transaction holds (a move, a timer) are skipped: that one settles them.
+    """
     total = 0
     while True:
         with transaction.atomic():
             batch = list(
                 SlaClock.objects.select_for_update(skip_locked=True)
                 .filter(state=ClockState.RUNNING, due_at__lte=at)
-                .only(
-                    "pk",
-                    "ticket_id",
-                    "work_order_id",
-                    "kind",
-                    "due_at",
-                    "warn_task_id",
-                    "due_task_id",
-                )
+                .only(*_FIELDS)
                 .order_by("pk")[:BATCH]
             )
             if not batch:
@@ -96,63 +105,107 @@ def _breach_overdue(at: datetime) -> int:
             total += len(batch)
 
 
-def _warn_due(at: datetime) -> int:
+def warn_due(at: datetime) -> int:
     total = 0
     while True:
         with transaction.atomic():
             batch = list(
                 SlaClock.objects.select_for_update(skip_locked=True)
                 .filter(state=ClockState.RUNNING, warned_at__isnull=True, warn_at__lte=at)
-                .only("pk", "ticket_id", "work_order_id", "kind", "due_at")
+                .only(*_FIELDS)
                 .order_by("pk")[:BATCH]
             )
             if not batch:
                 return total
-            SlaClock.objects.filter(pk__in=[c.pk for c in batch]).update(warned_at=at)
+            from django_tasks_db.models import DBTaskResult
+
+            warn_ids = [c.warn_task_id for c in batch if c.warn_task_id]
+            DBTaskResult.objects.filter(id__in=warn_ids, status="READY").delete()
+            SlaClock.objects.filter(pk__in=[c.pk for c in batch]).update(
+                warned_at=at, warn_task_id=None
+            )
             TicketEvent.objects.bulk_create(_events(batch, EventKind.SLA_WARNING, at))
             total += len(batch)
 
 
 def _reschedule_lost() -> int:
-    """Running clocks whose due timer is no longer waiting get their timers again."""
+    """Running clocks whose due timer is no longer waiting get their timers again.
+
+    Walks the running clocks once in primary-key order (keyset pages), so the work is linear
+    in their number however many were lost.
+    """
     from django_tasks_db.models import DBTaskResult
 
-    ready_ids = DBTaskResult.objects.filter(status="READY").values("id")
-    lost = SlaClock.objects.filter(state=ClockState.RUNNING).exclude(
-        Exists(ready_ids.filter(id=OuterRef("due_task_id")))
-    )
+    waiting = DBTaskResult.objects.filter(status="READY", id=OuterRef("due_task_id"))
     total = 0
+    last = 0
     while True:
         with transaction.atomic():
-            batch = list(lost.select_for_update(skip_locked=True).order_by("pk")[:BATCH])
-            if not batch:
+            page = list(
+                SlaClock.objects.filter(state=ClockState.RUNNING, pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", flat=True)[: BATCH * 10]
+            )
+            if not page:
                 return total
-            engine.schedule_many(batch)
-            total += len(batch)
+            last = page[-1]
+            lost = list(
+                SlaClock.objects.select_for_update(skip_locked=True)
+                .filter(pk__in=page, state=ClockState.RUNNING)
+                .exclude(Exists(waiting))
+                .order_by("pk")
+            )
+            if lost:
+                engine.schedule_many(lost)
+                total += len(lost)
+
+
+def prune_finished_timers(at: datetime) -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    total = 0
+    old = DBTaskResult.objects.filter(
+        status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=at - KEEP_FINISHED_TIMERS
+    )
+    while True:
+        ids = list(old.values_list("id", flat=True)[:BATCH])
+        if not ids:
+            return total
+        total += DBTaskResult.objects.filter(id__in=ids).delete()[0]
+
+
+def sweep(*, now: datetime | None = None) -> ReconcileResult:
+    """The cheap part, every few minutes: warnings and breaches whose moment has passed."""
+    at = core_clock.resolve(now)
+    return ReconcileResult(breached=breach_overdue(at), warned=warn_due(at))
 
 
 def reconcile(*, now: datetime | None = None) -> ReconcileResult:
     """Repair every clock whose timer was lost: breaches and warnings whose moment has passed
-    are recorded now (once), and running clocks without a waiting timer get one."""
+    are recorded now (once), running clocks without a waiting timer get one, and finished
+    timer rows older than a week are removed."""
     at = core_clock.resolve(now)
-    result = ReconcileResult()
-    result.breached = _breach_overdue(at)
-    result.warned = _warn_due(at)
+    result = sweep(now=at)
     result.rescheduled = _reschedule_lost()
+    result.pruned = prune_finished_timers(at)
     return result
 
 
-def ensure_daily_reconcile(*, now: datetime | None = None) -> None:
-    """Keep one reconcile waiting for the next 03:00 local time (each run books the next)."""
-    from django.utils import timezone
+def _book(task, run_after: datetime) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from .tasks import reconcile_clocks
+    if not DBTaskResult.objects.filter(task_path=task.module_path, status="READY").exists():
+        task.using(run_after=run_after).enqueue()
 
-    if DBTaskResult.objects.filter(task_path=reconcile_clocks.module_path, status="READY").exists():
-        return
-    local = timezone.localtime(core_clock.resolve(now))
+
+def ensure_periodic(*, now: datetime | None = None) -> None:
+    """Keep the periodic work booked: a sweep within five minutes, a reconcile at 03:00."""
+    from .tasks import reconcile_clocks, sweep_clocks
+
+    at = core_clock.resolve(now)
+    _book(sweep_clocks, at + SWEEP_EVERY)
+    local = timezone.localtime(at)
     next_run = local.replace(hour=3, minute=0, second=0, microsecond=0)
     if next_run <= local:
         next_run += timedelta(days=1)
-    reconcile_clocks.using(run_after=next_run).enqueue()
+    _book(reconcile_clocks, next_run)

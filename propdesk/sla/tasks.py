@@ -1,4 +1,4 @@
-"""Background entry points: the timer that fires at a clock's warning or due moment."""
+"""Background entry points: clock timers and the periodic sweeps (thin wrappers)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,18 @@ def fire_clock(clock_id: int, moment: str, version: int) -> str:
 
 
 @task()
+def sweep_clocks() -> dict:
+    """Every few minutes: warnings and breaches whose moment passed without their timer."""
+    try:
+        return services.sweep().as_dict()
+    finally:
+        services.ensure_periodic()  # booked even when the sweep failed
+
+
+@task()
 def reconcile_clocks() -> dict:
     """Daily repair of lost timers (also run when a worker starts)."""
-    result = services.reconcile().as_dict()
-    services.ensure_daily_reconcile()
-    return result
+    try:
+        return services.reconcile().as_dict()
+    finally:
+        services.ensure_periodic()

@@ -153,9 +153,11 @@ def _parse_kind(value: str, where: str) -> bool:
     )
 
 
-def _parse_date(value: str, where: str) -> date:
+def _parse_date(value: object, where: str) -> date:
     try:
-        return date.fromisoformat((value or "").strip())
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(
             _("%(where)s:日期“%(v)s”格式不对,应为 YYYY-MM-DD") % {"where": where, "v": value},
@@ -179,6 +181,9 @@ def parse_calendar_file(name: str, content: str) -> list[ImportedDay]:
                 field="file",
             ) from None
         if isinstance(data, dict):
+            for key in ("holidays", "workdays"):
+                if not isinstance(data.get(key, []), list):
+                    raise InvalidInput(_("JSON 中 %(k)s 应为数组") % {"k": key}, field="file")
             entries = [(e, False) for e in data.get("holidays", [])] + [
                 (e, True) for e in data.get("workdays", [])
             ]
@@ -195,7 +200,7 @@ def parse_calendar_file(name: str, content: str) -> list[ImportedDay]:
                         )
                     )
                 else:
-                    days.append(ImportedDay(_parse_date(str(entry), where), is_workday, ""))
+                    days.append(ImportedDay(_parse_date(entry, where), is_workday, ""))
         elif isinstance(data, list):
             for index, entry in enumerate(data, start=1):
                 where = _("第 %(n)s 项") % {"n": index}
@@ -247,26 +252,41 @@ def parse_calendar_file(name: str, content: str) -> list[ImportedDay]:
 
 
 @transaction.atomic
-def import_calendar(calendar: Calendar, days: list[ImportedDay], *, source: str) -> list[int]:
-    """Replace the schedule of every year the file covers; other years stay as they were."""
-    years = sorted({d.date.year for d in days})
-    CalendarDay.objects.filter(calendar=calendar, date__year__in=years).delete()
+def import_calendar(
+    calendar: Calendar, days: list[ImportedDay], *, source: str, year: int | None = None
+) -> list[int]:
+    """Replace one year's schedule with the file's; returns the year.
+
+    The year is ``year`` or the one most of the file's dates fall in. A State Council notice
+    also lists days of a neighbouring year (2022-12-31 in the 2023 notice): those are added or
+    corrected one by one, and that year's other days — and whether it counts as known — are
+    left as they were.
+    """
+    if year is None:
+        counts: dict[int, int] = {}
+        for day in days:
+            counts[day.date.year] = counts.get(day.date.year, 0) + 1
+        year = max(counts, key=lambda y: (counts[y], y))
+    if not any(d.date.year == year for d in days):
+        raise InvalidInput(_("文件中没有 %(y)s 年的日期") % {"y": year}, field="year")
+    CalendarDay.objects.filter(calendar=calendar, date__year=year).delete()
+    others = [d.date for d in days if d.date.year != year]
+    CalendarDay.objects.filter(calendar=calendar, date__in=others).delete()
     CalendarDay.objects.bulk_create(
         [
             CalendarDay(calendar=calendar, date=d.date, is_workday=d.is_workday, note=d.note)
             for d in days
         ]
     )
-    for year in years:
-        CalendarYear.objects.update_or_create(
-            calendar=calendar, year=year, defaults={"source": source[:100]}
-        )
+    CalendarYear.objects.update_or_create(
+        calendar=calendar, year=year, defaults={"source": source[:100]}
+    )
     transaction.on_commit(clear_cache)
-    return years
+    return [year]
 
 
 def import_calendar_file(
-    path: str | Path, *, calendar_code: str = SYSTEM_CALENDAR_CODE
+    path: str | Path, *, calendar_code: str = SYSTEM_CALENDAR_CODE, year: int | None = None
 ) -> list[int]:
     path = Path(path)
     calendar = Calendar.objects.filter(code=calendar_code).first()
@@ -278,4 +298,6 @@ def import_calendar_file(
         raise InvalidInput(_("文件 %(p)s 不存在") % {"p": path}, field="file") from None
     except UnicodeDecodeError:
         raise InvalidInput(_("文件须为 UTF-8 编码"), field="file") from None
-    return import_calendar(calendar, parse_calendar_file(path.name, content), source=path.name)
+    return import_calendar(
+        calendar, parse_calendar_file(path.name, content), source=path.name, year=year
+    )

@@ -36,9 +36,15 @@ def test_a_due_timer_records_one_breach_however_often_it_fires(world):
     clock = dispatch_clock(ticket)
     version = clock.timer_version
 
+    # A timer that runs early (clock skew) sets itself again and is then out of date.
     assert services.fire(clock.pk, "due", version, now=at("2026-09-09 10:59")) == "early"
+    assert services.fire(clock.pk, "due", version, now=at("2026-09-09 11:00")) == "stale"
+    clock.refresh_from_db()
+    version = clock.timer_version
+    assert DBTaskResult.objects.get(id=clock.due_task_id).args_kwargs["args"][2] == version
     assert services.fire(clock.pk, "due", version, now=at("2026-09-09 11:00")) == "breached"
     assert services.fire(clock.pk, "due", version, now=at("2026-09-09 11:05")) == "stale"
+    assert not DBTaskResult.objects.filter(status="READY", args_kwargs__args__0=clock.pk).exists()
 
     clock.refresh_from_db()
     assert (clock.state, clock.breached_at) == (ClockState.BREACHED, at("2026-09-09 11:00"))

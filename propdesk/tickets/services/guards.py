@@ -18,7 +18,7 @@ from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, Perm
 from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.org.services import check_project_scope
-from propdesk.sla import engine as sla_engine
+from propdesk.sla import lifecycle as sla_lifecycle
 
 from ..choices import (
     ACTIVE_WORK_ORDER_STATUSES,
@@ -232,11 +232,14 @@ def lock_ticket(ticket: Ticket | str) -> Ticket:
     Moves that touch two tickets (merge) lock them in primary-key order to avoid deadlocks.
     Only the ticket's own row is locked (``of=("self",)``): without it PostgreSQL would also lock
     the joined project row, and every move and registration in the project would queue behind it.
+    The lock is ``FOR NO KEY UPDATE``: moves never change the key, and a plain ``FOR UPDATE``
+    would conflict with the foreign-key check of an SLA timer inserting an event for this
+    ticket while holding its clock — a lock cycle with a move waiting for that clock.
     """
     number = ticket if isinstance(ticket, str) else ticket.number
     try:
         return (
-            Ticket.objects.select_for_update(of=("self",))
+            Ticket.objects.select_for_update(of=("self",), no_key=True)
             .select_related("project")
             .get(number=number)
         )
@@ -249,7 +252,7 @@ def get_work_order(ticket: Ticket, sequence: int | None) -> WorkOrder:
         raise NotFound(_("请指定工单序号"), field="work_order")
     try:
         return (
-            WorkOrder.objects.select_for_update(of=("self",))
+            WorkOrder.objects.select_for_update(of=("self",), no_key=True)
             .select_related("department")
             .get(ticket=ticket, sequence=sequence)
         )
@@ -285,7 +288,7 @@ def record_event(
         work_order=work_order,
         data=data or {},
     )
-    sla_engine.on_event(ticket, event)
+    sla_lifecycle.on_event(ticket, event)
     return event
 
 

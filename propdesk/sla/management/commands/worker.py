@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from propdesk.sla.services import ensure_daily_reconcile, reconcile
+from propdesk.sla.services import ensure_periodic, reconcile
 
 
 class Command(BaseCommand):
@@ -23,9 +23,9 @@ class Command(BaseCommand):
             result = reconcile()
             self.stdout.write(
                 f"reconcile: breached {result.breached}, warned {result.warned}, "
-                f"rescheduled {result.rescheduled}"
+                f"rescheduled {result.rescheduled}, pruned {result.pruned}"
             )
-        ensure_daily_reconcile()
+        ensure_periodic()
         worker_args = [
             "--interval",
             str(interval),

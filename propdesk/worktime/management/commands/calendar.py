@@ -22,6 +22,9 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="import a CSV or JSON schedule")
         imp.add_argument("file")
         imp.add_argument("--calendar", default=SYSTEM_CALENDAR_CODE)
+        imp.add_argument(
+            "--year", type=int, help="the year the file is for (default: most of its dates)"
+        )
         sub.add_parser("list", help="list calendars and the years they know")
 
     def handle(self, *args, action, **options):
@@ -32,7 +35,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{calendar.code}\t{calendar.name}\t{span}")
             return
         try:
-            years = import_calendar_file(options["file"], calendar_code=options["calendar"])
+            years = import_calendar_file(
+                options["file"], calendar_code=options["calendar"], year=options["year"]
+            )
         except InvalidInput as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(

@@ -1,0 +1,305 @@
+"""What each lifecycle event does to the clocks (SPEC §5), in the move's transaction.
+
+The tickets app calls :func:`on_event` for every event it writes. Clocks of the request itself
+start at receipt or registration; work-order clocks at dispatch; the callback clock at
+resolution. A reply meets the reply clocks, resolution the handling ones, closing the close
+clock; suspension pauses everything and resumption carries on with the time that was left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from propdesk.tickets.choices import ClosureReason, EventKind, Status
+from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
+from propdesk.worktime.arithmetic import WorkCalendar
+
+from . import policies
+from .choices import ClockKind, ClockState, ClockUnit
+from .engine import (
+    calendar_of,
+    cancel_clocks,
+    meet,
+    open_clocks,
+    pause,
+    place,
+    resume,
+    schedule_many,
+    start_clock,
+)
+from .models import SlaClock
+
+#: Clocks that start when the request arrives or is registered.
+FROM_RECEIPT = (ClockKind.FIRST_REPLY,)
+FROM_REGISTRATION = (
+    ClockKind.DISPATCH,
+    ClockKind.HANDLE,
+    ClockKind.RESULT_REPLY,
+    ClockKind.CLOSE,
+)
+#: Clocks started again when a request is reopened: it is handled anew.
+RESTART_ON_REOPEN = (
+    ClockKind.DISPATCH,
+    ClockKind.HANDLE,
+    ClockKind.RESULT_REPLY,
+    ClockKind.CLOSE,
+)
+BEFORE_RESULT = frozenset(
+    {
+        Status.REGISTERED,
+        Status.ACCEPTED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.SUSPENDED,
+        Status.REOPENED,
+    }
+)
+#: Closing for these reasons means the resident heard the result.
+RESULT_HEARD = {ClosureReason.SATISFIED, ClosureReason.CONFIRMED_ON_SPOT}
+
+
+def pauses_of(ticket: Ticket) -> list[tuple[datetime, datetime | None]]:
+    """The ticket's suspensions from its history: (suspended at, resumed at or None)."""
+    spans: list[tuple[datetime, datetime | None]] = []
+    for kind, at in (
+        TicketEvent.objects.filter(ticket=ticket, kind__in=[EventKind.SUSPENDED, EventKind.RESUMED])
+        .order_by("at", "pk")
+        .values_list("kind", "at")
+    ):
+        if kind == EventKind.SUSPENDED:
+            spans.append((at, None))
+        elif spans and spans[-1][1] is None:
+            spans[-1] = (spans[-1][0], at)
+    return spans
+
+
+def _work_order_clock(ticket: Ticket, order: WorkOrder, at: datetime) -> None:
+    start_clock(
+        ticket, ClockKind.WORK_ORDER, order.dispatched_at, due_at=order.deadline,
+        work_order=order, now=at,
+    )  # fmt: skip
+
+
+def _registered(ticket: Ticket, event: TicketEvent) -> None:
+    calendar = calendar_of(ticket)
+    at = event.at
+    pending: list[SlaClock] = []
+    if not ticket.is_emergency:
+        # Safety emergencies are handled first and recorded after (seed 002): no clock on
+        # the typing-in.
+        start_clock(
+            ticket, ClockKind.REGISTER, ticket.received_at, calendar=calendar,
+            met_at=ticket.registered_at,
+        )  # fmt: skip
+    else:
+        start_clock(
+            ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at,
+            pending=pending,
+        )  # fmt: skip
+    for kind in FROM_RECEIPT:
+        start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=at, pending=pending)
+    if ticket.agreed_reply_at:
+        start_clock(
+            ticket, ClockKind.AGREED_REPLY, ticket.received_at, calendar=calendar,
+            due_at=ticket.agreed_reply_at, now=at, pending=pending,
+        )  # fmt: skip
+    for kind in FROM_REGISTRATION:
+        start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=at, pending=pending)
+    schedule_many(pending)
+
+
+def _answered(ticket: Ticket, event: TicketEvent) -> None:
+    meet(
+        open_clocks(ticket, [ClockKind.FIRST_REPLY, ClockKind.AGREED_REPLY, ClockKind.HANDLE,
+                             ClockKind.RESULT_REPLY, ClockKind.EMERGENCY]),
+        event.at,
+    )  # fmt: skip
+    cancel_clocks(open_clocks(ticket, [ClockKind.DISPATCH]))
+    start_clock(ticket, ClockKind.CALLBACK, event.at, now=event.at)
+
+
+def _dispatched(ticket: Ticket, event: TicketEvent) -> None:
+    meet(open_clocks(ticket, [ClockKind.DISPATCH]), event.at)
+    _work_order_clock(ticket, event.work_order, event.at)
+
+
+def _returned(ticket: Ticket, event: TicketEvent) -> None:
+    cancel_clocks(open_clocks(ticket, work_order=event.work_order))
+    if ticket.status == Status.ACCEPTED and not open_clocks(ticket, [ClockKind.DISPATCH]):
+        start_clock(ticket, ClockKind.DISPATCH, event.at, now=event.at)
+
+
+def _transferred(ticket: Ticket, event: TicketEvent) -> None:
+    old = WorkOrder.objects.filter(
+        ticket=ticket, sequence=event.data.get("from_work_order")
+    ).first()
+    if old is not None:
+        cancel_clocks(open_clocks(ticket, work_order=old))
+    _work_order_clock(ticket, event.work_order, event.at)
+
+
+def _started(ticket: Ticket, event: TicketEvent) -> None:
+    meet(open_clocks(ticket, [ClockKind.EMERGENCY]), event.at)
+
+
+def _replied(ticket: Ticket, event: TicketEvent) -> None:
+    kinds = [ClockKind.FIRST_REPLY, ClockKind.AGREED_REPLY]
+    if ticket.status in (Status.RESOLVED, Status.CALLBACK_DONE):
+        kinds.append(ClockKind.RESULT_REPLY)  # the result told to the resident
+    meet(open_clocks(ticket, kinds), event.at)
+
+
+def _suspended(ticket: Ticket, event: TicketEvent) -> None:
+    pause(open_clocks(ticket), event.at, calendar_of(ticket))
+
+
+def _resumed(ticket: Ticket, event: TicketEvent) -> None:
+    resume(open_clocks(ticket), event.at, calendar_of(ticket))
+
+
+def _work_order_completed(ticket: Ticket, event: TicketEvent) -> None:
+    meet(open_clocks(ticket, work_order=event.work_order), event.at)
+
+
+def _resolved(ticket: Ticket, event: TicketEvent) -> None:
+    meet(
+        open_clocks(ticket, [ClockKind.HANDLE, ClockKind.EMERGENCY, ClockKind.WORK_ORDER]),
+        event.at,
+    )
+    cancel_clocks(open_clocks(ticket, [ClockKind.DISPATCH]))
+    start_clock(ticket, ClockKind.CALLBACK, event.at, now=event.at)
+
+
+def _callback_recorded(ticket: Ticket, event: TicketEvent) -> None:
+    meet(
+        open_clocks(ticket, [ClockKind.CALLBACK, ClockKind.FIRST_REPLY,
+                             ClockKind.AGREED_REPLY, ClockKind.RESULT_REPLY]),
+        event.at,
+    )  # fmt: skip
+    if event.data.get("reopened"):
+        _reopened(ticket, event)
+
+
+def _closed(ticket: Ticket, event: TicketEvent) -> None:
+    kinds = [ClockKind.CLOSE]
+    if event.data.get("reason") in RESULT_HEARD:
+        kinds.append(ClockKind.RESULT_REPLY)
+    meet(open_clocks(ticket, kinds), event.at)
+    cancel_clocks(open_clocks(ticket))
+
+
+def _reopened(ticket: Ticket, event: TicketEvent) -> None:
+    """Reopened: handled anew, so dispatch, handling, result reply and close start again."""
+    cancel_clocks(open_clocks(ticket, [ClockKind.CALLBACK]))
+    calendar = calendar_of(ticket)
+    running = {c.kind for c in open_clocks(ticket)}
+    pending: list[SlaClock] = []
+    for kind in RESTART_ON_REOPEN:
+        if kind not in running:
+            start_clock(ticket, kind, event.at, calendar=calendar, now=event.at, pending=pending)
+    schedule_many(pending)
+
+
+def _stopped(ticket: Ticket, event: TicketEvent) -> None:
+    if event.data.get("merged_from"):
+        return  # the survivor of a merge goes on
+    cancel_clocks(open_clocks(ticket))
+
+
+def _recompute(
+    clock: SlaClock,
+    ticket: Ticket,
+    calendar: WorkCalendar,
+    at: datetime,
+    pauses: list[tuple[datetime, datetime | None]],
+) -> None:
+    """Put a clock under the rule that now applies, counting the active time already used."""
+    limit = policies.limit_for(ticket, ClockKind(clock.kind))
+    if limit is None:
+        cancel_clocks([clock])
+        return
+    moments = policies.moments_for(calendar, limit, clock.started_at)
+    clock.policy, clock.unit, clock.amount = moments.rule, moments.unit, moments.amount
+    clock.warning_percent = moments.warning_percent
+    clock.span_minutes = moments.span_minutes
+    clock.calendar_warnings = list(moments.warnings)
+    place(clock, calendar, at, pauses, suspended=ticket.status == Status.SUSPENDED)
+
+
+def _updated(ticket: Ticket, event: TicketEvent) -> None:
+    """Corrections: a changed agreed time or emergency flag, or a reclassification, which puts
+    open clocks under the rules that now apply and starts the clocks that now apply too —
+    counting only active time, so a suspension is never charged."""
+    changes = event.data.get("changes", {})
+    calendar = calendar_of(ticket)
+    at = event.at
+    suspended = ticket.status == Status.SUSPENDED
+    pauses = pauses_of(ticket)
+    if "agreed_reply_at" in changes:
+        cancel_clocks(open_clocks(ticket, [ClockKind.AGREED_REPLY]))
+        if ticket.agreed_reply_at and not ticket.replies.exists():
+            start_clock(
+                ticket, ClockKind.AGREED_REPLY, at, calendar=calendar,
+                due_at=ticket.agreed_reply_at, now=at,
+            )  # fmt: skip
+    if "is_emergency" in changes:
+        if not ticket.is_emergency:
+            cancel_clocks(open_clocks(ticket, [ClockKind.EMERGENCY]))
+        elif (
+            ticket.status in {Status.REGISTERED, Status.ACCEPTED, Status.DISPATCHED}
+            and not (
+                ticket.clocks.filter(kind=ClockKind.EMERGENCY).exclude(state=ClockState.CANCELLED)
+            ).exists()
+        ):
+            start_clock(ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar,
+                        now=at)  # fmt: skip
+    if not {"kind", "channel", "category"} & set(changes):
+        return
+    for clock in open_clocks(ticket, [*FROM_RECEIPT, *FROM_REGISTRATION, ClockKind.CALLBACK]):
+        if clock.unit != ClockUnit.FIXED:
+            _recompute(clock, ticket, calendar, at, pauses)
+    counted = set(ticket.clocks.exclude(state=ClockState.CANCELLED).values_list("kind", flat=True))
+    wanted: list[tuple[ClockKind, datetime]] = []
+    if ticket.status in BEFORE_RESULT:
+        if not ticket.replies.exists():
+            wanted += [(kind, ticket.received_at) for kind in FROM_RECEIPT]
+        wanted += [
+            (kind, ticket.registered_at)
+            for kind in FROM_REGISTRATION
+            if kind != ClockKind.DISPATCH or ticket.status in {Status.REGISTERED, Status.ACCEPTED}
+        ]
+    for kind, start in wanted:
+        if kind in counted:
+            continue
+        clock = start_clock(ticket, kind, start, calendar=calendar, pending=[])
+        if clock is not None:
+            place(clock, calendar, at, pauses, suspended=suspended)
+
+
+HANDLERS: dict[str, Callable[[Ticket, TicketEvent], None]] = {
+    EventKind.REGISTERED: _registered,
+    EventKind.ANSWERED: _answered,
+    EventKind.DISPATCHED: _dispatched,
+    EventKind.WORK_ORDER_RETURNED: _returned,
+    EventKind.TRANSFERRED: _transferred,
+    EventKind.STARTED: _started,
+    EventKind.REPLIED: _replied,
+    EventKind.SUSPENDED: _suspended,
+    EventKind.RESUMED: _resumed,
+    EventKind.WORK_ORDER_COMPLETED: _work_order_completed,
+    EventKind.RESOLVED: _resolved,
+    EventKind.CALLBACK_RECORDED: _callback_recorded,
+    EventKind.CLOSED: _closed,
+    EventKind.REOPENED: _reopened,
+    EventKind.MERGED: _stopped,
+    EventKind.CANCELLED: _stopped,
+    EventKind.UPDATED: _updated,
+}
+
+
+def on_event(ticket: Ticket, event: TicketEvent) -> None:
+    """Apply one lifecycle event to the ticket's clocks (inside the move's transaction)."""
+    handler = HANDLERS.get(event.kind)
+    if handler is not None:
+        handler(ticket, event)
