@@ -181,6 +181,21 @@ def _callback_recorded(ticket: Ticket, event: TicketEvent) -> None:
         _reopened(ticket, event)
 
 
+def _callback_delayed(ticket: Ticket, event: TicketEvent) -> None:
+    """The handler gave the fix time to show: the callback is due N working days after
+    resolution instead of the rule's default."""
+    calendar = calendar_of(ticket)
+    days = event.data["working_days"]
+    for clock in open_clocks(ticket, [ClockKind.CALLBACK]):
+        due = policies.due_after(calendar, clock.started_at, ClockUnit.WORKING_DAYS, days)
+        clock.policy, clock.unit, clock.amount = None, ClockUnit.WORKING_DAYS, days
+        clock.span_minutes = policies.minutes_between(
+            calendar, clock.unit, clock.started_at, due.at
+        )
+        clock.calendar_warnings = list(due.warnings)
+        place(clock, calendar, event.at, pauses_of(ticket), suspended=False)
+
+
 def _closed(ticket: Ticket, event: TicketEvent) -> None:
     kinds = [ClockKind.CLOSE]
     if event.data.get("reason") in RESULT_HEARD:
@@ -290,6 +305,7 @@ HANDLERS: dict[str, Callable[[Ticket, TicketEvent], None]] = {
     EventKind.WORK_ORDER_COMPLETED: _work_order_completed,
     EventKind.RESOLVED: _resolved,
     EventKind.CALLBACK_RECORDED: _callback_recorded,
+    EventKind.CALLBACK_DELAYED: _callback_delayed,
     EventKind.CLOSED: _closed,
     EventKind.REOPENED: _reopened,
     EventKind.MERGED: _stopped,

@@ -131,33 +131,30 @@ def warn_due(at: datetime) -> int:
 def _reschedule_lost() -> int:
     """Running clocks whose due timer is no longer waiting get their timers again.
 
-    Walks the running clocks once in primary-key order (keyset pages), so the work is linear
-    in their number however many were lost.
+    One read-only anti-join finds them (no locks held while it scans); each batch is then
+    locked (skipping rows a move or timer holds) and checked again before it is repaired.
     """
     from django_tasks_db.models import DBTaskResult
 
     waiting = DBTaskResult.objects.filter(status="READY", id=OuterRef("due_task_id"))
+    lost_ids = list(
+        SlaClock.objects.filter(state=ClockState.RUNNING)
+        .exclude(Exists(waiting))
+        .values_list("pk", flat=True)
+    )
     total = 0
-    last = 0
-    while True:
+    for start in range(0, len(lost_ids), BATCH):
         with transaction.atomic():
-            page = list(
-                SlaClock.objects.filter(state=ClockState.RUNNING, pk__gt=last)
-                .order_by("pk")
-                .values_list("pk", flat=True)[: BATCH * 10]
-            )
-            if not page:
-                return total
-            last = page[-1]
             lost = list(
                 SlaClock.objects.select_for_update(skip_locked=True)
-                .filter(pk__in=page, state=ClockState.RUNNING)
+                .filter(pk__in=lost_ids[start : start + BATCH], state=ClockState.RUNNING)
                 .exclude(Exists(waiting))
                 .order_by("pk")
             )
             if lost:
                 engine.schedule_many(lost)
                 total += len(lost)
+    return total
 
 
 def prune_finished_timers(at: datetime) -> int:

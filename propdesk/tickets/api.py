@@ -193,6 +193,10 @@ ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
         ),
     ),
     "reopen": (schemas.ReasonIn, lambda u, t, b: services.reopen(u, t, reason=b.reason)),
+    "delay_callback": (
+        schemas.DelayCallbackIn,
+        lambda u, t, b: services.delay_callback(u, t, working_days=b.working_days, reason=b.reason),
+    ),
     "merge": (schemas.MergeIn, lambda u, t, b: services.merge(u, t, into=b.into, note=b.note)),
     "cancel": (schemas.ReasonIn, lambda u, t, b: services.cancel(u, t, reason=b.reason)),
     "update": (

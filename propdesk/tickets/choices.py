@@ -137,6 +137,7 @@ class EventKind(models.TextChoices):
     WORK_ORDER_COMPLETED = "work_order_completed", _("工单完成")
     RESOLVED = "resolved", _("解决")
     CALLBACK_RECORDED = "callback_recorded", _("回访")
+    CALLBACK_DELAYED = "callback_delayed", _("回访延期")
     CLOSED = "closed", _("关闭")
     REOPENED = "reopened", _("重开")
     MERGED = "merged", _("合并")

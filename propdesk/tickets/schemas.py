@@ -296,6 +296,11 @@ class CloseIn(Schema):
     has_case_value: bool = False
 
 
+class DelayCallbackIn(Schema):
+    working_days: int = Field(description="1 to 3 working days after resolution")
+    reason: str
+
+
 class MergeIn(Schema):
     into: str
     note: str = ""

@@ -156,3 +156,33 @@ def test_importing_a_year_leaves_the_neighbouring_year_as_it_was(db, tmp_path):
     assert days_2026.get(date=date(2026, 12, 31)).is_workday is False
     assert CalendarYear.objects.get(calendar__code="CN", year=2026).source == "chinese-calendar"
     assert CalendarYear.objects.get(calendar__code="CN", year=2027).source == "2027.csv"
+
+
+def test_the_handler_may_give_a_fix_up_to_three_working_days_before_the_callback(world):
+    import pytest
+
+    from propdesk.core.errors import InvalidInput
+
+    ticket = register(world, at("2026-09-11 10:00"), description="楼上卫生间渗水到我家天花板")
+    services.accept(world.agent, ticket, now=at("2026-09-11 10:05"))
+    services.dispatch(
+        world.supervisor, ticket, department="SZHY-ENG", deadline=at("2026-09-11 16:00"),
+        now=at("2026-09-11 10:10"),
+    )  # fmt: skip
+    services.resolve(world.handler, ticket, result="已重做防水层", now=at("2026-09-11 15:00"))
+    assert clock(ticket, "callback").due_at == at("2026-09-12 15:00")  # 24 hours
+
+    with pytest.raises(InvalidInput) as refused:
+        services.delay_callback(world.handler, ticket, working_days=4, reason="等干透",
+                                now=at("2026-09-11 15:10"))  # fmt: skip
+    assert refused.value.field == "working_days"
+
+    services.delay_callback(
+        world.handler, ticket, working_days=3, reason="防水层需 48 小时闭水试验",
+        now=at("2026-09-11 15:10"),
+    )  # fmt: skip
+    callback = clock(ticket, "callback")
+    # Friday 09-11 + 3 working days: Mon 14, Tue 15, Wed 16 at close.
+    assert (callback.state, callback.due_at) == (ClockState.RUNNING, at("2026-09-16 18:00"))
+    event = ticket.events.get(kind=EventKind.CALLBACK_DELAYED)
+    assert (event.note, event.data) == ("防水层需 48 小时闭水试验", {"working_days": 3})

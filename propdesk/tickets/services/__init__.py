@@ -1,7 +1,7 @@
 """Every business action on tickets, one typed function each (DESIGN.md: services)."""
 
 from .attachments import add_attachment
-from .closing import close, record_callback, reopen
+from .closing import close, delay_callback, record_callback, reopen
 from .dispatch import (
     FeeLine,
     complete_work_order,
@@ -40,6 +40,7 @@ __all__ = [
     "cancel",
     "close",
     "complete_work_order",
+    "delay_callback",
     "dispatch",
     "filter_tickets",
     "get_ticket",

@@ -21,6 +21,7 @@ from .guards import (
     check_move,
     lock_ticket,
     move_to,
+    record_event,
     require_role,
     require_text,
 )
@@ -147,6 +148,37 @@ def close(
             "has_case_value": has_case_value or ticket.has_case_value,
         },
     )
+    return ticket
+
+
+#: The handler may give a fix that needs time to show up to this many working days before the
+#: callback (seed 002 规程 4.3.3: 最长不超过 3 个工作日).
+MAX_CALLBACK_DELAY_DAYS = 3
+
+
+@transaction.atomic
+def delay_callback(
+    actor: User,
+    ticket: Ticket,
+    *,
+    working_days: int,
+    reason: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """Call back later than the default because the fix needs time to show (a repaired leak
+    must stay dry, a treated lawn must grow): up to three working days after resolution."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "delay_callback")
+    if not isinstance(working_days, int) or not 1 <= working_days <= MAX_CALLBACK_DELAY_DAYS:
+        raise InvalidInput(
+            _("回访最多延后 %(n)s 个工作日") % {"n": MAX_CALLBACK_DELAY_DAYS},
+            field="working_days",
+        )
+    reason = require_text(reason, "reason", _("延后回访的原因"))
+    record_event(
+        ticket, EventKind.CALLBACK_DELAYED, actor, clock.resolve(now), note=reason,
+        data={"working_days": working_days},
+    )  # fmt: skip
     return ticket
 
 

@@ -119,6 +119,12 @@ MOVES: dict[str, Move] = {
     "reopen": Move(
         "closed", lambda u, t, at, c: services.reopen(u, t, reason="住户反映又坏了", now=at)
     ),
+    "delay_callback": Move(
+        "resolved",
+        lambda u, t, at, c: services.delay_callback(
+            u, t, working_days=2, reason="补漆需晾干两天再看效果", now=at
+        ),
+    ),
     "merge": Move(
         "registered",
         lambda u, t, at, c: services.merge(u, t, into=c["into"], now=at),

@@ -86,6 +86,13 @@ MOVES = [
     ("close", "callback_done", "agent", lambda w: {"reason": "satisfied"}, "closed"),
     ("reopen", "closed", "agent", lambda w: {"reason": "电梯又坏了"}, "reopened"),
     (
+        "delay_callback",
+        "resolved",
+        "handler",
+        lambda w: {"working_days": 2, "reason": "补漆需晾干两天再看效果"},
+        "resolved",
+    ),
+    (
         "merge",
         "registered",
         "supervisor",
