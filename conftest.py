@@ -97,6 +97,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Calendars and time-limit rules are cached per process; each test starts clean."""
+    from propdesk.sla.policies import clear_cache as clear_policies
+    from propdesk.worktime.services import clear_cache as clear_calendars
+
+    clear_calendars()
+    clear_policies()
+    yield
+    clear_calendars()
+    clear_policies()
+
+
 @pytest.fixture
 def now() -> datetime:
     """Wednesday 2026-09-09 10:00 in Shanghai: an ordinary working morning."""

@@ -43,6 +43,7 @@ _cache_lock = threading.Lock()
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _project_cache.clear()
 
 
 def _load(calendar_id: int | None, work_start, work_end) -> WorkCalendar:
@@ -89,13 +90,29 @@ def _calendar_id_for(project: Project) -> int | None:
     return Calendar.objects.filter(code=SYSTEM_CALENDAR_CODE).values_list("pk", flat=True).first()
 
 
+_project_cache: dict[int, tuple[float, tuple[int | None, object, object]]] = {}
+
+
 def calendar_for_project(project: Project) -> WorkCalendar:
     """The project's calendar and hours: its own, else its company's default, else the system
-    calendar (seeded from chinese-calendar); 08:30–18:00 unless the project says otherwise."""
-    schedule = ProjectSchedule.objects.filter(project=project).first()
-    start = schedule.work_start if schedule else DEFAULT_WORK_START
-    end = schedule.work_end if schedule else DEFAULT_WORK_END
-    return _load(_calendar_id_for(project), start, end)
+    calendar (seeded from chinese-calendar); 08:30–18:00 unless the project says otherwise.
+
+    Which calendar a project uses is cached with the calendars themselves: every lifecycle
+    move asks, and the answer changes only when an administrator edits it.
+    """
+    now = monotonic_time.monotonic()
+    with _cache_lock:
+        hit = _project_cache.get(project.pk)
+    if hit and now - hit[0] < CACHE_SECONDS:
+        calendar_id, start, end = hit[1]
+    else:
+        schedule = ProjectSchedule.objects.filter(project=project).first()
+        start = schedule.work_start if schedule else DEFAULT_WORK_START
+        end = schedule.work_end if schedule else DEFAULT_WORK_END
+        calendar_id = _calendar_id_for(project)
+        with _cache_lock:
+            _project_cache[project.pk] = (now, (calendar_id, start, end))
+    return _load(calendar_id, start, end)
 
 
 def system_calendar() -> WorkCalendar:
