@@ -86,16 +86,21 @@ def _registered(ticket: Ticket, event: TicketEvent) -> None:
     at = event.at
     pending: list[SlaClock] = []
     if not ticket.is_emergency:
-        # Safety emergencies are handled first and recorded after (seed 002): no clock on
-        # the typing-in.
         start_clock(
             ticket, ClockKind.REGISTER, ticket.received_at, calendar=calendar,
             met_at=ticket.registered_at,
         )  # fmt: skip
     else:
+        # Safety emergencies are handled first and recorded after (seed 002, 003): the form
+        # is due 30 minutes after the work on site ended, when that is known.
+        if ticket.on_site_finished_at:
+            start_clock(
+                ticket, ClockKind.REGISTER, ticket.on_site_finished_at, calendar=calendar,
+                met_at=ticket.registered_at,
+            )  # fmt: skip
         start_clock(
             ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at,
-            pending=pending,
+            met_at=ticket.on_site_finished_at, pending=pending,
         )  # fmt: skip
     for kind in FROM_RECEIPT:
         start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=at, pending=pending)
@@ -196,6 +201,10 @@ def _callback_delayed(ticket: Ticket, event: TicketEvent) -> None:
         place(clock, calendar, event.at, pauses_of(ticket), suspended=False)
 
 
+def _plan_submitted(ticket: Ticket, event: TicketEvent) -> None:
+    meet(open_clocks(ticket, [ClockKind.PLAN]), event.at)
+
+
 def _closed(ticket: Ticket, event: TicketEvent) -> None:
     kinds = [ClockKind.CLOSE]
     if event.data.get("reason") in RESULT_HEARD:
@@ -269,6 +278,21 @@ def _updated(ticket: Ticket, event: TicketEvent) -> None:
         ):
             start_clock(ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar,
                         now=at)  # fmt: skip
+    if "needs_plan" in changes:
+        if not ticket.needs_plan:
+            cancel_clocks(open_clocks(ticket, [ClockKind.PLAN]))
+        elif (
+            ticket.status in BEFORE_RESULT
+            and not ticket.plan_submitted_at
+            and not (
+                ticket.clocks.filter(kind=ClockKind.PLAN).exclude(state=ClockState.CANCELLED)
+            ).exists()
+        ):
+            # The plan is due ten working days after registration, suspensions not counted.
+            plan = start_clock(ticket, ClockKind.PLAN, ticket.registered_at, calendar=calendar,
+                               pending=[])  # fmt: skip
+            if plan is not None:
+                place(plan, calendar, at, pauses, suspended=suspended)
     if not {"kind", "channel", "category"} & set(changes):
         return
     for clock in open_clocks(ticket, [*FROM_RECEIPT, *FROM_REGISTRATION, ClockKind.CALLBACK]):
@@ -306,6 +330,7 @@ HANDLERS: dict[str, Callable[[Ticket, TicketEvent], None]] = {
     EventKind.RESOLVED: _resolved,
     EventKind.CALLBACK_RECORDED: _callback_recorded,
     EventKind.CALLBACK_DELAYED: _callback_delayed,
+    EventKind.PLAN_SUBMITTED: _plan_submitted,
     EventKind.CLOSED: _closed,
     EventKind.REOPENED: _reopened,
     EventKind.MERGED: _stopped,

@@ -54,6 +54,7 @@ def register(request: HttpRequest, payload: schemas.TicketIn):
     data = payload.dict()
     data["received_at"] = aware(data["received_at"])
     data["agreed_reply_at"] = aware(data["agreed_reply_at"])
+    data["on_site_finished_at"] = aware(data["on_site_finished_at"])
     ticket, created = services.register_ticket(request.user, services.NewTicket(**data))
     return Status(201 if created else 200, detail(ticket, request.user))
 
@@ -193,6 +194,7 @@ ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
         ),
     ),
     "reopen": (schemas.ReasonIn, lambda u, t, b: services.reopen(u, t, reason=b.reason)),
+    "submit_plan": (schemas.PlanIn, lambda u, t, b: services.submit_plan(u, t, plan=b.plan)),
     "delay_callback": (
         schemas.DelayCallbackIn,
         lambda u, t, b: services.delay_callback(u, t, working_days=b.working_days, reason=b.reason),

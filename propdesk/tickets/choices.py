@@ -138,6 +138,7 @@ class EventKind(models.TextChoices):
     RESOLVED = "resolved", _("解决")
     CALLBACK_RECORDED = "callback_recorded", _("回访")
     CALLBACK_DELAYED = "callback_delayed", _("回访延期")
+    PLAN_SUBMITTED = "plan_submitted", _("提交处理方案")
     CLOSED = "closed", _("关闭")
     REOPENED = "reopened", _("重开")
     MERGED = "merged", _("合并")

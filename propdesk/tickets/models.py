@@ -154,6 +154,19 @@ class Ticket(models.Model):
     closure_note = models.TextField(_("关闭说明"), blank=True)
     cancel_reason = models.TextField(_("撤销原因"), blank=True)
     has_case_value = models.BooleanField(_("有案例价值"), default=False)
+    #: Safety emergencies are handled first and recorded after: when the work on site ended.
+    on_site_finished_at = models.DateTimeField(_("现场处置完成时间"), null=True, blank=True)
+    needs_plan = models.BooleanField(_("需制定处理方案"), default=False)
+    plan = models.TextField(_("处理方案"), blank=True)
+    plan_submitted_at = models.DateTimeField(_("方案提交时间"), null=True, blank=True)
+    plan_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_plans",
+        verbose_name=_("方案提交人"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -31,6 +31,9 @@ class TicketIn(Schema):
     is_paid_repair: bool = False
     help_type: str = ""
     is_emergency: bool = False
+    on_site_finished_at: datetime | None = Field(
+        None, description="emergencies: when the work on site ended (act first, record after)"
+    )
     client_ref: str = Field("", description="your own id; a retry with it returns the same ticket")
 
 
@@ -169,6 +172,10 @@ class TicketDetail(TicketSummary):
     is_paid_repair: bool
     help_type: str
     has_case_value: bool
+    on_site_finished_at: datetime | None
+    needs_plan: bool
+    plan: str
+    plan_submitted_at: datetime | None
     work_orders: list[WorkOrderOut]
     replies: list[ReplyOut]
     progress_notes: list[NoteOut]
@@ -301,6 +308,10 @@ class DelayCallbackIn(Schema):
     reason: str
 
 
+class PlanIn(Schema):
+    plan: str
+
+
 class MergeIn(Schema):
     into: str
     note: str = ""
@@ -318,3 +329,4 @@ class UpdateIn(Schema):
     agreed_reply_at: datetime | None = None
     is_emergency: bool | None = None
     has_case_value: bool | None = None
+    needs_plan: bool | None = None

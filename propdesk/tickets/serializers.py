@@ -128,6 +128,10 @@ def detail(ticket: Ticket, user: User) -> dict[str, Any]:
             "is_paid_repair": ticket.is_paid_repair,
             "help_type": ticket.help_type,
             "has_case_value": ticket.has_case_value,
+            "on_site_finished_at": ticket.on_site_finished_at,
+            "needs_plan": ticket.needs_plan,
+            "plan": ticket.plan,
+            "plan_submitted_at": ticket.plan_submitted_at,
             "work_orders": [work_order_data(o) for o in ticket.work_orders.all()],
             "replies": [
                 {

@@ -186,3 +186,37 @@ def test_the_handler_may_give_a_fix_up_to_three_working_days_before_the_callback
     assert (callback.state, callback.due_at) == (ClockState.RUNNING, at("2026-09-16 18:00"))
     event = ticket.events.get(kind=EventKind.CALLBACK_DELAYED)
     assert (event.note, event.data) == ("防水层需 48 小时闭水试验", {"working_days": 3})
+
+
+def test_a_complaint_needing_a_plan_has_ten_working_days_to_submit_it(world):
+    ticket = register(world, at("2026-09-09 10:00"), description="开发商承诺的会所一直未交付")
+    services.accept(world.agent, ticket, now=at("2026-09-09 10:05"))
+    services.update_ticket(
+        world.supervisor, ticket, changes={"needs_plan": True}, now=at("2026-09-09 11:00")
+    )
+    plan = clock(ticket, "plan")
+    # Ten working days after registration: 中秋 (09-25) off, Sunday 09-20 a make-up day.
+    assert (plan.state, plan.due_at) == (ClockState.RUNNING, at("2026-09-22 18:00"))
+
+    services.submit_plan(
+        world.supervisor, ticket, plan="与开发商协商,10 月底前交付会所并书面答复业主",
+        now=at("2026-09-18 16:00"),
+    )  # fmt: skip
+    plan.refresh_from_db()
+    assert (plan.state, plan.met_at) == (ClockState.MET, at("2026-09-18 16:00"))
+    ticket.refresh_from_db()
+    assert ticket.plan_submitted_by == world.supervisor
+
+
+def test_an_emergency_form_is_due_thirty_minutes_after_the_work_on_site_ended(world):
+    ticket = register(
+        world, at("2026-09-09 11:00"), kind="help", category="FAC-ELEV", help_type="other",
+        is_emergency=True, description="电梯困人,已救出2人",
+        received_at=at("2026-09-09 10:00"), on_site_finished_at=at("2026-09-09 10:12"),
+    )  # fmt: skip
+
+    register_clock = clock(ticket, "register")
+    assert register_clock.due_at == at("2026-09-09 10:42")
+    assert register_clock.state == ClockState.BREACHED  # typed in at 11:00, 18 minutes late
+    emergency = clock(ticket, "emergency")  # 15 minutes to handle it on site
+    assert (emergency.state, emergency.met_at) == (ClockState.MET, at("2026-09-09 10:12"))

@@ -22,6 +22,7 @@ from .workflow import (
     merge,
     reply_to_resident,
     resume,
+    submit_plan,
     suspend,
     update_ticket,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "resume",
     "return_work_order",
     "start",
+    "submit_plan",
     "suspend",
     "tickets_for",
     "transfer",

@@ -52,6 +52,7 @@ MOVE_ROLES: dict[str, frozenset[str]] = {
     "close_contested": MANAGERS,
     "reopen": FRONT_DESK,
     "delay_callback": FRONT_DESK | {Role.HANDLER},
+    "submit_plan": FRONT_DESK,
     "merge": MANAGERS,
     "cancel": FRONT_DESK,
     "update": FRONT_DESK,
@@ -77,6 +78,7 @@ MOVE_LABELS: dict[str, str] = {
     "close_contested": N_("关闭(异议/超出职权)"),
     "reopen": N_("重开"),
     "delay_callback": N_("延后回访"),
+    "submit_plan": N_("提交处理方案"),
     "merge": N_("合并"),
     "cancel": N_("撤销"),
     "update": N_("修改"),
@@ -168,6 +170,9 @@ MOVE_FROM: dict[str, frozenset[str]] = {
     "close": frozenset().union(*CLOSE_FROM.values()),
     "reopen": frozenset({Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED}),
     "delay_callback": frozenset({Status.RESOLVED}),
+    "submit_plan": frozenset(
+        {Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REOPENED}
+    ),
     "merge": _BEFORE_RESULT,
     "cancel": _BEFORE_RESULT,
     "update": _OPEN,

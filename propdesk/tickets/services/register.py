@@ -47,6 +47,7 @@ class NewTicket:
     is_paid_repair: bool = False
     help_type: str = ""
     is_emergency: bool = False
+    on_site_finished_at: datetime | None = None
     client_ref: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -172,6 +173,15 @@ def register_ticket(
     if data.agreed_reply_at and clock.resolve(data.agreed_reply_at) < received_at:
         raise InvalidInput(_("约定反馈时间不能早于接报时间"), field="agreed_reply_at")
 
+    on_site_finished_at = None
+    if data.on_site_finished_at is not None:
+        if not data.is_emergency:
+            raise InvalidInput(_("只有紧急事件才有现场处置完成时间"), field="on_site_finished_at")
+        on_site_finished_at = clock.resolve(data.on_site_finished_at)
+        if not received_at <= on_site_finished_at <= at + RECEIVED_AT_SKEW:
+            raise InvalidInput(
+                _("现场处置完成时间须在接报之后、现在之前"), field="on_site_finished_at"
+            )
     project, room, building, resident = _resolve_place(data, actor)
     contact_name = data.contact_name.strip()
     contact_phone = phone_digits(data.contact_phone)
@@ -206,6 +216,7 @@ def register_ticket(
                 is_paid_repair=data.is_paid_repair,
                 help_type=data.help_type,
                 is_emergency=data.is_emergency,
+                on_site_finished_at=on_site_finished_at,
                 reporter_type=data.reporter_type,
                 resident=resident,
                 contact_name=contact_name,

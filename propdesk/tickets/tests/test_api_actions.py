@@ -86,6 +86,13 @@ MOVES = [
     ("close", "callback_done", "agent", lambda w: {"reason": "satisfied"}, "closed"),
     ("reopen", "closed", "agent", lambda w: {"reason": "电梯又坏了"}, "reopened"),
     (
+        "submit_plan",
+        "dispatched",
+        "supervisor",
+        lambda w: {"plan": "工程部更换电梯控制柜,物业承担维修费,三日内完成并回复业主"},
+        "dispatched",
+    ),
+    (
         "delay_callback",
         "resolved",
         "handler",
