@@ -15,7 +15,7 @@ from propdesk.tickets.choices import ClosureReason, EventKind, Status
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
 from propdesk.worktime.arithmetic import WorkCalendar
 
-from . import policies
+from . import grades, policies
 from .choices import ClockKind, ClockState, ClockUnit
 from .engine import (
     calendar_of,
@@ -55,6 +55,8 @@ BEFORE_RESULT = frozenset(
         Status.REOPENED,
     }
 )
+#: Changing one of these may change the grade.
+GRADE_INPUTS = set(grades.FACTS) | {"category", "nature", "repeat_of"}
 #: Closing for these reasons means the resident heard the result.
 RESULT_HEARD = {ClosureReason.SATISFIED, ClosureReason.CONFIRMED_ON_SPOT}
 
@@ -340,7 +342,24 @@ HANDLERS: dict[str, Callable[[Ticket, TicketEvent], None]] = {
 
 
 def on_event(ticket: Ticket, event: TicketEvent) -> None:
-    """Apply one lifecycle event to the ticket's clocks (inside the move's transaction)."""
+    """Apply one lifecycle event to the ticket's clocks and grades (inside the move's
+    transaction)."""
     handler = HANDLERS.get(event.kind)
     if handler is not None:
         handler(ticket, event)
+    if event.kind == EventKind.REGISTERED:
+        grades.evaluate(ticket, event.at)
+        _regrade_group_later(ticket, event.at)
+    elif event.kind == EventKind.UPDATED and set(event.data.get("changes", {})) & GRADE_INPUTS:
+        grades.evaluate(ticket, event.at)
+        if {"kind", "category"} & set(event.data["changes"]):
+            _regrade_group_later(ticket, event.at)
+
+
+def _regrade_group_later(ticket: Ticket, at: datetime) -> None:
+    """The group's other members are graded by the worker within seconds (a task row written
+    in this transaction): locking them here would make a registration wait on their moves."""
+    from .tasks import regrade_group
+
+    if ticket.kind != "repair":
+        regrade_group.enqueue(ticket.pk, at.isoformat())

@@ -154,3 +154,41 @@ class SlaClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.state}"
+
+
+class GradeScale(models.TextChoices):
+    LEVEL = "level", _("等级(一级至四级)")
+    CLASS = "class", _("重要程度(重大/热点/重要/一般)")
+
+
+class GradeRule(models.Model):
+    """One row of a grade table (SPEC §5). Each scale is read top-down by ``order``; the first
+    rule whose conditions all hold gives the grade. A rule without conditions matches all.
+
+    ``conditions`` is a list of ``{"fact": …, "op": …, "value": …}`` with op one of
+    ``== != >= > <= < in``; the facts are listed in :mod:`propdesk.sla.grades`.
+    """
+
+    scale = models.CharField(_("分级"), max_length=10, choices=GradeScale.choices)
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    name = models.CharField(_("名称"), max_length=100)
+    result = models.CharField(
+        _("结果"), max_length=20, help_text=_("等级填 1–4;重要程度填 major/hot/important/general")
+    )
+    conditions = models.JSONField(_("条件"), default=list, blank=True)
+    company = models.ForeignKey(Company, models.CASCADE, null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("定级规则")
+        verbose_name_plural = pgettext_lazy("plural", "定级规则")
+        ordering = ["scale", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from .grades import validate_rule
+
+        validate_rule(self)

@@ -56,6 +56,7 @@ class ReconcileResult:
     warned: int = 0
     rescheduled: int = 0
     pruned: int = 0
+    graded: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -171,6 +172,43 @@ def prune_finished_timers(at: datetime) -> int:
         total += DBTaskResult.objects.filter(id__in=ids).delete()[0]
 
 
+def grade_sweep(at: datetime) -> int:
+    """Age-based grades (unresolved through our fault for a week, 15 days, a month): only
+    open requests of our own fault old enough and not yet at the top of both scales are read,
+    in batches, each under its row lock."""
+    from django.db.models import Q
+
+    from propdesk.tickets.choices import WORKING_STATUSES, Nature
+    from propdesk.tickets.models import Ticket
+
+    from .grades import evaluate
+
+    candidates = (
+        Ticket.objects.filter(
+            status__in=list(WORKING_STATUSES),
+            nature=Nature.EFFECTIVE,
+            received_at__lte=at - timedelta(days=7),
+        )
+        .filter(~Q(grade_class="major") | ~Q(grade_level__in=["1", "2", "3"]))
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    changed = 0
+    last = 0
+    while True:
+        ids = list(candidates.filter(pk__gt=last)[:BATCH])
+        if not ids:
+            return changed
+        last = ids[-1]
+        with transaction.atomic():
+            for ticket in (
+                Ticket.objects.select_for_update(of=("self",), no_key=True, skip_locked=True)
+                .filter(pk__in=ids)
+                .order_by("pk")
+            ):
+                changed += bool(evaluate(ticket, at))
+
+
 def sweep(*, now: datetime | None = None) -> ReconcileResult:
     """The cheap part, every few minutes: warnings and breaches whose moment has passed."""
     at = core_clock.resolve(now)
@@ -185,6 +223,7 @@ def reconcile(*, now: datetime | None = None) -> ReconcileResult:
     result = sweep(now=at)
     result.rescheduled = _reschedule_lost()
     result.pruned = prune_finished_timers(at)
+    result.graded = grade_sweep(at)
     return result
 
 

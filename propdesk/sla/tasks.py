@@ -14,6 +14,16 @@ def fire_clock(clock_id: int, moment: str, version: int) -> str:
 
 
 @task()
+def regrade_group(ticket_id: int, at: str) -> int:
+    """Raise the grades of a new request's same-kind group (SPEC §5)."""
+    from datetime import datetime
+
+    from .grades import regrade_group as regrade
+
+    return regrade(ticket_id, datetime.fromisoformat(at))
+
+
+@task()
 def sweep_clocks() -> dict:
     """Every few minutes: warnings and breaches whose moment passed without their timer."""
     try:

@@ -194,6 +194,12 @@ ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
         ),
     ),
     "reopen": (schemas.ReasonIn, lambda u, t, b: services.reopen(u, t, reason=b.reason)),
+    "set_grade": (
+        schemas.SetGradeIn,
+        lambda u, t, b: services.set_grade(
+            u, t, reason=b.reason, level=b.level, grade_class=b.grade_class
+        ),
+    ),
     "submit_plan": (schemas.PlanIn, lambda u, t, b: services.submit_plan(u, t, plan=b.plan)),
     "delay_callback": (
         schemas.DelayCallbackIn,

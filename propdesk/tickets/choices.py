@@ -88,6 +88,19 @@ class GradeClass(models.TextChoices):
     GENERAL = "general", _("一般")
 
 
+class MediaExposure(models.TextChoices):
+    NONE = "none", _("无")
+    RISK = "risk", _("可能引发媒体曝光")
+    EXPOSED = "exposed", _("已被媒体曝光")
+    BRAND_DAMAGE = "brand_damage", _("负面曝光严重损害品牌")
+
+
+class Litigation(models.TextChoices):
+    NONE = "none", _("无")
+    RISK = "risk", _("可能引发诉讼")
+    FILED = "filed", _("已起诉")
+
+
 class ReporterType(models.TextChoices):
     RESIDENT = "resident", _("住户")
     CONTACT = "contact", _("其他联系人")
@@ -139,6 +152,7 @@ class EventKind(models.TextChoices):
     CALLBACK_RECORDED = "callback_recorded", _("回访")
     CALLBACK_DELAYED = "callback_delayed", _("回访延期")
     PLAN_SUBMITTED = "plan_submitted", _("提交处理方案")
+    GRADE_CHANGED = "grade_changed", _("定级变更")
     CLOSED = "closed", _("关闭")
     REOPENED = "reopened", _("重开")
     MERGED = "merged", _("合并")

@@ -21,6 +21,8 @@ from .choices import (
     GradeLevel,
     HelpType,
     Kind,
+    Litigation,
+    MediaExposure,
     Nature,
     RepairScope,
     ReplyChannel,
@@ -105,6 +107,36 @@ class Ticket(models.Model):
         _("重要程度"), max_length=20, choices=GradeClass.choices, default=GradeClass.GENERAL
     )
     grade_reason = models.CharField(_("定级依据"), max_length=200, blank=True)
+    grade_class_reason = models.CharField(_("重要程度依据"), max_length=200, blank=True)
+
+    # Facts the grade rules read (SPEC §5). Changing one re-evaluates the grade.
+    complainant_count = models.PositiveIntegerField(_("投诉人数"), default=1)
+    claimed_amount = models.DecimalField(
+        _("索赔金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    media_exposure = models.CharField(
+        _("媒体曝光"), max_length=20, choices=MediaExposure.choices, default=MediaExposure.NONE
+    )
+    litigation = models.CharField(
+        _("诉讼"), max_length=20, choices=Litigation.choices, default=Litigation.NONE
+    )
+    government_referral = models.BooleanField(_("政府转办"), default=False)
+    major_accident = models.BooleanField(_("重大事故(伤亡或财产损失)"), default=False)
+    serious_public_harm = models.BooleanField(_("被指严重破坏环境、公共设施或公德"), default=False)
+    demands_return_or_compensation = models.BooleanField(
+        _("质量、设计或合同纠纷,要求退房或大额赔偿"), default=False
+    )
+    false_sales_information = models.BooleanField(_("销售时提供虚假信息"), default=False)
+    needs_outside_support = models.BooleanField(_("需外部顾问或其他公司支持"), default=False)
+    is_repeat = models.BooleanField(_("处理后再次投诉(重复投诉)"), default=False)
+    repeat_of = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name=_("重复投诉的原诉求"),
+    )
     escalation_level = models.PositiveSmallIntegerField(_("升级层级"), default=0)
 
     status = models.CharField(

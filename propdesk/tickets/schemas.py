@@ -172,6 +172,9 @@ class TicketDetail(TicketSummary):
     is_paid_repair: bool
     help_type: str
     has_case_value: bool
+    grade_reason: str
+    grade_class_reason: str
+    facts: dict[str, Any]
     on_site_finished_at: datetime | None
     needs_plan: bool
     plan: str
@@ -312,6 +315,12 @@ class PlanIn(Schema):
     plan: str
 
 
+class SetGradeIn(Schema):
+    reason: str
+    level: str | None = Field(None, description="1 | 2 | 3 | 4")
+    grade_class: str | None = Field(None, description="major | hot | important | general")
+
+
 class MergeIn(Schema):
     into: str
     note: str = ""
@@ -330,3 +339,15 @@ class UpdateIn(Schema):
     is_emergency: bool | None = None
     has_case_value: bool | None = None
     needs_plan: bool | None = None
+    complainant_count: int | None = None
+    claimed_amount: Decimal | None = None
+    media_exposure: str | None = None
+    litigation: str | None = None
+    government_referral: bool | None = None
+    major_accident: bool | None = None
+    serious_public_harm: bool | None = None
+    demands_return_or_compensation: bool | None = None
+    false_sales_information: bool | None = None
+    needs_outside_support: bool | None = None
+    is_repeat: bool | None = None
+    repeat_of: str | None = Field(None, description="number of the earlier request")

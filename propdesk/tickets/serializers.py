@@ -14,6 +14,7 @@ from propdesk.sla.queries import clock_data
 
 from .choices import Channel, EventKind, Kind, Status, WorkOrderStatus
 from .models import Ticket, TicketEvent, WorkOrder
+from .services.grading import BOOLEAN_FACTS
 from .services.guards import allowed_moves
 
 
@@ -128,6 +129,18 @@ def detail(ticket: Ticket, user: User) -> dict[str, Any]:
             "is_paid_repair": ticket.is_paid_repair,
             "help_type": ticket.help_type,
             "has_case_value": ticket.has_case_value,
+            "grade_reason": ticket.grade_reason,
+            "grade_class_reason": ticket.grade_class_reason,
+            "facts": {
+                "complainant_count": ticket.complainant_count,
+                "claimed_amount": str(ticket.claimed_amount)
+                if ticket.claimed_amount is not None
+                else None,
+                "media_exposure": ticket.media_exposure,
+                "litigation": ticket.litigation,
+                **{name: getattr(ticket, name) for name in sorted(BOOLEAN_FACTS)},
+                "repeat_of": ticket.repeat_of.number if ticket.repeat_of_id else None,
+            },
             "on_site_finished_at": ticket.on_site_finished_at,
             "needs_plan": ticket.needs_plan,
             "plan": ticket.plan,

@@ -34,7 +34,7 @@ def _start_worker(database_url: str, tmp_path, name: str) -> subprocess.Popen:
 
 
 @pytest.mark.postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_record_a_breach_within_seconds_and_only_once(world, tmp_path):
     settings = connection.settings_dict
     database_url = (

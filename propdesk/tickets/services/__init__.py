@@ -11,6 +11,7 @@ from .dispatch import (
     start,
     transfer,
 )
+from .grading import set_grade
 from .guards import MOVE_FROM, MOVE_ROLES, allowed_moves, may
 from .queries import TicketFilter, filter_tickets, tickets_for
 from .register import NewTicket, get_ticket, register_ticket
@@ -54,6 +55,7 @@ __all__ = [
     "resolve",
     "resume",
     "return_work_order",
+    "set_grade",
     "start",
     "submit_plan",
     "suspend",

@@ -53,6 +53,7 @@ MOVE_ROLES: dict[str, frozenset[str]] = {
     "reopen": FRONT_DESK,
     "delay_callback": FRONT_DESK | {Role.HANDLER},
     "submit_plan": FRONT_DESK,
+    "set_grade": MANAGERS,
     "merge": MANAGERS,
     "cancel": FRONT_DESK,
     "update": FRONT_DESK,
@@ -79,6 +80,7 @@ MOVE_LABELS: dict[str, str] = {
     "reopen": N_("重开"),
     "delay_callback": N_("延后回访"),
     "submit_plan": N_("提交处理方案"),
+    "set_grade": N_("调整等级"),
     "merge": N_("合并"),
     "cancel": N_("撤销"),
     "update": N_("修改"),
@@ -170,6 +172,7 @@ MOVE_FROM: dict[str, frozenset[str]] = {
     "close": frozenset().union(*CLOSE_FROM.values()),
     "reopen": frozenset({Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED}),
     "delay_callback": frozenset({Status.RESOLVED}),
+    "set_grade": _OPEN,
     "submit_plan": frozenset(
         {Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REOPENED}
     ),

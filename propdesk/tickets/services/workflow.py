@@ -4,6 +4,7 @@ cancel and merge (SPEC §4)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from ..choices import (
     WorkOrderStatus,
 )
 from ..models import Category, ProgressNote, Reply, Ticket
+from .grading import GRADE_FACT_FIELDS, clean_fact
 from .guards import check_move, lock_ticket, move_to, record_event, require_text
 
 NOT_TERMINAL = set(Status.values) - TERMINAL_STATUSES
@@ -267,6 +269,7 @@ EDITABLE_FIELDS = {
     "is_emergency",
     "has_case_value",
     "needs_plan",
+    *GRADE_FACT_FIELDS,
 }
 
 
@@ -275,6 +278,10 @@ def _display(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Category):
         return value.code
+    if isinstance(value, Ticket):
+        return value.number
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
@@ -329,6 +336,8 @@ def update_ticket(
                 raise InvalidInput(_("该房屋不属于本项目"), field="room_id")
             # The building follows the room, and is history like any other field.
             change("building_id", room.building_id)
+        if name in GRADE_FACT_FIELDS:
+            value = clean_fact(ticket, name, value)
         if name == "agreed_reply_at" and value is not None:
             value = clock.resolve(value)
             if value < ticket.received_at:

@@ -119,6 +119,10 @@ MOVES: dict[str, Move] = {
     "reopen": Move(
         "closed", lambda u, t, at, c: services.reopen(u, t, reason="住户反映又坏了", now=at)
     ),
+    "set_grade": Move(
+        "accepted",
+        lambda u, t, at, c: services.set_grade(u, t, level="2", reason="业主已联系电视台", now=at),
+    ),
     "submit_plan": Move(
         "accepted",
         lambda u, t, at, c: services.submit_plan(u, t, plan="协调开发商三日内更换防水层", now=at),

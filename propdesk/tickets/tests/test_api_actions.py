@@ -86,6 +86,13 @@ MOVES = [
     ("close", "callback_done", "agent", lambda w: {"reason": "satisfied"}, "closed"),
     ("reopen", "closed", "agent", lambda w: {"reason": "电梯又坏了"}, "reopened"),
     (
+        "set_grade",
+        "accepted",
+        "supervisor",
+        lambda w: {"level": "2", "grade_class": "hot", "reason": "业主已联系电视台"},
+        "accepted",
+    ),
+    (
         "submit_plan",
         "dispatched",
         "supervisor",

@@ -1,0 +1,246 @@
+"""Grades (SPEC §5): facts on a request decide its 等级 (一级–四级) and its 重大/热点/重要/一般,
+by two configurable rule tables read top-down. Grades go up automatically when a fact changes
+(and in the periodic sweep); going down is a manual decision with a reason. Every change is a
+``grade_changed`` event naming the rule — or the person — that caused it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as monotonic_time
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from propdesk.tickets.choices import (
+    WORKING_STATUSES,
+    EventKind,
+    GradeClass,
+    GradeLevel,
+    Kind,
+    Nature,
+)
+from propdesk.tickets.models import Ticket, TicketEvent
+
+from .models import GradeRule, GradeScale
+
+#: "N以上" includes N; one month of SPEC §5 is this many calendar days.
+SAME_KIND_WINDOW = timedelta(days=30)
+#: Severity order: a smaller rank is more severe.
+LEVEL_RANK = {GradeLevel.LEVEL_1: 1, GradeLevel.LEVEL_2: 2, GradeLevel.LEVEL_3: 3,
+              GradeLevel.LEVEL_4: 4}  # fmt: skip
+CLASS_RANK = {GradeClass.MAJOR: 1, GradeClass.HOT: 2, GradeClass.IMPORTANT: 3,
+              GradeClass.GENERAL: 4}  # fmt: skip
+
+#: The facts a rule may test, and what they mean.
+FACTS = {
+    "kind": "request kind (complaint, repair …)",
+    "complainant_count": "number of complainants",
+    "claimed_amount": "amount claimed, yuan (0 when none)",
+    "media_exposure": "none | risk | exposed | brand_damage",
+    "litigation": "none | risk | filed",
+    "government_referral": "referred by a government hotline or office",
+    "major_accident": "major accident with injury, death or property loss",
+    "serious_public_harm": "accused of seriously harming environment, facilities or morals",
+    "demands_return_or_compensation": "quality/design/contract dispute demanding return or "
+    "large compensation",
+    "false_sales_information": "false information given in sales",
+    "needs_outside_support": "needs outside advisers or another company's support",
+    "is_repeat": "the same problem complained about again after it was handled",
+    "same_kind_residents_30d": "different residents of the project with a request of the same "
+    "category in the 30 days up to this one (repairs excluded)",
+    "days_unresolved_our_fault": "calendar days since receipt while unresolved through our fault",
+}
+OPERATORS = {"==", "!=", ">=", ">", "<=", "<", "in"}
+
+_cache: dict[int | None, tuple[float, dict[str, list[GradeRule]]]] = {}
+_lock = threading.Lock()
+CACHE_SECONDS = 60
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def validate_rule(rule: GradeRule) -> None:
+    valid = GradeLevel.values if rule.scale == GradeScale.LEVEL else GradeClass.values
+    if rule.result not in valid:
+        raise ValidationError({"result": _("结果须为:%(v)s") % {"v": ", ".join(valid)}})
+    if not isinstance(rule.conditions, list):
+        raise ValidationError({"conditions": _("条件须为列表")})
+    for condition in rule.conditions:
+        if not isinstance(condition, dict) or set(condition) != {"fact", "op", "value"}:
+            raise ValidationError({"conditions": _("每个条件须有 fact、op、value")})
+        if condition["fact"] not in FACTS:
+            raise ValidationError({"conditions": _("未知的事实“%(f)s”") % {"f": condition["fact"]}})
+        if condition["op"] not in OPERATORS:
+            raise ValidationError({"conditions": _("未知的比较“%(o)s”") % {"o": condition["op"]}})
+
+
+def _rules(company_id: int | None) -> dict[str, list[GradeRule]]:
+    now = monotonic_time.monotonic()
+    with _lock:
+        hit = _cache.get(company_id)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    rules = list(
+        GradeRule.objects.filter(is_active=True).filter(
+            Q(company__isnull=True) | Q(company_id=company_id)
+        )
+    )
+    # A company's own table replaces the system one for that scale.
+    tables: dict[str, list[GradeRule]] = {}
+    for scale in GradeScale.values:
+        own = [r for r in rules if r.scale == scale and r.company_id == company_id]
+        system = [r for r in rules if r.scale == scale and r.company_id is None]
+        tables[scale] = sorted(own if company_id and own else system,
+                               key=lambda r: (r.order, r.pk))  # fmt: skip
+    with _lock:
+        _cache[company_id] = (now, tables)
+    return tables
+
+
+def _window_start(ticket: Ticket) -> datetime:
+    """Day 30 counts, day 31 does not: calendar days of the local date, from midnight."""
+    local = timezone.localtime(ticket.received_at)
+    return (local - SAME_KIND_WINDOW).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def same_kind_residents(ticket: Ticket) -> int:
+    """Different complainants (residents, else contact phones) of the ticket's project with a
+    request of the same category received within the month up to this one; repairs and
+    withdrawn or merged requests do not count."""
+    if ticket.kind == Kind.REPAIR:
+        return 0
+    window = (
+        Ticket.objects.filter(
+            project_id=ticket.project_id,
+            category_id=ticket.category_id,
+            received_at__gte=_window_start(ticket),
+            received_at__lte=ticket.received_at,
+        )
+        .exclude(kind=Kind.REPAIR)
+        .exclude(status__in=["merged", "cancelled"])
+    )
+    people = set()
+    for resident_id, phone, pk in window.values_list("resident_id", "contact_phone", "pk"):
+        people.add(("r", resident_id) if resident_id else ("p", phone) if phone else ("t", pk))
+    return len(people)
+
+
+def facts_of(ticket: Ticket, now: datetime) -> dict[str, Any]:
+    unresolved_our_fault = ticket.status in WORKING_STATUSES and ticket.nature == Nature.EFFECTIVE
+    return {
+        "kind": ticket.kind,
+        "complainant_count": ticket.complainant_count,
+        "claimed_amount": ticket.claimed_amount or Decimal(0),
+        "media_exposure": ticket.media_exposure,
+        "litigation": ticket.litigation,
+        "government_referral": ticket.government_referral,
+        "major_accident": ticket.major_accident,
+        "serious_public_harm": ticket.serious_public_harm,
+        "demands_return_or_compensation": ticket.demands_return_or_compensation,
+        "false_sales_information": ticket.false_sales_information,
+        "needs_outside_support": ticket.needs_outside_support,
+        "is_repeat": ticket.is_repeat or ticket.repeat_of_id is not None,
+        "same_kind_residents_30d": same_kind_residents(ticket),
+        "days_unresolved_our_fault": (now - ticket.received_at).days if unresolved_our_fault else 0,
+    }
+
+
+def _holds(condition: dict[str, Any], facts: dict[str, Any]) -> bool:
+    left, op, right = facts[condition["fact"]], condition["op"], condition["value"]
+    if isinstance(left, Decimal) and isinstance(right, int | float | str):
+        right = Decimal(str(right))
+    if op == "in":
+        return left in right
+    return {
+        "==": left == right,
+        "!=": left != right,
+        ">=": left >= right,
+        ">": left > right,
+        "<=": left <= right,
+        "<": left < right,
+    }[op]
+
+
+def decide(table: list[GradeRule], facts: dict[str, Any]) -> GradeRule | None:
+    """The first rule of the table whose conditions all hold."""
+    for rule in table:
+        if all(_holds(c, facts) for c in rule.conditions):
+            return rule
+    return None
+
+
+def change_grade(ticket: Ticket, scale: str, to: str, reason: str, at: datetime,
+            actor=None, manual: bool = False, note: str = "") -> None:  # fmt: skip
+    field = "grade_level" if scale == GradeScale.LEVEL else "grade_class"
+    reason_field = "grade_reason" if scale == GradeScale.LEVEL else "grade_class_reason"
+    before = getattr(ticket, field)
+    setattr(ticket, field, to)
+    setattr(ticket, reason_field, reason[:200])
+    ticket.save(update_fields=[field, reason_field, "updated_at"])
+    TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.GRADE_CHANGED, actor=actor, at=at, note=note,
+        data={"scale": scale, "from": before, "to": to, "rule": reason, "manual": manual},
+    )  # fmt: skip
+
+
+def evaluate(ticket: Ticket, at: datetime, *, group_size: int = 0) -> list[str]:
+    """Apply both tables to the ticket; raise its grades where a rule says more severe.
+    ``group_size`` is the size of a same-kind group the ticket is known to belong to (from a
+    later member's window). Returns the scales that changed. Never lowers a grade."""
+    facts = facts_of(ticket, at)
+    facts["same_kind_residents_30d"] = max(facts["same_kind_residents_30d"], group_size)
+    tables = _rules(ticket.company_id)
+    changed = []
+    for scale, field, rank in (
+        (GradeScale.LEVEL, "grade_level", LEVEL_RANK),
+        (GradeScale.CLASS, "grade_class", CLASS_RANK),
+    ):
+        rule = decide(tables[scale], facts)
+        if rule is None:
+            continue
+        current = getattr(ticket, field)
+        if rank[rule.result] < rank[current]:
+            change_grade(ticket, scale, rule.result, rule.name, at)
+            changed.append(scale)
+    return changed
+
+
+def regrade_group(ticket_id: int, at: datetime) -> int:
+    """After a request arrives (or is reclassified), the open requests of the same project and
+    category in its month window are its group: when the group reaches the rule's size, each
+    member's grade rises too (SPEC §5). Each member is locked and evaluated in its own short
+    transaction, so no registration ever waits on another ticket's lock."""
+    from django.db import transaction
+
+    newcomer = Ticket.objects.filter(pk=ticket_id).first()
+    if newcomer is None or newcomer.kind == Kind.REPAIR:
+        return 0
+    size = same_kind_residents(newcomer)
+    peers = list(
+        Ticket.objects.filter(
+            project_id=newcomer.project_id,
+            category_id=newcomer.category_id,
+            received_at__gte=_window_start(newcomer),
+            received_at__lte=newcomer.received_at,
+            status__in=list(WORKING_STATUSES),
+        )
+        .exclude(pk=newcomer.pk)
+        .exclude(kind=Kind.REPAIR)
+        .values_list("pk", flat=True)
+        .order_by("pk")[:500]
+    )
+    changed = 0
+    for pk in peers:
+        with transaction.atomic():
+            peer = Ticket.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)
+            changed += bool(evaluate(peer, at, group_size=size))
+    return changed

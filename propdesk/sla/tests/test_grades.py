@@ -1,0 +1,187 @@
+"""The default grade tables of SPEC §5: each rule from its facts, read top-down."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from propdesk.core.errors import InvalidInput, PermissionDenied
+from propdesk.residents.models import Residency, Resident
+from propdesk.sla.grades import regrade_group
+from propdesk.sla.services import grade_sweep
+from propdesk.tickets import services
+from propdesk.tickets.choices import EventKind
+from propdesk.tickets.tests.helpers import register
+from propdesk.worktime.arithmetic import SHANGHAI
+
+T0 = datetime(2026, 9, 9, 10, 0, tzinfo=SHANGHAI)
+
+
+def graded(world, facts: dict, **overrides):
+    ticket = register(world, T0, **overrides)
+    if facts:
+        services.update_ticket(world.supervisor, ticket, changes=facts, now=T0)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def last_grade_event(ticket, scale: str):
+    return ticket.events.filter(kind=EventKind.GRADE_CHANGED, data__scale=scale).last()
+
+
+LEVEL_CASES = [
+    (
+        {"complainant_count": 12, "claimed_amount": "150000"},
+        "1",
+        "一级:≥10 人群诉且索赔超过 10 万元",
+    ),
+    ({"media_exposure": "brand_damage"}, "1", "一级:负面媒体曝光,严重损害品牌"),
+    ({"serious_public_harm": True}, "1", "一级:被指严重破坏环境、公共设施或公德"),
+    ({"major_accident": True}, "1", "一级:重大事故,造成伤亡或财产损失"),
+    ({"claimed_amount": "150000"}, "2", "二级:不足 10 人,索赔超过 10 万元"),
+    ({"complainant_count": 12, "claimed_amount": "50000"}, "2", "二级:≥10 人,索赔 10 万元以内"),
+    ({"demands_return_or_compensation": True}, "2", "二级:质量、设计或合同纠纷,要求退房或大额赔偿"),
+    ({"false_sales_information": True}, "2", "二级:销售时提供虚假信息"),
+    ({"complainant_count": 3}, "3", "三级:3–10 人,索赔 10 万元以内"),
+    ({"litigation": "risk"}, "3", "三级:可能引发诉讼"),
+    ({"media_exposure": "risk"}, "3", "三级:可能引发媒体曝光"),
+]
+
+
+@pytest.mark.parametrize(("facts", "level", "rule"), LEVEL_CASES, ids=[c[2] for c in LEVEL_CASES])
+def test_each_level_rule_gives_its_grade_and_is_named_in_the_event(world, facts, level, rule):
+    ticket = graded(world, facts)
+    assert ticket.grade_level == level
+    assert ticket.grade_reason == rule
+    event = last_grade_event(ticket, "level")
+    assert (event.data["to"], event.data["rule"], event.actor) == (level, rule, None)
+
+
+CLASS_CASES = [
+    ({"litigation": "filed"}, "major", "重大:已起诉"),
+    ({"media_exposure": "exposed"}, "major", "重大:已被媒体曝光"),
+    ({"complainant_count": 5}, "major", "重大:≥5 人集体投诉"),
+    ({"litigation": "risk"}, "hot", "热点:可能引发诉讼"),
+    ({"media_exposure": "risk"}, "hot", "热点:可能引发媒体曝光"),
+    ({"complainant_count": 3}, "hot", "热点:≥3 人集体投诉"),
+    ({"is_repeat": True}, "important", "重要:处理后再次投诉"),
+    ({"needs_outside_support": True}, "important", "重要:需外部顾问或其他公司支持"),
+]
+
+
+@pytest.mark.parametrize(("facts", "grade", "rule"), CLASS_CASES, ids=[c[2] for c in CLASS_CASES])
+def test_each_class_rule_gives_its_grade_and_is_named_in_the_event(world, facts, grade, rule):
+    ticket = graded(world, facts)
+    assert (ticket.grade_class, ticket.grade_class_reason) == (grade, rule)
+    assert last_grade_event(ticket, "class").data["rule"] == rule
+
+
+def test_an_ordinary_complaint_stays_level_four_and_general(world):
+    ticket = graded(world, {})
+    assert (ticket.grade_level, ticket.grade_class) == ("4", "general")
+    assert not ticket.events.filter(kind=EventKind.GRADE_CHANGED).exists()
+
+
+def test_age_unresolved_through_our_fault_raises_the_grade_in_the_sweep(world):
+    ticket = graded(world, {"nature": "effective"})
+    grade_sweep(T0 + timedelta(days=6, hours=23))
+    ticket.refresh_from_db()
+    assert (ticket.grade_level, ticket.grade_class) == ("4", "general")
+
+    grade_sweep(T0 + timedelta(days=7))
+    ticket.refresh_from_db()
+    assert (ticket.grade_class, ticket.grade_class_reason) == ("hot", "热点:因我方原因一周未解决")
+    grade_sweep(T0 + timedelta(days=15))
+    ticket.refresh_from_db()
+    assert (ticket.grade_level, ticket.grade_reason) == ("3", "三级:因我方原因 15 天未解决")
+    grade_sweep(T0 + timedelta(days=30))
+    ticket.refresh_from_db()
+    assert ticket.grade_class_reason == "重大:因我方原因一个月未解决"
+
+
+def test_grades_never_go_down_by_themselves_only_by_a_managers_logged_decision(world):
+    ticket = graded(world, {"litigation": "risk"})
+    services.update_ticket(world.supervisor, ticket, changes={"litigation": "none"}, now=T0)
+    ticket.refresh_from_db()
+    assert (ticket.grade_level, ticket.grade_class) == ("3", "hot")
+
+    with pytest.raises(PermissionDenied):
+        services.set_grade(world.agent, ticket, level="4", reason="律师函已撤回", now=T0)
+    with pytest.raises(InvalidInput) as missing:
+        services.set_grade(world.supervisor, ticket, level="4", reason=" ", now=T0)
+    assert missing.value.field == "reason"
+
+    services.set_grade(
+        world.supervisor, ticket, level="4", grade_class="general", reason="律师函已撤回", now=T0
+    )
+    ticket.refresh_from_db()
+    assert (ticket.grade_level, ticket.grade_class) == ("4", "general")
+    event = last_grade_event(ticket, "level")
+    assert (event.actor, event.note, event.data["manual"]) == (
+        world.supervisor,
+        "律师函已撤回",
+        True,
+    )
+
+
+# ---- the same complaint from ≥3 different residents of one project within one month ----
+
+
+def resident(world, name: str, phone: str) -> Resident:
+    person = Resident.objects.create(company=world.company, name=name, phone=phone)
+    Residency.objects.create(resident=person, room=world.room, relation="family")
+    return person
+
+
+def complaint_from(world, person, at, **overrides):
+    return register(
+        world, at, resident_id=person.pk, room_id=world.room.pk, category="ENV-CLEAN",
+        description="楼道垃圾两天没人清", **overrides,
+    )  # fmt: skip
+
+
+def test_two_residents_are_not_a_group_three_are_and_every_member_rises(world):
+    a, b, c = (resident(world, n, p) for n, p in
+               (("甲", "13800000001"), ("乙", "13800000002"), ("丙", "13800000003")))  # fmt: skip
+    first = complaint_from(world, a, T0)
+    second = complaint_from(world, b, T0 + timedelta(days=5))
+    second.refresh_from_db()
+    assert (second.grade_level, second.grade_class) == ("4", "general")
+
+    third = complaint_from(world, c, T0 + timedelta(days=10))
+    third.refresh_from_db()
+    assert third.grade_reason == "三级:一个月内同一项目 ≥3 户同类投诉(不含报修)"
+    assert third.grade_class_reason == "热点:一个月内 ≥3 位不同投诉人同类投诉"
+
+    regrade_group(third.pk, T0 + timedelta(days=10))
+    for member in (first, second):
+        member.refresh_from_db()
+        assert (member.grade_level, member.grade_class) == ("3", "hot")
+
+
+def test_the_same_resident_complaining_three_times_is_not_a_group(world):
+    a = resident(world, "甲", "13800000001")
+    for day in (0, 3, 6):
+        last = complaint_from(world, a, T0 + timedelta(days=day))
+    last.refresh_from_db()
+    assert last.grade_level == "4"
+
+
+@pytest.mark.parametrize(("days", "grouped"), [(30, True), (31, False)])
+def test_the_month_counts_day_thirty_but_not_day_thirty_one(world, days, grouped):
+    a, b, c = (resident(world, n, p) for n, p in
+               (("甲", "13800000001"), ("乙", "13800000002"), ("丙", "13800000003")))  # fmt: skip
+    complaint_from(world, a, T0)
+    complaint_from(world, b, T0 + timedelta(days=days - 1))
+    third = complaint_from(world, c, T0 + timedelta(days=days, hours=5))
+    third.refresh_from_db()
+    assert (third.grade_level == "3") is grouped
+
+
+def test_repairs_are_not_counted_in_a_group(world):
+    a, b, c = (resident(world, n, p) for n, p in
+               (("甲", "13800000001"), ("乙", "13800000002"), ("丙", "13800000003")))  # fmt: skip
+    complaint_from(world, a, T0)
+    complaint_from(world, b, T0 + timedelta(days=1), kind="repair", repair_scope="common_area")
+    third = complaint_from(world, c, T0 + timedelta(days=2))
+    third.refresh_from_db()
+    assert third.grade_level == "4"
