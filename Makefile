@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
 
-.PHONY: run test test-sqlite test-postgres lint format install demo clean
+.PHONY: run test test-sqlite test-postgres lint format install demo clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,9 @@ test: lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var/test-*
+
+# Refresh the English catalogue from the sources (N_ marks strings translated later).
+messages: install
+	cd propdesk && ../$(BIN)/django-admin makemessages -l en --no-location --keyword=N_ \
+		-i "*/tests/*" -i "demo/*" -i "*/migrations/*"
+	cd propdesk && ../$(BIN)/django-admin compilemessages -l en

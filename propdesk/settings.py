@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "propdesk.tickets",
     "propdesk.sla",
     "propdesk.callbacks",
+    "propdesk.notify",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,32 @@ LOGIN_URL = "/admin/login/"
 # Background work: Django's Tasks API (django-tasks backport) on the database backend, so a
 # timer is a row written in the same transaction as the business change that set it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (SPEC §10): outbox delivery through pluggable providers.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # None could hang a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PropDesk <noreply@localhost>")
+NOTIFY_PROVIDERS = {
+    "in_app": "propdesk.notify.providers.InAppProvider",
+    "email": os.environ.get("NOTIFY_EMAIL_PROVIDER", "propdesk.notify.providers.EmailProvider"),
+    "sms": os.environ.get("NOTIFY_SMS_PROVIDER", "propdesk.notify.providers.LoggingProvider"),
+    "wechat": os.environ.get("NOTIFY_WECHAT_PROVIDER", "propdesk.notify.providers.LoggingProvider"),
+}
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "24"))
+NOTIFY_SENDING_TIMEOUT = int(os.environ.get("NOTIFY_SENDING_TIMEOUT", "900"))
+NOTIFY_POLL_SECONDS = int(os.environ.get("NOTIFY_POLL_SECONDS", "60"))
+NOTIFY_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFY_MESSAGE_ID_DOMAIN", "")
 
 # Attachments (SPEC §3): photos, video, audio and documents, within these limits.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))

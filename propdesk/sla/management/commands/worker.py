@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from propdesk.notify.services import ensure_delivery_booked
 from propdesk.sla.services import ensure_periodic, reconcile
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 f"rescheduled {result.rescheduled}, pruned {result.pruned}"
             )
         ensure_periodic()
+        ensure_delivery_booked()
         worker_args = [
             "--interval",
             str(interval),

@@ -1,0 +1,106 @@
+"""Message texts: one Django template per event, language and (optionally) channel.
+
+``templates/notify/<language>/<event>.<channel>.txt``, falling back to ``<event>.default.txt``;
+the first line is the subject, the rest the body. A message is written whole in each language
+rather than assembled from gettext fragments: a translator (and a reviewer) sees the full text
+a resident will receive, and an SMS can be worded shorter in one language than the other.
+Templates are plain text, so HTML escaping is off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.utils import translation
+
+from propdesk.tickets.models import Ticket
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+#: Languages with a full set of message templates; others fall back to the default language.
+LANGUAGES = ("zh-hans", "en")
+#: Related rows :func:`ticket_context` reads; fetch tickets with ``select_related(*these)``.
+TICKET_RELATED = ("company", "project", "room__building", "room__unit", "resident")
+
+_engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False, libraries={})
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class TemplateMissing(LookupError):
+    """No template for this event in any language: a programming error, not a delivery one."""
+
+
+def language_of(value: str | None) -> str:
+    """A language we have templates for: ``value`` when we do, else the site's default."""
+    for candidate in (value, settings.LANGUAGE_CODE):
+        code = (candidate or "").lower()
+        if code in LANGUAGES:
+            return code
+        if code.split("-")[0] == "en":
+            return "en"
+        if code.startswith("zh"):
+            return "zh-hans"
+    return LANGUAGES[0]
+
+
+def _template(event: str, channel: str, language: str):
+    names = [
+        f"notify/{lang}/{event}.{suffix}.txt"
+        for lang in dict.fromkeys((language, LANGUAGES[0]))
+        for suffix in (channel, "default")
+    ]
+    try:
+        return _engine.select_template(names)
+    except TemplateDoesNotExist as exc:
+        raise TemplateMissing(f"no message template for {event!r}: tried {names}") from exc
+
+
+def _tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def render(event: str, channel: str, language: str, context: Mapping[str, Any]) -> tuple[str, str]:
+    """``(subject, body)`` of one message, in ``language`` (dates and labels too)."""
+    language = language_of(language)
+    template = _template(event, channel, language)
+    with translation.override(language):
+        text = template.render(Context(dict(context), autoescape=False))
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip()[:200], _tidy(body)
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def ticket_context(ticket: Ticket) -> dict[str, Any]:
+    """What every template may say about a ticket, with labels in the active language."""
+    place = " ".join(p for p in (ticket.room.label if ticket.room_id else "", ticket.place) if p)
+    return {
+        "number": ticket.number,
+        "company": ticket.company.name,
+        "project": ticket.project.name,
+        "kind": str(ticket.get_kind_display()),
+        "description": _excerpt(ticket.description),
+        "place": place,
+        "resident_name": ticket.resident.name if ticket.resident_id else ticket.contact_name,
+        "reply_by": ticket.agreed_reply_at,
+        "resolution": _excerpt(ticket.resolution, 120),
+    }
+
+
+def labels(context: Mapping[str, Any]) -> dict[str, Any]:
+    """Readable labels for coded values a caller passed (a clock kind), in the active language."""
+    from propdesk.sla.choices import ClockKind
+
+    extra: dict[str, Any] = {}
+    clock = context.get("clock")
+    if clock and clock in ClockKind.values:
+        extra["clock_label"] = str(ClockKind(clock).label)
+    return extra

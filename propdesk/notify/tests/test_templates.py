@@ -1,0 +1,88 @@
+"""Message texts: every event in Chinese and English, on every channel, with the number."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from propdesk.notify.choices import Channel, Event
+from propdesk.notify.rendering import LANGUAGES, TemplateMissing, language_of, render
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NUMBER = "SZHY-20260909-0001"
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _context(language: str) -> dict:
+    chinese = language == "zh-hans"
+    return {
+        "number": NUMBER,
+        "company": "华宇物业" if chinese else "Huayu Property",
+        "project": "华苑" if chinese else "Huayuan",
+        "kind": "投诉" if chinese else "Complaint",
+        "description": "电梯停在12楼不动" if chinese else "The lift is stuck on floor 12",
+        "place": "3栋2单元1101" if chinese else "Building 3, unit 2, room 1101",
+        "resident_name": "张伟" if chinese else "Zhang Wei",
+        "reply_by": datetime(2026, 9, 9, 12, 0, tzinfo=SHANGHAI),
+        "due_at": datetime(2026, 9, 9, 14, 30, tzinfo=SHANGHAI),
+        "deadline": datetime(2026, 9, 9, 16, 0, tzinfo=SHANGHAI),
+        "clock_label": "处理" if chinese else "Handling",
+        "work_order": 1,
+        "department": "工程部" if chinese else "Engineering",
+        "level": 2,
+        "reason": "处理超时" if chinese else "handling overdue",
+        "resolution": "更换了主板" if chinese else "The control board was replaced",
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("channel", Channel.values)
+@pytest.mark.parametrize("event", Event.values)
+def test_every_event_renders_in_both_languages_on_every_channel(event, channel, language):
+    subject, body = render(event, channel, language, _context(language))
+
+    assert NUMBER in subject
+    assert NUMBER in body
+    assert "{{" not in body and "{%" not in body
+    assert "\n\n\n" not in body
+    if language == "en":
+        assert not CJK.findall(subject + body), "untranslated text in the English message"
+    else:
+        assert CJK.search(body)
+
+
+def test_the_sms_receipt_reads_as_a_resident_receives_it():
+    _, zh = render(Event.TICKET_REGISTERED_RECEIPT, Channel.SMS, "zh-hans", _context("zh-hans"))
+    _, en = render(Event.TICKET_REGISTERED_RECEIPT, Channel.SMS, "en", _context("en"))
+
+    assert zh == (
+        f"【华宇物业】您的投诉已登记，编号 {NUMBER}，我们将在9月9日 12:00前回复您。"
+        "查询进度请联系客服中心并提供编号。"
+    )
+    assert en == (
+        f"[Huayu Property] Your complaint has been registered as {NUMBER}. "
+        "We will reply by Sep 9, 12:00. "
+        "Quote this number when you contact the customer service centre."
+    )
+
+
+def test_times_are_shown_in_shanghai_time_and_optional_parts_drop_out():
+    context = _context("zh-hans")
+    context["due_at"] = datetime(2026, 9, 9, 6, 30, tzinfo=ZoneInfo("UTC"))
+    del context["reason"]
+
+    subject, body = render(Event.ESCALATED, Channel.IN_APP, "zh-hans", context)
+
+    assert subject == f"【升级】{NUMBER} 已升级至第2级"
+    assert "原定时限：9月9日 14:30" in body
+    assert "升级原因" not in body
+
+
+def test_languages_fall_back_to_the_site_default():
+    assert language_of("en-us") == "en"
+    assert language_of("zh-hant") == "zh-hans"
+    assert language_of("fr") == "zh-hans"
+    assert language_of(None) == "zh-hans"
+    with pytest.raises(TemplateMissing):
+        render("no_such_event", Channel.SMS, "zh-hans", {})
