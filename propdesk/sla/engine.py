@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from propdesk.notify.lifecycle import clock_notices
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
 from propdesk.worktime.arithmetic import WorkCalendar
@@ -194,12 +195,14 @@ def breach(clock: SlaClock, at: datetime) -> None:
         update_fields=["state", "breached_at", "timer_version", "warn_task_id", "due_task_id"]
     )
     _sla_event(clock, EventKind.SLA_BREACHED, at)
+    clock_notices([clock], EventKind.SLA_BREACHED, at)
 
 
 def warn(clock: SlaClock, at: datetime) -> None:
     clock.warned_at = at
     clock.save(update_fields=["warned_at"])
     _sla_event(clock, EventKind.SLA_WARNING, at)
+    clock_notices([clock], EventKind.SLA_WARNING, at)
 
 
 def cancel_clocks(clocks: Iterable[SlaClock]) -> None:

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from propdesk.core import clock as core_clock
+from propdesk.notify.lifecycle import clock_notices
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import TicketEvent
 
@@ -103,6 +104,7 @@ def breach_overdue(at: datetime) -> int:
                 due_task_id=None,
             )
             TicketEvent.objects.bulk_create(_events(batch, EventKind.SLA_BREACHED, at))
+            clock_notices(batch, EventKind.SLA_BREACHED, at)
             total += len(batch)
 
 
@@ -126,6 +128,7 @@ def warn_due(at: datetime) -> int:
                 warned_at=at, warn_task_id=None
             )
             TicketEvent.objects.bulk_create(_events(batch, EventKind.SLA_WARNING, at))
+            clock_notices(batch, EventKind.SLA_WARNING, at)
             total += len(batch)
 
 

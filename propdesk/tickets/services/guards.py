@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from propdesk.notify import lifecycle as notify_lifecycle
 from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.org.services import check_project_scope
@@ -300,6 +301,7 @@ def record_event(
         data=data or {},
     )
     sla_lifecycle.on_event(ticket, event)
+    notify_lifecycle.on_event(ticket, event)
     return event
 
 
