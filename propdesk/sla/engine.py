@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db.models import Q
+
 from propdesk.notify.lifecycle import clock_notices
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
@@ -28,6 +30,20 @@ def calendar_of(ticket: Ticket) -> WorkCalendar:
 
 def open_clocks(ticket: Ticket, kinds: Iterable[str] | None = None, *, work_order=None):
     qs = SlaClock.objects.select_for_update().filter(ticket=ticket, state__in=OPEN_CLOCK_STATES)
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    if work_order is not None:
+        qs = qs.filter(work_order=work_order)
+    return list(qs.order_by("pk"))
+
+
+def awaiting(ticket: Ticket, kinds: Iterable[str] | None = None, *, work_order=None):
+    """Clocks still waiting for their event: open ones, and breached ones not yet met (a late
+    reply still ends a breach, and records when)."""
+    qs = SlaClock.objects.select_for_update().filter(
+        Q(state__in=OPEN_CLOCK_STATES) | Q(state=ClockState.BREACHED, met_at__isnull=True),
+        ticket=ticket,
+    )
     if kinds is not None:
         qs = qs.filter(kind__in=list(kinds))
     if work_order is not None:
@@ -164,10 +180,12 @@ def start_clock(
 
 def meet(clocks: Iterable[SlaClock], at: datetime) -> None:
     """The thing the clock waited for happened. After the due moment it is a (late) breach."""
+    settled: set[int] = set()
     for clock in clocks:
         if clock.state == ClockState.BREACHED:
             clock.met_at = at
             clock.save(update_fields=["met_at"])
+            settled.add(clock.ticket_id)
             continue
         if clock.state == ClockState.RUNNING and at > clock.due_at:
             breach(clock, at)
@@ -184,6 +202,11 @@ def meet(clocks: Iterable[SlaClock], at: datetime) -> None:
                 "state", "met_at", "paused_at", "timer_version", "warn_task_id", "due_task_id",
             ]
         )  # fmt: skip
+    if settled:
+        from .escalation import deescalate_if_settled
+
+        for ticket in Ticket.objects.filter(pk__in=settled):
+            deescalate_if_settled(ticket, at)
 
 
 def breach(clock: SlaClock, at: datetime) -> None:
@@ -196,6 +219,16 @@ def breach(clock: SlaClock, at: datetime) -> None:
     )
     _sla_event(clock, EventKind.SLA_BREACHED, at)
     clock_notices([clock], EventKind.SLA_BREACHED, at)
+    escalate_later([clock.ticket_id], at)
+
+
+def escalate_later(ticket_ids, at: datetime) -> None:
+    """The escalation of a breach runs as its own task (a row in this transaction): it locks
+    the ticket, which a timer holding a clock must not do."""
+    from .tasks import escalate_breaches
+
+    for ticket_id in sorted(set(ticket_ids)):
+        escalate_breaches.enqueue(ticket_id, at.isoformat())
 
 
 def warn(clock: SlaClock, at: datetime) -> None:

@@ -186,6 +186,15 @@ def change_grade(ticket: Ticket, scale: str, to: str, reason: str, at: datetime,
     setattr(ticket, field, to)
     setattr(ticket, reason_field, reason[:200])
     ticket.save(update_fields=[field, reason_field, "updated_at"])
+    if scale == GradeScale.LEVEL and LEVEL_RANK.get(to, 4) < LEVEL_RANK.get(before, 4):
+        from .escalation import EscalationLevel, escalate, policy_for
+
+        if to in policy_for(ticket).grade_levels_at_once:
+            # 一级/二级: the project manager at once, region and HQ told (SPEC §5).
+            escalate(
+                ticket, to_level=EscalationLevel.PROJECT_MANAGER, trigger="grade", at=at,
+                reason=reason, also_tell=(EscalationLevel.REGION, EscalationLevel.HQ),
+            )  # fmt: skip
     TicketEvent.objects.create(
         ticket=ticket, kind=EventKind.GRADE_CHANGED, actor=actor, at=at, note=note,
         data={"scale": scale, "from": before, "to": to, "rule": reason, "manual": manual},

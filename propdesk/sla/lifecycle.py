@@ -18,6 +18,7 @@ from propdesk.worktime.arithmetic import WorkCalendar
 from . import grades, policies
 from .choices import ClockKind, ClockState, ClockUnit
 from .engine import (
+    awaiting,
     calendar_of,
     cancel_clocks,
     meet,
@@ -118,7 +119,7 @@ def _registered(ticket: Ticket, event: TicketEvent) -> None:
 
 def _answered(ticket: Ticket, event: TicketEvent) -> None:
     meet(
-        open_clocks(ticket, [ClockKind.FIRST_REPLY, ClockKind.AGREED_REPLY, ClockKind.HANDLE,
+        awaiting(ticket, [ClockKind.FIRST_REPLY, ClockKind.AGREED_REPLY, ClockKind.HANDLE,
                              ClockKind.RESULT_REPLY, ClockKind.EMERGENCY]),
         event.at,
     )  # fmt: skip
@@ -127,7 +128,7 @@ def _answered(ticket: Ticket, event: TicketEvent) -> None:
 
 
 def _dispatched(ticket: Ticket, event: TicketEvent) -> None:
-    meet(open_clocks(ticket, [ClockKind.DISPATCH]), event.at)
+    meet(awaiting(ticket, [ClockKind.DISPATCH]), event.at)
     _work_order_clock(ticket, event.work_order, event.at)
 
 
@@ -147,14 +148,14 @@ def _transferred(ticket: Ticket, event: TicketEvent) -> None:
 
 
 def _started(ticket: Ticket, event: TicketEvent) -> None:
-    meet(open_clocks(ticket, [ClockKind.EMERGENCY]), event.at)
+    meet(awaiting(ticket, [ClockKind.EMERGENCY]), event.at)
 
 
 def _replied(ticket: Ticket, event: TicketEvent) -> None:
     kinds = [ClockKind.FIRST_REPLY, ClockKind.AGREED_REPLY]
     if ticket.status in (Status.RESOLVED, Status.CALLBACK_DONE):
         kinds.append(ClockKind.RESULT_REPLY)  # the result told to the resident
-    meet(open_clocks(ticket, kinds), event.at)
+    meet(awaiting(ticket, kinds), event.at)
 
 
 def _suspended(ticket: Ticket, event: TicketEvent) -> None:
@@ -166,12 +167,12 @@ def _resumed(ticket: Ticket, event: TicketEvent) -> None:
 
 
 def _work_order_completed(ticket: Ticket, event: TicketEvent) -> None:
-    meet(open_clocks(ticket, work_order=event.work_order), event.at)
+    meet(awaiting(ticket, work_order=event.work_order), event.at)
 
 
 def _resolved(ticket: Ticket, event: TicketEvent) -> None:
     meet(
-        open_clocks(ticket, [ClockKind.HANDLE, ClockKind.EMERGENCY, ClockKind.WORK_ORDER]),
+        awaiting(ticket, [ClockKind.HANDLE, ClockKind.EMERGENCY, ClockKind.WORK_ORDER]),
         event.at,
     )
     cancel_clocks(open_clocks(ticket, [ClockKind.DISPATCH]))
@@ -180,7 +181,7 @@ def _resolved(ticket: Ticket, event: TicketEvent) -> None:
 
 def _callback_recorded(ticket: Ticket, event: TicketEvent) -> None:
     meet(
-        open_clocks(ticket, [ClockKind.CALLBACK, ClockKind.FIRST_REPLY,
+        awaiting(ticket, [ClockKind.CALLBACK, ClockKind.FIRST_REPLY,
                              ClockKind.AGREED_REPLY, ClockKind.RESULT_REPLY]),
         event.at,
     )  # fmt: skip
@@ -204,20 +205,28 @@ def _callback_delayed(ticket: Ticket, event: TicketEvent) -> None:
 
 
 def _plan_submitted(ticket: Ticket, event: TicketEvent) -> None:
-    meet(open_clocks(ticket, [ClockKind.PLAN]), event.at)
+    meet(awaiting(ticket, [ClockKind.PLAN]), event.at)
 
 
 def _closed(ticket: Ticket, event: TicketEvent) -> None:
     kinds = [ClockKind.CLOSE]
     if event.data.get("reason") in RESULT_HEARD:
         kinds.append(ClockKind.RESULT_REPLY)
-    meet(open_clocks(ticket, kinds), event.at)
+    meet(awaiting(ticket, kinds), event.at)
     cancel_clocks(open_clocks(ticket))
 
 
 def _reopened(ticket: Ticket, event: TicketEvent) -> None:
-    """Reopened: handled anew, so dispatch, handling, result reply and close start again."""
+    """Reopened: handled anew, so dispatch, handling, result reply and close start again; from
+    the threshold on, every reopen escalates one level (seed 002: 逐级升级)."""
+    from .escalation import escalate, policy_for
+
     cancel_clocks(open_clocks(ticket, [ClockKind.CALLBACK]))
+    if ticket.reopen_count >= policy_for(ticket).reopen_threshold:
+        escalate(
+            ticket, to_level=ticket.escalation_level + 1, trigger="reopen", at=event.at,
+            reason=event.note,
+        )  # fmt: skip
     calendar = calendar_of(ticket)
     running = {c.kind for c in open_clocks(ticket)}
     pending: list[SlaClock] = []

@@ -114,6 +114,8 @@ class SlaClock(models.Model):
     timer_version = models.PositiveIntegerField(default=0)
     warn_task_id = models.UUIDField(null=True, blank=True)
     due_task_id = models.UUIDField(null=True, blank=True)
+    #: How many times staying breached has already escalated the request.
+    escalations = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("时限计时")
@@ -192,3 +194,39 @@ class GradeRule(models.Model):
         from .grades import validate_rule
 
         validate_rule(self)
+
+
+class EscalationLevel(models.IntegerChoices):
+    """The chain of SPEC §5: handler → supervisor → project manager → region → HQ."""
+
+    HANDLER = 0, _("处理人")
+    SUPERVISOR = 1, _("客服主管")
+    PROJECT_MANAGER = 2, _("项目经理")
+    REGION = 3, _("地区公司")
+    HQ = 4, _("总部客服")
+
+
+class EscalationPolicy(models.Model):
+    """When requests climb the chain: the system default (no company), a company's, or a
+    project's own (the most specific wins)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    company = models.ForeignKey(Company, models.CASCADE, null=True, blank=True)
+    project = models.ForeignKey(Project, models.CASCADE, null=True, blank=True)
+    breach_hold_hours = models.PositiveIntegerField(_("超时后每隔多少小时再升一级"), default=24)
+    reopen_threshold = models.PositiveSmallIntegerField(
+        _("第几次重开起升级"), default=1, validators=[MinValueValidator(1)]
+    )
+    grade_levels_at_once = models.CharField(
+        _("立即通报的等级"), max_length=20, default="1,2", help_text=_("如 1,2")
+    )
+    top_level = models.PositiveSmallIntegerField(
+        _("最高升至"), choices=EscalationLevel.choices, default=EscalationLevel.HQ
+    )
+
+    class Meta:
+        verbose_name = _("升级规则")
+        verbose_name_plural = pgettext_lazy("plural", "升级规则")
+
+    def __str__(self) -> str:
+        return self.name

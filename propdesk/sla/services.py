@@ -58,6 +58,7 @@ class ReconcileResult:
     rescheduled: int = 0
     pruned: int = 0
     graded: int = 0
+    escalated: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -105,6 +106,7 @@ def breach_overdue(at: datetime) -> int:
             )
             TicketEvent.objects.bulk_create(_events(batch, EventKind.SLA_BREACHED, at))
             clock_notices(batch, EventKind.SLA_BREACHED, at)
+            engine.escalate_later([c.ticket_id for c in batch], at)
             total += len(batch)
 
 
@@ -214,8 +216,12 @@ def grade_sweep(at: datetime) -> int:
 
 def sweep(*, now: datetime | None = None) -> ReconcileResult:
     """The cheap part, every few minutes: warnings and breaches whose moment has passed."""
+    from .escalation import held_breach_sweep
+
     at = core_clock.resolve(now)
-    return ReconcileResult(breached=breach_overdue(at), warned=warn_due(at))
+    result = ReconcileResult(breached=breach_overdue(at), warned=warn_due(at))
+    result.escalated = held_breach_sweep(at)
+    return result
 
 
 def reconcile(*, now: datetime | None = None) -> ReconcileResult:

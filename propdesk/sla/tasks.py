@@ -24,6 +24,16 @@ def regrade_group(ticket_id: int, at: str) -> int:
 
 
 @task()
+def escalate_breaches(ticket_id: int, at: str) -> bool:
+    """A breach escalates its request one level (SPEC §5), in its own transaction."""
+    from datetime import datetime
+
+    from .escalation import escalate_breaches as escalate
+
+    return escalate(ticket_id, datetime.fromisoformat(at))
+
+
+@task()
 def sweep_clocks() -> dict:
     """Every few minutes: warnings and breaches whose moment passed without their timer."""
     try:

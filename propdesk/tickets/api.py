@@ -194,6 +194,10 @@ ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
         ),
     ),
     "reopen": (schemas.ReasonIn, lambda u, t, b: services.reopen(u, t, reason=b.reason)),
+    "escalate": (
+        schemas.ReasonIn,
+        lambda u, t, b: services.escalate_by_hand(u, t, reason=b.reason),
+    ),
     "set_grade": (
         schemas.SetGradeIn,
         lambda u, t, b: services.set_grade(

@@ -153,6 +153,8 @@ class EventKind(models.TextChoices):
     CALLBACK_DELAYED = "callback_delayed", _("回访延期")
     PLAN_SUBMITTED = "plan_submitted", _("提交处理方案")
     GRADE_CHANGED = "grade_changed", _("定级变更")
+    ESCALATED = "escalated", _("升级")
+    DEESCALATED = "deescalated", _("解除升级")
     CLOSED = "closed", _("关闭")
     REOPENED = "reopened", _("重开")
     MERGED = "merged", _("合并")

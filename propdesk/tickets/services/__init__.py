@@ -11,7 +11,7 @@ from .dispatch import (
     start,
     transfer,
 )
-from .grading import set_grade
+from .grading import escalate_by_hand, set_grade
 from .guards import MOVE_FROM, MOVE_ROLES, allowed_moves, may
 from .queries import TicketFilter, filter_tickets, tickets_for
 from .register import NewTicket, get_ticket, register_ticket
@@ -44,6 +44,7 @@ __all__ = [
     "complete_work_order",
     "delay_callback",
     "dispatch",
+    "escalate_by_hand",
     "filter_tickets",
     "get_ticket",
     "may",

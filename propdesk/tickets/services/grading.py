@@ -110,3 +110,21 @@ def set_grade(
         change_grade(ticket, GradeScale.CLASS, grade_class, label, at, actor=actor,
                      manual=True, note=reason)  # fmt: skip
     return ticket
+
+
+@transaction.atomic
+def escalate_by_hand(
+    actor: User, ticket: Ticket, *, reason: str, now: datetime | None = None
+) -> Ticket:
+    """An agent escalates one level by hand: a very emotional or key customer (SPEC §5)."""
+    from propdesk.sla.escalation import escalate
+
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "escalate")
+    reason = require_text(reason, "reason", _("升级原因"))
+    if not escalate(
+        ticket, to_level=ticket.escalation_level + 1, trigger="manual",
+        at=clock.resolve(now), reason=reason, actor=actor,
+    ):  # fmt: skip
+        raise InvalidInput(_("已升级到最高层级"), field="reason")
+    return ticket

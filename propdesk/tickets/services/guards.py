@@ -55,6 +55,7 @@ MOVE_ROLES: dict[str, frozenset[str]] = {
     "delay_callback": FRONT_DESK | {Role.HANDLER},
     "submit_plan": FRONT_DESK,
     "set_grade": MANAGERS,
+    "escalate": FRONT_DESK,
     "merge": MANAGERS,
     "cancel": FRONT_DESK,
     "update": FRONT_DESK,
@@ -82,6 +83,7 @@ MOVE_LABELS: dict[str, str] = {
     "delay_callback": N_("延后回访"),
     "submit_plan": N_("提交处理方案"),
     "set_grade": N_("调整等级"),
+    "escalate": N_("升级"),
     "merge": N_("合并"),
     "cancel": N_("撤销"),
     "update": N_("修改"),
@@ -174,6 +176,7 @@ MOVE_FROM: dict[str, frozenset[str]] = {
     "reopen": frozenset({Status.RESOLVED, Status.CALLBACK_DONE, Status.CLOSED}),
     "delay_callback": frozenset({Status.RESOLVED}),
     "set_grade": _OPEN,
+    "escalate": _OPEN,
     "submit_plan": frozenset(
         {Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.SUSPENDED, Status.REOPENED}
     ),

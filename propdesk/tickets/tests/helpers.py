@@ -125,7 +125,13 @@ def ticket_in(world, now: datetime, status: str, **overrides) -> Ticket:
     return walk(world, now, status, **overrides)
 
 
-SLA_EVENT_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACHED)
+SLA_EVENT_KINDS = (
+    EventKind.SLA_WARNING,
+    EventKind.SLA_BREACHED,
+    EventKind.GRADE_CHANGED,
+    EventKind.ESCALATED,
+    EventKind.DEESCALATED,
+)
 
 
 def event_mark() -> int:
@@ -134,9 +140,11 @@ def event_mark() -> int:
 
 
 def events_since(mark: int, ticket: Ticket | None = None) -> list[TicketEvent]:
-    # The clocks' own events (warnings, breaches) are consequences written by the system,
-    # not the move's event; the SLA tests check them.
-    qs = TicketEvent.objects.filter(pk__gt=mark).exclude(kind__in=SLA_EVENT_KINDS)
+    # The clocks' and grades' own events (warnings, breaches, grade changes, escalations) are
+    # consequences written by the system, not the move's event; the SLA tests check them.
+    qs = TicketEvent.objects.filter(pk__gt=mark).exclude(
+        kind__in=SLA_EVENT_KINDS, actor__isnull=True
+    )
     if ticket is not None:
         qs = qs.filter(ticket=ticket)
     return list(qs.order_by("pk"))

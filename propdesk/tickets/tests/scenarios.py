@@ -119,6 +119,10 @@ MOVES: dict[str, Move] = {
     "reopen": Move(
         "closed", lambda u, t, at, c: services.reopen(u, t, reason="住户反映又坏了", now=at)
     ),
+    "escalate": Move(
+        "accepted",
+        lambda u, t, at, c: services.escalate_by_hand(u, t, reason="重点客户,情绪激动", now=at),
+    ),
     "set_grade": Move(
         "accepted",
         lambda u, t, at, c: services.set_grade(u, t, level="2", reason="业主已联系电视台", now=at),

@@ -86,6 +86,13 @@ MOVES = [
     ("close", "callback_done", "agent", lambda w: {"reason": "satisfied"}, "closed"),
     ("reopen", "closed", "agent", lambda w: {"reason": "电梯又坏了"}, "reopened"),
     (
+        "escalate",
+        "dispatched",
+        "agent",
+        lambda w: {"reason": "业主情绪激动,要求见项目经理"},
+        "dispatched",
+    ),
+    (
         "set_grade",
         "accepted",
         "supervisor",

@@ -1,0 +1,179 @@
+"""Level-by-level escalation (逐级升级, SPEC §5): handler → supervisor → project manager →
+region → HQ. A breach escalates one level, staying breached escalates again every configured
+span, every reopen from the threshold on escalates, grades 一级/二级 go to the project manager at
+once with region and HQ told, and an agent may escalate by hand. Each step is an event and
+tells the people at the new level; meeting the breached clock ends a breach's escalation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+
+from propdesk.org.choices import Role, ScopeLevel
+from propdesk.org.models import User
+from propdesk.tickets.choices import TERMINAL_STATUSES, EventKind
+from propdesk.tickets.models import Ticket, TicketEvent
+
+from .choices import ClockState
+from .models import EscalationLevel, EscalationPolicy, SlaClock
+
+ROLE_AT = {
+    EscalationLevel.SUPERVISOR: Role.SUPERVISOR,
+    EscalationLevel.PROJECT_MANAGER: Role.PROJECT_MANAGER,
+    EscalationLevel.REGION: Role.REGION,
+    EscalationLevel.HQ: Role.HQ,
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    breach_hold_hours: int = 24
+    reopen_threshold: int = 1
+    grade_levels_at_once: tuple[str, ...] = ("1", "2")
+    top_level: int = EscalationLevel.HQ
+
+
+def policy_for(ticket: Ticket) -> Policy:
+    rows = EscalationPolicy.objects.filter(
+        Q(project_id=ticket.project_id)
+        | Q(project__isnull=True, company_id=ticket.company_id)
+        | Q(project__isnull=True, company__isnull=True)
+    )
+    best = max(rows, key=lambda p: (p.project_id is not None, p.company_id is not None),
+               default=None)  # fmt: skip
+    if best is None:
+        return Policy()
+    return Policy(
+        breach_hold_hours=best.breach_hold_hours,
+        reopen_threshold=best.reopen_threshold,
+        grade_levels_at_once=tuple(x.strip() for x in best.grade_levels_at_once.split(",")),
+        top_level=best.top_level,
+    )
+
+
+def people_at(ticket: Ticket, level: int) -> list[User]:
+    """The staff at one level of the ticket's organisation path."""
+    role = ROLE_AT.get(EscalationLevel(level))
+    if role is None:
+        return []
+    users = User.objects.filter(is_active=True, role=role)
+    if level in (EscalationLevel.SUPERVISOR, EscalationLevel.PROJECT_MANAGER):
+        users = users.filter(scope_projects=ticket.project_id)
+    elif level == EscalationLevel.REGION:
+        users = users.filter(scope_level=ScopeLevel.REGION, scope_region=ticket.project.region_id)
+    else:
+        users = users.filter(company_id=ticket.company_id)
+    return list(users.order_by("pk").distinct())
+
+
+def escalate(
+    ticket: Ticket,
+    *,
+    to_level: int,
+    trigger: str,
+    at: datetime,
+    reason: str = "",
+    actor: User | None = None,
+    also_tell: tuple[int, ...] = (),
+    due_at: datetime | None = None,
+) -> bool:
+    """Raise the ticket (locked by the caller) to ``to_level`` if higher; one event; the people
+    at the new level (and at ``also_tell`` levels) are notified."""
+    from propdesk.notify.services import Outgoing, queue_many
+
+    top = policy_for(ticket).top_level
+    level = min(to_level, top)
+    if level <= ticket.escalation_level:
+        return False
+    before = ticket.escalation_level
+    ticket.escalation_level = level
+    Ticket.objects.filter(pk=ticket.pk).update(escalation_level=level)
+    TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.ESCALATED, actor=actor, at=at, note=reason,
+        data={"from": before, "to": level, "trigger": trigger},
+    )  # fmt: skip
+    people: list[User] = []
+    for lvl in (level, *also_tell):
+        people += [p for p in people_at(ticket, lvl) if p not in people]
+    queue_many(
+        [
+            Outgoing(
+                "escalated", people, key=f"ticket:{ticket.pk}:level:{level}:{trigger}",
+                ticket=ticket,
+                context={"level": level, "reason": reason or trigger, "due_at": due_at},
+            )
+        ],
+        now=at,
+    )  # fmt: skip
+    return True
+
+
+def breach_level(ticket: Ticket, at: datetime, policy: Policy) -> tuple[int, SlaClock | None]:
+    """The level the ticket's open breaches call for: one level at the breach, one more for
+    each further span it stays breached."""
+    hold = max(1, policy.breach_hold_hours) * 3600
+    best, cause = 0, None
+    for clock in SlaClock.objects.filter(
+        ticket=ticket, state=ClockState.BREACHED, met_at__isnull=True
+    ):
+        held = (at - clock.breached_at).total_seconds() if clock.breached_at else 0
+        level = 1 + int(max(0, held) // hold)
+        if level > best:
+            best, cause = level, clock
+    return best, cause
+
+
+def escalate_breaches(ticket_id: int, at: datetime) -> bool:
+    """Bring one ticket to the level its breaches call for (idempotent)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("project")
+            .filter(pk=ticket_id)
+            .first()
+        )
+        if ticket is None or ticket.status in TERMINAL_STATUSES:
+            return False
+        policy = policy_for(ticket)
+        level, clock = breach_level(ticket, at, policy)
+        if clock is None:
+            return False
+        return escalate(
+            ticket, to_level=level, trigger="breach", at=at, due_at=clock.due_at,
+            reason=str(clock.get_kind_display()),
+        )  # fmt: skip
+
+
+def held_breach_sweep(at: datetime) -> int:
+    """Every open ticket with an unmet breach is brought to its level (the periodic sweep)."""
+    ids = (
+        SlaClock.objects.filter(state=ClockState.BREACHED, met_at__isnull=True)
+        .exclude(ticket__status__in=list(TERMINAL_STATUSES))
+        .values_list("ticket_id", flat=True)
+        .distinct()
+    )
+    return sum(escalate_breaches(pk, at) for pk in list(ids))
+
+
+def deescalate_if_settled(ticket: Ticket, at: datetime) -> None:
+    """A breach put right ends its escalation, unless another breach, a reopen, a grade or a
+    person put the ticket up the chain."""
+    if ticket.escalation_level == 0:
+        return
+    if SlaClock.objects.filter(ticket=ticket, state=ClockState.BREACHED, met_at__isnull=True):
+        return
+    other_causes = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.ESCALATED).exclude(
+        data__trigger="breach"
+    )
+    if other_causes.exists():
+        return
+    before = ticket.escalation_level
+    ticket.escalation_level = 0
+    Ticket.objects.filter(pk=ticket.pk).update(escalation_level=0)
+    TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.DEESCALATED, at=at, data={"from": before, "to": 0}
+    )
