@@ -53,8 +53,8 @@ test: lint test-sqlite test-postgres
 clean:
 	rm -rf $(VENV) var/test-*
 
-# Refresh the English catalogue from the sources (N_ marks strings translated later).
+# Refresh the English catalogue from the sources (gettext_noop marks strings translated later).
 messages: install
-	cd propdesk && ../$(BIN)/django-admin makemessages -l en --no-location --keyword=N_ \
+	cd propdesk && ../$(BIN)/django-admin makemessages -l en --no-location \
 		-i "*/tests/*" -i "demo/*" -i "*/migrations/*"
 	cd propdesk && ../$(BIN)/django-admin compilemessages -l en

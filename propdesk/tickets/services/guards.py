@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from propdesk.notify import lifecycle as notify_lifecycle
@@ -63,31 +63,31 @@ MOVE_ROLES: dict[str, frozenset[str]] = {
 }
 
 MOVE_LABELS: dict[str, str] = {
-    "register": N_("登记"),
-    "accept": N_("受理"),
-    "answer": N_("即时答复"),
-    "dispatch": N_("派单"),
-    "return": N_("退单"),
-    "transfer": N_("转派"),
-    "start": N_("开始处理"),
-    "note": N_("跟进记录"),
-    "reply": N_("回复住户"),
-    "suspend": N_("挂起"),
-    "resume": N_("恢复"),
-    "resolve": N_("解决"),
-    "complete_work_order": N_("完成工单"),
-    "callback": N_("回访"),
-    "close": N_("关闭"),
-    "close_contested": N_("关闭(异议/超出职权)"),
-    "reopen": N_("重开"),
-    "delay_callback": N_("延后回访"),
-    "submit_plan": N_("提交处理方案"),
-    "set_grade": N_("调整等级"),
-    "escalate": N_("升级"),
-    "merge": N_("合并"),
-    "cancel": N_("撤销"),
-    "update": N_("修改"),
-    "attach": N_("添加附件"),
+    "register": gettext_noop("登记"),
+    "accept": gettext_noop("受理"),
+    "answer": gettext_noop("即时答复"),
+    "dispatch": gettext_noop("派单"),
+    "return": gettext_noop("退单"),
+    "transfer": gettext_noop("转派"),
+    "start": gettext_noop("开始处理"),
+    "note": gettext_noop("跟进记录"),
+    "reply": gettext_noop("回复住户"),
+    "suspend": gettext_noop("挂起"),
+    "resume": gettext_noop("恢复"),
+    "resolve": gettext_noop("解决"),
+    "complete_work_order": gettext_noop("完成工单"),
+    "callback": gettext_noop("回访"),
+    "close": gettext_noop("关闭"),
+    "close_contested": gettext_noop("关闭(异议/超出职权)"),
+    "reopen": gettext_noop("重开"),
+    "delay_callback": gettext_noop("延后回访"),
+    "submit_plan": gettext_noop("提交处理方案"),
+    "set_grade": gettext_noop("调整等级"),
+    "escalate": gettext_noop("升级"),
+    "merge": gettext_noop("合并"),
+    "cancel": gettext_noop("撤销"),
+    "update": gettext_noop("修改"),
+    "attach": gettext_noop("添加附件"),
 }
 
 
