@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from . import policies
-from .models import SlaClock, SlaPolicy
+from . import grades, policies
+from .models import EscalationPolicy, GradeRule, SlaClock, SlaPolicy
 
 
 @admin.register(SlaPolicy)
@@ -33,3 +33,23 @@ class SlaClockAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(GradeRule)
+class GradeRuleAdmin(admin.ModelAdmin):
+    list_display = ["scale", "order", "name", "result", "company", "is_active"]
+    list_filter = ["scale", "company", "is_active"]
+    search_fields = ["name", "source"]
+    ordering = ["scale", "order"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        grades.clear_cache()
+
+
+@admin.register(EscalationPolicy)
+class EscalationPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "company", "project", "breach_hold_hours", "reopen_threshold",
+        "grade_levels_at_once", "top_level",
+    ]  # fmt: skip
