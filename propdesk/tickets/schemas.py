@@ -167,6 +167,7 @@ class TicketDetail(TicketSummary):
     cancel_reason: str
     reopen_count: int
     merged_into: str | None
+    merged_from: list[str] = Field(description="duplicates merged into this request")
     is_emergency: bool
     repair_scope: str
     is_paid_repair: bool

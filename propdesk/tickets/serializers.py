@@ -124,6 +124,9 @@ def detail(ticket: Ticket, user: User) -> dict[str, Any]:
             "cancel_reason": ticket.cancel_reason,
             "reopen_count": ticket.reopen_count,
             "merged_into": ticket.merged_into.number if ticket.merged_into else None,
+            "merged_from": list(
+                ticket.merged_tickets.order_by("pk").values_list("number", flat=True)
+            ),
             "is_emergency": ticket.is_emergency,
             "repair_scope": ticket.repair_scope,
             "is_paid_repair": ticket.is_paid_repair,

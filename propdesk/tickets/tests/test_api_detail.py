@@ -405,3 +405,18 @@ def test_attachment_outside_the_scope_is_403(world, media):
     )
 
     assert response.status_code == 403
+
+
+def test_a_merge_is_shown_both_ways_and_the_duplicate_keeps_its_history(world):
+    survivor = register(world, earlier())
+    duplicate = register(world, earlier())
+    events_before = duplicate.events.count()
+    ApiClient(world.supervisor).act(duplicate.number, "merge", into=survivor.number)
+
+    client = ApiClient(world.agent)
+    assert client.get(f"/tickets/{duplicate.number}").json()["merged_into"] == survivor.number
+    assert client.get(f"/tickets/{survivor.number}").json()["merged_from"] == [duplicate.number]
+    kinds = [e["kind"] for e in client.get(f"/tickets/{duplicate.number}/events").json()]
+    assert len(kinds) > events_before
+    assert kinds[0] == "registered"
+    assert "merged" in kinds
