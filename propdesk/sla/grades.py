@@ -6,8 +6,6 @@ by two configurable rule tables read top-down. Grades go up automatically when a
 
 from __future__ import annotations
 
-import threading
-import time as monotonic_time
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propdesk.core.cache import TtlCache
 from propdesk.tickets.choices import (
     WORKING_STATUSES,
     EventKind,
@@ -58,14 +57,11 @@ FACTS = {
 }
 OPERATORS = {"==", "!=", ">=", ">", "<=", "<", "in"}
 
-_cache: dict[int | None, tuple[float, dict[str, list[GradeRule]]]] = {}
-_lock = threading.Lock()
-CACHE_SECONDS = 60
+_tables: TtlCache[dict[str, list[GradeRule]]] = TtlCache(seconds=60)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    _tables.clear()
 
 
 def validate_rule(rule: GradeRule) -> None:
@@ -84,11 +80,10 @@ def validate_rule(rule: GradeRule) -> None:
 
 
 def _rules(company_id: int | None) -> dict[str, list[GradeRule]]:
-    now = monotonic_time.monotonic()
-    with _lock:
-        hit = _cache.get(company_id)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
+    return _tables.get(company_id, lambda: _load_tables(company_id))
+
+
+def _load_tables(company_id: int | None) -> dict[str, list[GradeRule]]:
     rules = list(
         GradeRule.objects.filter(is_active=True).filter(
             Q(company__isnull=True) | Q(company_id=company_id)
@@ -101,8 +96,6 @@ def _rules(company_id: int | None) -> dict[str, list[GradeRule]]:
         system = [r for r in rules if r.scale == scale and r.company_id is None]
         tables[scale] = sorted(own if company_id and own else system,
                                key=lambda r: (r.order, r.pk))  # fmt: skip
-    with _lock:
-        _cache[company_id] = (now, tables)
     return tables
 
 

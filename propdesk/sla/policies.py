@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time as monotonic_time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from propdesk.core.cache import TtlCache
 from propdesk.tickets.models import Ticket
 from propdesk.worktime import arithmetic
 from propdesk.worktime.arithmetic import WorkCalendar
@@ -16,31 +15,24 @@ from propdesk.worktime.arithmetic import WorkCalendar
 from .choices import NATURAL_UNITS, ClockKind, ClockUnit
 from .models import SlaPolicy
 
-CACHE_SECONDS = 60
-_cache: dict[int | None, tuple[float, list[SlaPolicy]]] = {}
-_lock = threading.Lock()
+_rules: TtlCache[list[SlaPolicy]] = TtlCache(seconds=60)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    _rules.clear()
 
 
-def _policies(company_id: int | None) -> list[SlaPolicy]:
-    """Active rules of the system and of this company, cached briefly per process."""
-    now = monotonic_time.monotonic()
-    with _lock:
-        hit = _cache.get(company_id)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-    rules = list(
+def _load_policies(company_id: int | None) -> list[SlaPolicy]:
+    return list(
         SlaPolicy.objects.filter(is_active=True)
         .filter(Q(company__isnull=True) | Q(company_id=company_id))
         .select_related("category")
     )
-    with _lock:
-        _cache[company_id] = (now, rules)
-    return rules
+
+
+def _policies(company_id: int | None) -> list[SlaPolicy]:
+    """Active rules of the system and of this company, cached briefly per process."""
+    return _rules.get(company_id, lambda: _load_policies(company_id))
 
 
 def _matches(rule: SlaPolicy, ticket: Ticket) -> bool:

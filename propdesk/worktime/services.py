@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
-import time as monotonic_time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from propdesk.core.cache import TtlCache
 from propdesk.core.errors import InvalidInput
 from propdesk.org.models import Project
 
@@ -36,23 +35,24 @@ HOLIDAY_NAMES = {
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
 
-_cache: dict[tuple, tuple[float, WorkCalendar]] = {}
-_cache_lock = threading.Lock()
+_calendars: TtlCache[WorkCalendar] = TtlCache(CACHE_SECONDS)
+#: Which calendar and hours each project uses: every lifecycle move asks.
+_projects: TtlCache[tuple[int | None, time, time]] = TtlCache(CACHE_SECONDS)
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
-        _project_cache.clear()
+    _calendars.clear()
+    _projects.clear()
 
 
-def _load(calendar_id: int | None, work_start, work_end) -> WorkCalendar:
-    key = (calendar_id, work_start, work_end)
-    now = monotonic_time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
+def _load(calendar_id: int | None, work_start: time, work_end: time) -> WorkCalendar:
+    return _calendars.get(
+        (calendar_id, work_start, work_end),
+        lambda: _read_calendar(calendar_id, work_start, work_end),
+    )
+
+
+def _read_calendar(calendar_id: int | None, work_start: time, work_end: time) -> WorkCalendar:
     holidays: set[date] = set()
     makeup: set[date] = set()
     years: frozenset[int] = frozenset()
@@ -64,16 +64,13 @@ def _load(calendar_id: int | None, work_start, work_end) -> WorkCalendar:
         years = frozenset(
             CalendarYear.objects.filter(calendar_id=calendar_id).values_list("year", flat=True)
         )
-    calendar = WorkCalendar(
+    return WorkCalendar(
         holidays=frozenset(holidays),
         makeup_workdays=frozenset(makeup),
         known_years=years,
         work_start=work_start,
         work_end=work_end,
     )
-    with _cache_lock:
-        _cache[key] = (now, calendar)
-    return calendar
 
 
 def _calendar_id_for(project: Project) -> int | None:
@@ -90,28 +87,17 @@ def _calendar_id_for(project: Project) -> int | None:
     return Calendar.objects.filter(code=SYSTEM_CALENDAR_CODE).values_list("pk", flat=True).first()
 
 
-_project_cache: dict[int, tuple[float, tuple[int | None, object, object]]] = {}
+def _schedule_of(project: Project) -> tuple[int | None, time, time]:
+    schedule = ProjectSchedule.objects.filter(project=project).first()
+    start = schedule.work_start if schedule else DEFAULT_WORK_START
+    end = schedule.work_end if schedule else DEFAULT_WORK_END
+    return _calendar_id_for(project), start, end
 
 
 def calendar_for_project(project: Project) -> WorkCalendar:
     """The project's calendar and hours: its own, else its company's default, else the system
-    calendar (seeded from chinese-calendar); 08:30–18:00 unless the project says otherwise.
-
-    Which calendar a project uses is cached with the calendars themselves: every lifecycle
-    move asks, and the answer changes only when an administrator edits it.
-    """
-    now = monotonic_time.monotonic()
-    with _cache_lock:
-        hit = _project_cache.get(project.pk)
-    if hit and now - hit[0] < CACHE_SECONDS:
-        calendar_id, start, end = hit[1]
-    else:
-        schedule = ProjectSchedule.objects.filter(project=project).first()
-        start = schedule.work_start if schedule else DEFAULT_WORK_START
-        end = schedule.work_end if schedule else DEFAULT_WORK_END
-        calendar_id = _calendar_id_for(project)
-        with _cache_lock:
-            _project_cache[project.pk] = (now, (calendar_id, start, end))
+    calendar (seeded from chinese-calendar); 08:30–18:00 unless the project says otherwise."""
+    calendar_id, start, end = _projects.get(project.pk, lambda: _schedule_of(project))
     return _load(calendar_id, start, end)
 
 
