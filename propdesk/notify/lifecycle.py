@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.tickets.choices import EventKind, ReporterType
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
@@ -26,11 +25,9 @@ def _resident_side(ticket: Ticket) -> list:
 
 
 def _supervisors(ticket: Ticket) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, role=Role.SUPERVISOR, scope_projects=ticket.project_id
-        ).order_by("pk")
-    )
+    from propdesk.sla.escalation import EscalationLevel, people_at
+
+    return people_at(ticket, EscalationLevel.SUPERVISOR)
 
 
 def _handlers(order: WorkOrder) -> list[User]:

@@ -6,13 +6,8 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from propdesk.core.audit import audit
-from propdesk.core.errors import PermissionDenied
-from propdesk.core.models import AuditAction
-from propdesk.tickets.api import PHONE_REVEAL_ROLES
 from propdesk.tickets.choices import Status
 from propdesk.tickets.models import Ticket
 
@@ -144,11 +139,8 @@ def get_resident(request: HttpRequest, resident_id: int):
 )
 def reveal_phone(request: HttpRequest, resident_id: int):
     resident = services.get_resident(request.user, resident_id)
-    if request.user.role not in PHONE_REVEAL_ROLES and not request.user.is_superuser:
-        raise PermissionDenied(_("您的角色不能查看完整电话"))
-    audit(
+    services.record_phone_reveal(
         request.user,
-        AuditAction.PHONE_REVEAL,
         object_type="resident",
         object_id=resident.pk,
         ip=request.META.get("REMOTE_ADDR"),

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from propdesk.core.errors import InvalidInput, NotFound, OutOfScope
+from propdesk.core.audit import audit
+from propdesk.core.errors import InvalidInput, NotFound, OutOfScope, PermissionDenied
+from propdesk.core.models import AuditAction
+from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.org.services import check_project_scope
 
@@ -73,3 +76,19 @@ def find_rooms(
             Q(number__contains=q) | Q(building__name__contains=q) | Q(unit__name__contains=q)
         )
     return qs
+
+
+#: Roles that may see a phone number in full (SPEC §2); every reveal is audited.
+PHONE_REVEAL_ROLES = frozenset(
+    {Role.AGENT, Role.SUPERVISOR, Role.HANDLER, Role.PROJECT_MANAGER, Role.ADMIN}
+)
+
+
+def record_phone_reveal(
+    actor: User, *, object_type: str, object_id: str | int, ip: str | None = None
+) -> None:
+    """Allow a full phone number to be shown to ``actor`` and write it to the audit log, or
+    refuse: the one place that decides who may see phones."""
+    if actor.role not in PHONE_REVEAL_ROLES and not actor.is_superuser:
+        raise PermissionDenied(_("您的角色不能查看完整电话"))
+    audit(actor, AuditAction.PHONE_REVEAL, object_type=object_type, object_id=object_id, ip=ip)

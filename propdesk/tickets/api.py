@@ -17,10 +17,8 @@ from ninja.files import UploadedFile
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
-from propdesk.core.audit import audit
-from propdesk.core.errors import InvalidInput, NotFound, PermissionDenied
-from propdesk.core.models import AuditAction
-from propdesk.org.choices import Role
+from propdesk.core.errors import InvalidInput, NotFound
+from propdesk.residents.services import record_phone_reveal
 
 from . import schemas, services
 from .choices import ACTIVE_WORK_ORDER_STATUSES
@@ -30,7 +28,6 @@ from .serializers import detail, event_data, summary, with_summary_relations, wo
 router = Router(tags=["tickets"])
 
 #: Roles that may see a resident's full phone number; every reveal is written to the audit log.
-PHONE_REVEAL_ROLES = {Role.AGENT, Role.SUPERVISOR, Role.HANDLER, Role.PROJECT_MANAGER, Role.ADMIN}
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -272,11 +269,8 @@ def ticket_action(
 @router.post("/tickets/{number}/reveal-phone", summary="Show the contact phone in full (logged)")
 def reveal_ticket_phone(request: HttpRequest, number: str):
     ticket = services.get_ticket(request.user, number)
-    if request.user.role not in PHONE_REVEAL_ROLES and not request.user.is_superuser:
-        raise PermissionDenied(_("您的角色不能查看完整电话"))
-    audit(
+    record_phone_reveal(
         request.user,
-        AuditAction.PHONE_REVEAL,
         object_type="ticket",
         object_id=ticket.number,
         ip=request.META.get("REMOTE_ADDR"),
