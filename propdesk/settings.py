@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "propdesk.sla",
     "propdesk.callbacks",
     "propdesk.notify",
+    "propdesk.hotissues",
 ]
 
 MIDDLEWARE = [

@@ -78,6 +78,7 @@ HANDLERS = {
     EventKind.TRANSFERRED: _assigned,
     EventKind.RESOLVED: _resolved,
     EventKind.ANSWERED: _resolved,
+    EventKind.OUTCOME_SHARED: _resolved,
 }
 
 

@@ -158,6 +158,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("关闭")
     REOPENED = "reopened", _("重开")
     MERGED = "merged", _("合并")
+    OUTCOME_SHARED = "outcome_shared", _("同步合并后的处理结果")
     CANCELLED = "cancelled", _("撤销")
     UPDATED = "updated", _("修改")
     ATTACHMENT_ADDED = "attachment_added", _("添加附件")

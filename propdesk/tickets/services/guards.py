@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from propdesk.hotissues import lifecycle as hot_issue_lifecycle
 from propdesk.notify import lifecycle as notify_lifecycle
 from propdesk.org.choices import Role
 from propdesk.org.models import User
@@ -305,6 +306,11 @@ def record_event(
     )
     sla_lifecycle.on_event(ticket, event)
     notify_lifecycle.on_event(ticket, event)
+    hot_issue_lifecycle.on_event(ticket, event)
+    if kind in (EventKind.RESOLVED, EventKind.ANSWERED):
+        from .outcome import share_outcome
+
+        share_outcome(ticket, at)
     return event
 
 

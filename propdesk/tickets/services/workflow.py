@@ -252,6 +252,12 @@ def merge(
     record_event(
         survivor, EventKind.MERGED, actor, at, note=note, data={"merged_from": ticket.number}
     )
+    if survivor.resolution:
+        # Merged into a request that already has its result: the resident hears it now.
+        from .outcome import merged_into_chain, share_outcome
+
+        for merged in [ticket, *merged_into_chain(ticket)]:
+            share_outcome(survivor, at, only=merged)
     return ticket
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HotIssuesConfig(AppConfig):
+    name = "propdesk.hotissues"
+    label = "hotissues"
+    verbose_name = _("热点问题")
