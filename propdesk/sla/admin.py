@@ -51,5 +51,5 @@ class GradeRuleAdmin(admin.ModelAdmin):
 class EscalationPolicyAdmin(admin.ModelAdmin):
     list_display = [
         "name", "company", "project", "breach_hold_hours", "reopen_threshold",
-        "grade_levels_at_once", "top_level",
+        "grade_levels_at_once", "grade_classes_at_once", "top_level",
     ]  # fmt: skip

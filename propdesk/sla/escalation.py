@@ -32,7 +32,12 @@ class Policy:
     breach_hold_hours: int = 24
     reopen_threshold: int = 1
     grade_levels_at_once: tuple[str, ...] = ("1", "2")
+    grade_classes_at_once: tuple[str, ...] = ("major", "hot", "important")
     top_level: int = EscalationLevel.HQ
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
 def policy_for(ticket: Ticket) -> Policy:
@@ -48,7 +53,8 @@ def policy_for(ticket: Ticket) -> Policy:
     return Policy(
         breach_hold_hours=best.breach_hold_hours,
         reopen_threshold=best.reopen_threshold,
-        grade_levels_at_once=tuple(x.strip() for x in best.grade_levels_at_once.split(",")),
+        grade_levels_at_once=_listed(best.grade_levels_at_once),
+        grade_classes_at_once=_listed(best.grade_classes_at_once),
         top_level=best.top_level,
     )
 

@@ -179,11 +179,19 @@ def change_grade(ticket: Ticket, scale: str, to: str, reason: str, at: datetime,
     setattr(ticket, field, to)
     setattr(ticket, reason_field, reason[:200])
     ticket.save(update_fields=[field, reason_field, "updated_at"])
-    if scale == GradeScale.LEVEL and LEVEL_RANK.get(to, 4) < LEVEL_RANK.get(before, 4):
+    rank = LEVEL_RANK if scale == GradeScale.LEVEL else CLASS_RANK
+    if rank.get(to, 4) < rank.get(before, 4):
         from .escalation import EscalationLevel, escalate, policy_for
 
-        if to in policy_for(ticket).grade_levels_at_once:
-            # 一级/二级: the project manager at once, region and HQ told (SPEC §5).
+        policy = policy_for(ticket)
+        at_once = (
+            policy.grade_levels_at_once
+            if scale == GradeScale.LEVEL
+            else policy.grade_classes_at_once
+        )
+        if to in at_once:
+            # 一级/二级, and 重大/热点/重要: the project manager at once, region and HQ told
+            # (SPEC §5, seed 002 4.1.3).
             escalate(
                 ticket, to_level=EscalationLevel.PROJECT_MANAGER, trigger="grade", at=at,
                 reason=reason, also_tell=(EscalationLevel.REGION, EscalationLevel.HQ),

@@ -220,6 +220,13 @@ class EscalationPolicy(models.Model):
     grade_levels_at_once = models.CharField(
         _("立即通报的等级"), max_length=20, default="1,2", help_text=_("如 1,2")
     )
+    grade_classes_at_once = models.CharField(
+        _("立即通报的重要程度"),
+        max_length=40,
+        default="major,hot,important",
+        blank=True,
+        help_text=_("如 major,hot,important(重大、热点、重要)"),
+    )
     top_level = models.PositiveSmallIntegerField(
         _("最高升至"), choices=EscalationLevel.choices, default=EscalationLevel.HQ
     )

@@ -35,6 +35,13 @@ class TicketIn(Schema):
         None, description="emergencies: when the work on site ended (act first, record after)"
     )
     client_ref: str = Field("", description="your own id; a retry with it returns the same ticket")
+    grade_facts: dict[str, Any] = Field(
+        default_factory=dict,
+        description="facts the grade rules read, known at intake: complainant_count, "
+        "claimed_amount, media_exposure, litigation, government_referral, major_accident, "
+        "serious_public_harm, demands_return_or_compensation, false_sales_information, "
+        "needs_outside_support, is_repeat, repeat_of",
+    )
 
 
 class CategoryRef(Schema):

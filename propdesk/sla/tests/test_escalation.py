@@ -6,6 +6,7 @@ from propdesk.notify import services as notify
 from propdesk.notify.models import Notification, OutboxMessage
 from propdesk.sla import services as sla
 from propdesk.sla.escalation import escalate_breaches
+from propdesk.sla.models import EscalationPolicy
 from propdesk.tickets import services
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.tests.helpers import register
@@ -97,6 +98,21 @@ def test_a_level_one_grade_goes_to_the_project_manager_at_once_and_tells_region_
         .values_list("user__username", flat=True)
     )
     assert told == {"manager", "region", "hq"}
+
+
+def test_a_repeat_complaint_is_important_and_reported_at_once_unless_the_policy_says_not(world):
+    ticket = register(world, T0)
+    services.update_ticket(world.supervisor, ticket, changes={"is_repeat": True}, now=T0)
+    ticket.refresh_from_db()
+    assert (ticket.grade_class, ticket.escalation_level) == ("important", 2)
+    assert escalations(ticket) == [(2, "grade")]
+
+    EscalationPolicy.objects.create(name="只通报重大", company=world.company,
+                                    grade_classes_at_once="major")  # fmt: skip
+    quiet = register(world, T0)
+    services.update_ticket(world.supervisor, quiet, changes={"is_repeat": True}, now=T0)
+    quiet.refresh_from_db()
+    assert (quiet.grade_class, quiet.escalation_level) == ("important", 0)
 
 
 def test_an_agent_may_escalate_an_emotional_customer_by_hand(world):

@@ -185,3 +185,31 @@ def test_repairs_are_not_counted_in_a_group(world):
     third = complaint_from(world, c, T0 + timedelta(days=2))
     third.refresh_from_db()
     assert third.grade_level == "4"
+
+
+def test_facts_known_at_intake_grade_the_request_as_it_is_registered(world):
+    ticket = register(world, T0, grade_facts={"complainant_count": 12, "claimed_amount": "150000"})
+    assert (ticket.grade_level, ticket.complainant_count) == ("1", 12)
+    registered = ticket.events.get(kind=EventKind.REGISTERED)
+    graded_event = last_grade_event(ticket, "level")
+    assert graded_event.data["rule"] == "一级:≥10 人群诉且索赔超过 10 万元"
+    assert graded_event.at == registered.at
+
+
+@pytest.mark.parametrize(
+    ("facts", "field"),
+    [
+        ({"complainant_count": 0}, "complainant_count"),
+        ({"claimed_amount": "lots"}, "claimed_amount"),
+        ({"media_exposure": "tv"}, "media_exposure"),
+        ({"weather": "rain"}, "weather"),
+        ({"repeat_of": "SZHY-20200101-0001"}, "repeat_of"),
+    ],
+)
+def test_a_wrong_fact_at_intake_is_refused_by_its_name_and_nothing_is_saved(world, facts, field):
+    from propdesk.tickets.models import Ticket
+
+    with pytest.raises(InvalidInput) as refused:
+        register(world, T0, grade_facts=facts)
+    assert refused.value.field == field
+    assert not Ticket.objects.exists()

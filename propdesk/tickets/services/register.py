@@ -49,6 +49,8 @@ class NewTicket:
     is_emergency: bool = False
     on_site_finished_at: datetime | None = None
     client_ref: str = ""
+    #: What the grade rules read (SPEC §5), when known at intake: {"complainant_count": 12, …}.
+    grade_facts: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
 
@@ -136,6 +138,19 @@ def _resolve_place(
     return project, room, building, resident
 
 
+def _grade_facts(given: dict, project: Project) -> dict:
+    """Checked grade facts, each refused by its own name when wrong."""
+    from .grading import GRADE_FACT_FIELDS, clean_fact
+
+    if not isinstance(given, dict):
+        raise InvalidInput(_("定级事实须为对象"), field="grade_facts")
+    unknown = sorted(set(given) - GRADE_FACT_FIELDS)
+    if unknown:
+        raise InvalidInput(_("未知的定级事实:%(f)s") % {"f": ", ".join(unknown)}, field=unknown[0])
+    blank = Ticket(project=project)
+    return {name: clean_fact(blank, name, value) for name, value in given.items()}
+
+
 def register_ticket(
     actor: User, data: NewTicket, *, now: datetime | None = None
 ) -> tuple[Ticket, bool]:
@@ -183,6 +198,7 @@ def register_ticket(
                 _("现场处置完成时间须在接报之后、现在之前"), field="on_site_finished_at"
             )
     project, room, building, resident = _resolve_place(data, actor)
+    facts = _grade_facts(data.grade_facts, project)
     contact_name = data.contact_name.strip()
     contact_phone = phone_digits(data.contact_phone)
     if data.reporter_type == ReporterType.RESIDENT:
@@ -230,6 +246,7 @@ def register_ticket(
                 received_at=received_at,
                 registered_at=at,
                 registered_by=actor,
+                **facts,
             )
             record_event(
                 ticket,

@@ -217,3 +217,12 @@ def test_retry_by_someone_outside_the_scope_does_not_reveal_the_ticket(world, ag
 
     assert response.status_code == 403
     assert "number" not in response.json()
+
+
+def test_grade_facts_at_registration_set_the_grade_in_the_answer(world, agent):
+    body = phone_complaint(world, grade_facts={"media_exposure": "exposed"})
+    answer = agent.post("/tickets", body)
+    assert answer.status_code == 201, answer.json()
+    assert (answer.json()["grade_level"], answer.json()["grade_class"]) == ("3", "major")
+    wrong = agent.post("/tickets", phone_complaint(world, grade_facts={"litigation": "maybe"}))
+    assert (wrong.status_code, wrong.json()["field"]) == (400, "litigation")
