@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "propdesk.callbacks",
     "propdesk.notify",
     "propdesk.hotissues",
+    "propdesk.console",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "propdesk.console.context.console",
             ],
         },
     },
@@ -144,7 +146,7 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing directory
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
 
 # Background work: Django's Tasks API (django-tasks backport) on the database backend, so a
 # timer is a row written in the same transaction as the business change that set it.

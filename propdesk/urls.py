@@ -6,11 +6,11 @@ from django.views.generic import RedirectView
 from propdesk.api import api
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("propdesk.console.urls")),
 ]
 
 if settings.DEBUG:

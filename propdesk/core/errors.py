@@ -59,3 +59,10 @@ class InvalidTransition(DomainError):
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
+
+
+class NotAuthenticated(DomainError):
+    """Wrong user name or password, or the account is locked."""
+
+    status_code = 401
+    code = "not_authenticated"

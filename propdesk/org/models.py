@@ -124,6 +124,9 @@ class User(AbstractUser):
     scope_projects = models.ManyToManyField(
         Project, blank=True, related_name="staff", verbose_name=_("范围:项目")
     )
+    #: Consecutive failed console logins; reset by a successful one (see org.services.sign_in).
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("员工")

@@ -1,0 +1,40 @@
+"""What every console page knows: the navigation for the user's role and the unread count."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from propdesk.org.choices import Role
+
+#: (url name, label, Bootstrap icon, roles that see it; None = everyone)
+NAV = [
+    ("console:home", _("工作台"), "speedometer2", None),
+    (
+        "console:intake",
+        _("登记"),
+        "telephone-plus",
+        {Role.AGENT, Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.ADMIN},
+    ),
+    ("console:queues", _("诉求队列"), "list-task", None),
+    ("console:my_orders", _("我的工单"), "tools", {Role.HANDLER}),
+    ("console:hot_issues", _("热点问题"), "fire", None),
+    ("console:residents", _("住户档案"), "house-door", None),
+]
+
+
+def console(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from propdesk.notify.services import unread_count
+
+    path = request.path
+    items = []
+    for name, label, icon, roles in NAV:
+        if roles is not None and user.role not in roles:
+            continue
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"url": url, "label": label, "icon": icon, "active": active})
+    return {"nav_items": items, "unread_notifications": unread_count(user)}

@@ -1,0 +1,197 @@
+"""The form of each move on the ticket page. The fields are those of the API's body for the
+move (tickets.schemas), with a label, a widget and, where the answer is one of a list, the
+list. Posting a form goes through the same ACTIONS table as the API, so the console and the
+API cannot drift apart."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from propdesk.callbacks.choices import CallbackMethod, Satisfaction
+from propdesk.org.models import Department, User
+from propdesk.tickets.choices import (
+    ACTIVE_WORK_ORDER_STATUSES,
+    ClosureReason,
+    GradeClass,
+    GradeLevel,
+    ReplyChannel,
+)
+from propdesk.tickets.models import Ticket
+
+
+@dataclass
+class FormField:
+    name: str
+    label: Any
+    widget: str = "text"  # text | textarea | select | datetime | number | checkbox | radio
+    required: bool = False
+    choices: list[tuple[str, Any]] = field(default_factory=list)
+    help: Any = ""
+    initial: str = ""
+
+
+def _departments(ticket: Ticket) -> list[tuple[str, str]]:
+    rows = Department.objects.filter(project_id=ticket.project_id).order_by("code")
+    return [(d.code, d.name) for d in rows]
+
+
+def _handlers(ticket: Ticket) -> list[tuple[str, str]]:
+    rows = (
+        User.objects.filter(is_active=True, department__project_id=ticket.project_id)
+        .select_related("department")
+        .order_by("department__code", "username")
+    )
+    return [("", _("(由部门分配)"))] + [(u.username, f"{u.department.name} · {u}") for u in rows]
+
+
+def _work_orders(ticket: Ticket, user: User | None = None) -> list[tuple[str, str]]:
+    rows = ticket.work_orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES).select_related(
+        "department"
+    )
+    if user is not None and user.role == "handler":
+        rows = rows.filter(department_id=user.department_id)
+    return [(str(o.sequence), f"#{o.sequence} {o.department.name}") for o in rows]
+
+
+def _suggested_deadline(ticket: Ticket) -> str:
+    """The handling clock's due time, as the deadline a supervisor most often gives."""
+    from propdesk.sla.models import SlaClock
+
+    due = (
+        SlaClock.objects.filter(ticket=ticket, kind="handle", state="running")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(due).strftime("%Y-%m-%dT%H:%M") if due else ""
+
+
+def move_form(move: str, ticket: Ticket, user: User) -> list[FormField]:
+    """The fields of one move's form for this ticket and user."""
+    reason = FormField("reason", _("原因"), "textarea", True)
+    work_order = FormField("work_order", _("工单"), "select", True, _work_orders(ticket, user))
+    forms: dict[str, list[FormField]] = {
+        "accept": [FormField("note", _("说明"), "textarea")],
+        "answer": [
+            FormField("content", _("答复内容"), "textarea", True),
+            FormField("channel", _("答复方式"), "select", True, ReplyChannel.choices),
+        ],
+        "dispatch": [
+            FormField("department", _("部门"), "select", True, _departments(ticket)),
+            FormField("assignee", _("处理人"), "select", False, _handlers(ticket)),
+            FormField(
+                "deadline",
+                _("完成期限"),
+                "datetime",
+                True,
+                help=_("默认为处理时限的到期时间"),
+                initial=_suggested_deadline(ticket) if move == "dispatch" else "",
+            ),
+            FormField("appointment_at", _("预约上门时间"), "datetime"),
+            FormField("instructions", _("派单说明"), "textarea"),
+        ],
+        "return": [work_order, reason],
+        "transfer": [
+            work_order,
+            FormField("department", _("转派到部门"), "select", True, _departments(ticket)),
+            FormField("assignee", _("处理人"), "select", False, _handlers(ticket)),
+            FormField("deadline", _("完成期限"), "datetime", help=_("留空则沿用原期限")),
+            reason,
+        ],
+        "start": [work_order],
+        "note": [FormField("text", _("跟进记录"), "textarea", True)],
+        "reply": [
+            FormField("content", _("回复内容"), "textarea", True),
+            FormField("channel", _("回复方式"), "select", True, ReplyChannel.choices),
+        ],
+        "suspend": [reason],
+        "resume": [FormField("note", _("说明"), "textarea")],
+        "resolve": [FormField("result", _("处理结果"), "textarea", True)],
+        "complete_work_order": [work_order, FormField("result", _("处理结果"), "textarea", True)],
+        "callback": [
+            FormField("satisfaction", _("满意度"), "radio", True, Satisfaction.choices),
+            FormField("method", _("回访方式"), "select", True, CallbackMethod.choices),
+            FormField("comment", _("住户意见"), "textarea"),
+            FormField("resident_confirmation", _("住户确认(上门回访时签名或姓名)"), "text"),
+        ],
+        "close": [
+            FormField("reason", _("关闭原因"), "select", True, ClosureReason.choices),
+            FormField("note", _("说明"), "textarea"),
+            FormField("has_case_value", _("有案例价值"), "checkbox"),
+        ],
+        "reopen": [reason],
+        "escalate": [FormField("reason", _("升级原因(如情绪激动、重点客户)"), "textarea", True)],
+        "set_grade": [
+            FormField("level", _("等级"), "select", False, [("", "—"), *GradeLevel.choices]),
+            FormField(
+                "grade_class", _("重要程度"), "select", False, [("", "—"), *GradeClass.choices]
+            ),
+            reason,
+        ],
+        "submit_plan": [FormField("plan", _("处理方案"), "textarea", True)],
+        "delay_callback": [
+            FormField("working_days", _("延后工作日(1–3)"), "number", True),
+            reason,
+        ],
+        "merge": [
+            FormField("into", _("合并到诉求编号"), "text", True),
+            FormField("note", _("说明"), "textarea"),
+        ],
+        "cancel": [reason],
+    }
+    return forms.get(move, [])
+
+
+#: Moves the ticket page offers as buttons; "update" (corrections) has its own page.
+PAGE_MOVES = (
+    "accept",
+    "answer",
+    "dispatch",
+    "start",
+    "note",
+    "reply",
+    "complete_work_order",
+    "resolve",
+    "callback",
+    "delay_callback",
+    "close",
+    "reopen",
+    "return",
+    "transfer",
+    "suspend",
+    "resume",
+    "submit_plan",
+    "escalate",
+    "set_grade",
+    "merge",
+    "cancel",
+)
+
+
+def body_from_post(fields: list[FormField], post) -> dict[str, Any]:
+    """The API body the posted form stands for: empty optional fields left out, times in
+    local time made aware, numbers as numbers, checkboxes as booleans."""
+    body: dict[str, Any] = {}
+    for f in fields:
+        if f.widget == "checkbox":
+            body[f.name] = post.get(f.name) in ("on", "true", "1")
+            continue
+        value = (post.get(f.name) or "").strip()
+        if not value:
+            if f.required:
+                body[f.name] = ""  # the service names the missing field
+            continue
+        if f.widget == "datetime":
+            # A malformed time is left as typed: the schema refuses it by name.
+            with contextlib.suppress(ValueError):
+                value = timezone.make_aware(datetime.fromisoformat(value))
+        elif f.widget == "number" or f.name == "work_order":
+            with contextlib.suppress(ValueError):
+                value = int(value)
+        body[f.name] = value
+    return body

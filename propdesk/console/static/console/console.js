@@ -1,0 +1,15 @@
+// Small behaviours shared by the console pages (no framework beyond htmx and Bootstrap).
+document.addEventListener("keydown", (event) => {
+  // Ctrl+Enter submits the form being typed in: agents keep their hands on the keyboard.
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.form) {
+    event.preventDefault();
+    event.target.form.requestSubmit();
+  }
+});
+document.addEventListener("click", (event) => {
+  // "Select all" boxes in lists with bulk actions.
+  const all = event.target.closest("[data-check-all]");
+  if (all) {
+    document.querySelectorAll(all.dataset.checkAll).forEach((box) => { box.checked = all.checked; });
+  }
+});

@@ -1,0 +1,43 @@
+"""What every console view shares: login required, and a refusal from a service shown as the
+403 or 404 page a person can read (never a stack trace, never another project's data)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from propdesk.core.errors import NotFound, PermissionDenied
+
+PAGE_SIZE = 25
+
+
+def console_view(view: Callable) -> Callable:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as refused:
+            return render(request, "console/403.html", {"reason": refused.message}, status=403)
+        except NotFound as missing:
+            return render(request, "console/404.html", {"reason": missing.message}, status=404)
+
+    return wrapped
+
+
+def page_of(request: HttpRequest, rows, per_page: int = PAGE_SIZE):
+    """One page of a list; a page number out of range gives the last page."""
+    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+
+
+def query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string without some parameters (for sort and page links)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()

@@ -1,0 +1,206 @@
+"""Resident archive pages (一户一档, SPEC §2): search by name, phone or room; the household file
+of one room (its people, every request, the last callbacks); one person's file; and the logged
+reveal of a full phone number. Phones are always masked on these pages; only the reveal
+fragment carries a full number, and only after the service has allowed and audited it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.views.decorators.http import require_POST
+
+from propdesk.callbacks.models import Callback
+from propdesk.core.errors import DomainError
+from propdesk.org.models import User
+from propdesk.residents.models import Residency, Resident, Room, mask_phone
+from propdesk.residents.services import (
+    PHONE_REVEAL_ROLES,
+    find_residents,
+    find_rooms,
+    get_resident,
+    get_room,
+    record_phone_reveal,
+    residents_for,
+)
+from propdesk.tickets.choices import TERMINAL_STATUSES
+from propdesk.tickets.models import Ticket
+from propdesk.tickets.services import tickets_for
+
+from .base import console_view, page_of, query_without
+
+#: Rooms matched by a room search are listed without paging; past this many the user is asked
+#: to type more (a bare "1" would otherwise list every room of a large project).
+ROOM_LIMIT = 50
+#: The household file shows the latest callbacks; older ones are on each ticket's page.
+CALLBACK_LIMIT = 10
+
+# "3栋2单元1101" is how people say a room, but find_rooms matches one part (building, unit or
+# number) at a time: split after the usual building and unit words and require every part.
+_ROOM_PARTS = re.compile(r"\s+|(?<=栋)|(?<=号楼)|(?<=座)|(?<=单元)")
+
+
+@dataclass
+class Person:
+    """A resident as these pages show them: phones masked, rooms limited to the user's scope."""
+
+    resident: Resident
+    phone: str
+    phone2: str
+    residencies: list[Residency]
+
+    @property
+    def has_phone(self) -> bool:
+        return bool(self.resident.phone or self.resident.phone2)
+
+
+def _person(resident: Resident) -> Person:
+    return Person(
+        resident=resident,
+        phone=mask_phone(resident.phone),
+        phone2=mask_phone(resident.phone2),
+        residencies=list(getattr(resident, "scoped_residencies", [])),
+    )
+
+
+def _scoped_residencies(user: User) -> Prefetch:
+    """Each resident's rooms, but only those in the user's scope (SPEC §1): a resident who also
+    lives in another project must not show that flat to staff who cannot see it."""
+    return Prefetch(
+        "residencies",
+        Residency.objects.filter(room__project_id__in=user.project_ids)
+        .select_related("room__building", "room__unit", "room__project")
+        .order_by("-is_active", "pk"),
+        to_attr="scoped_residencies",
+    )
+
+
+def _may_reveal(user: User) -> bool:
+    # Only decides whether to draw the button; record_phone_reveal still decides the reveal.
+    return user.role in PHONE_REVEAL_ROLES or user.is_superuser
+
+
+def _matching_rooms(user: User, text: str) -> QuerySet[Room] | None:
+    parts = [p for p in _ROOM_PARTS.split(text) if p]
+    if not parts:
+        return None
+    rooms = find_rooms(user, q=parts[0])
+    for part in parts[1:]:
+        rooms = rooms & find_rooms(user, q=part)
+    return rooms
+
+
+def _tickets(qs: QuerySet[Ticket]) -> list[Ticket]:
+    return list(
+        qs.select_related("category__parent", "room__building", "room__unit").order_by(
+            "-received_at", "-pk"
+        )
+    )
+
+
+def _callbacks(tickets: list[Ticket]) -> list[Callback]:
+    if not tickets:
+        return []
+    return list(
+        Callback.objects.filter(ticket__in=[t.pk for t in tickets])
+        .select_related("ticket", "called_by")
+        .order_by("-called_at", "-pk")[:CALLBACK_LIMIT]
+    )
+
+
+@console_view
+def resident_search(request: HttpRequest) -> HttpResponse:
+    """Find people by name, phone (full or the last digits) or room; the rooms a room search
+    matches are listed too, so a household with nobody on file can still be opened."""
+    user = request.user
+    form = {k: request.GET.get(k, "").strip() for k in ("name", "phone", "room")}
+    context: dict = {"form": form, "searched": any(form.values()), "error": None}
+    if not context["searched"]:
+        return render(request, "console/residents.html", context)
+    try:
+        rooms = _matching_rooms(user, form["room"]) if form["room"] else None
+        if form["name"] or form["phone"]:
+            residents = find_residents(user, phone=form["phone"], name=form["name"])
+        else:
+            residents = residents_for(user)
+        if rooms is not None:
+            residents = residents.filter(residencies__room__in=rooms.values("pk"))
+        page = page_of(request, residents.prefetch_related(_scoped_residencies(user)))
+    except DomainError as refused:
+        context["error"] = refused
+        return render(request, "console/residents.html", context, status=400)
+    room_rows = None
+    if rooms is not None:
+        room_rows = list(
+            rooms.annotate(
+                people=Count("residencies", filter=Q(residencies__is_active=True))
+            ).order_by("project__code", "building__code", "unit__code", "number")[: ROOM_LIMIT + 1]
+        )
+    context.update(
+        page=page,
+        people=[_person(r) for r in page.object_list],
+        rooms=room_rows[:ROOM_LIMIT] if room_rows is not None else None,
+        more_rooms=room_rows is not None and len(room_rows) > ROOM_LIMIT,
+        room_limit=ROOM_LIMIT,
+        query_for_page=query_without(request, "page"),
+    )
+    return render(request, "console/residents.html", context)
+
+
+@console_view
+def room_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household file: the room, everyone linked to it, all its requests, last callbacks."""
+    user = request.user
+    room = get_room(user, pk)  # out of scope → OutOfScope → the 403 page
+    residencies = list(
+        Residency.objects.filter(room=room).select_related("resident").order_by("-is_active", "pk")
+    )
+    tickets = _tickets(tickets_for(user).filter(room=room))
+    context = {
+        "room": room,
+        "people": [(r, _person(r.resident)) for r in residencies],
+        "tickets": tickets,
+        "open_count": sum(1 for t in tickets if t.status not in TERMINAL_STATUSES),
+        "callbacks": _callbacks(tickets),
+        "may_reveal": _may_reveal(user),
+    }
+    return render(request, "console/room.html", context)
+
+
+@console_view
+def resident_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's file: contact details, their rooms in scope, their requests, callbacks."""
+    user = request.user
+    resident = get_resident(user, pk)  # out of scope → OutOfScope → the 403 page
+    prefetch_related_objects([resident], _scoped_residencies(user))
+    tickets = _tickets(tickets_for(user).filter(resident=resident))
+    context = {
+        "person": _person(resident),
+        "tickets": tickets,
+        "open_count": sum(1 for t in tickets if t.status not in TERMINAL_STATUSES),
+        "callbacks": _callbacks(tickets),
+        "may_reveal": _may_reveal(user),
+    }
+    return render(request, "console/resident.html", context)
+
+
+@require_POST
+@console_view
+def reveal_resident_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resident's full phones as a fragment for htmx, for roles that may see them; the
+    service refuses the others (→ 403) and writes every reveal to the audit log."""
+    resident = get_resident(request.user, pk)
+    record_phone_reveal(
+        request.user,
+        object_type="resident",
+        object_id=resident.pk,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    phones = [(p,) for p in (resident.phone, resident.phone2) if p]
+    return HttpResponse(
+        format_html_join(" / ", '<span class="full-phone">{}</span>', phones) or "—"
+    )

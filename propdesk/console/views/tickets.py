@@ -1,0 +1,136 @@
+"""The ticket page: everything about one request, the moves the user may make now (each with
+its form), attachments, corrections of grade facts, and the print views of 投诉处理单 and
+工作协作单."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticValidationError
+
+from propdesk.core.errors import DomainError, PermissionDenied
+from propdesk.hotissues.models import HotIssueMember
+from propdesk.residents.services import record_phone_reveal
+from propdesk.tickets import services
+from propdesk.tickets.api import ACTIONS
+from propdesk.tickets.choices import EventKind
+from propdesk.tickets.models import TicketEvent
+from propdesk.tickets.serializers import detail, event_data
+from propdesk.tickets.services.guards import MOVE_LABELS
+
+from ..moves import PAGE_MOVES, body_from_post, move_form
+from .base import console_view
+
+#: Events the system writes on its own (clocks, grades); shown in grey on the timeline.
+SYSTEM_EVENTS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED}
+
+
+def _page_context(
+    request: HttpRequest, number: str, open_move: str = "", error=None, posted=None
+) -> dict:
+    ticket = services.get_ticket(request.user, number)
+    data = detail(ticket, request.user)
+    allowed = [m for m in PAGE_MOVES if m in data["allowed_actions"]]
+    events = [
+        {**event_data(e), "system": e.actor_id is None or e.kind in SYSTEM_EVENTS}
+        for e in TicketEvent.objects.filter(ticket=ticket)
+        .select_related("actor", "work_order")
+        .order_by("at", "pk")
+    ]
+    hot = (
+        HotIssueMember.objects.filter(ticket=ticket, removed_at=None)
+        .select_related("hot_issue")
+        .first()
+    )
+    return {
+        "ticket": ticket,
+        "t": data,
+        "events": events,
+        "moves": [
+            {"name": m, "label": _(MOVE_LABELS[m]), "fields": move_form(m, ticket, request.user)}
+            for m in allowed
+        ],
+        "open_move": open_move,
+        "error": error,
+        "posted": posted or {},
+        "hot_issue": hot.hot_issue if hot else None,
+        "may_update": "update" in data["allowed_actions"],
+    }
+
+
+@console_view
+def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
+    return render(request, "console/ticket.html", _page_context(request, number))
+
+
+@require_POST
+@console_view
+def ticket_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
+    """Make one move from its form; a refusal shows the page again with the form open, the
+    message beside the field it names, and what the user typed kept."""
+    if move not in PAGE_MOVES:
+        raise PermissionDenied(_("没有这个操作"))
+    ticket = services.get_ticket(request.user, number)
+    schema, call = ACTIONS[move]
+    fields = move_form(move, ticket, request.user)
+    body = body_from_post(fields, request.POST)
+    try:
+        call(request.user, ticket, schema.model_validate(body))
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first.get("loc") else ""
+        label = next((f.label for f in fields if f.name == name), name)
+        error = {"field": name, "message": _("%(f)s 格式不对") % {"f": label}}
+    except DomainError as refused:
+        if isinstance(refused, PermissionDenied):
+            raise
+        error = {"field": refused.field or "", "message": refused.message}
+    else:
+        messages.success(request, _("已完成:%(m)s") % {"m": _(MOVE_LABELS[move])})
+        return redirect("console:ticket", number=number)
+    context = _page_context(request, number, open_move=move, error=error, posted=request.POST)
+    return render(request, "console/ticket.html", context, status=400)
+
+
+@require_POST
+@console_view
+def upload_attachment(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = services.get_ticket(request.user, number)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择文件"))
+    else:
+        try:
+            services.add_attachment(request.user, ticket, upload)
+            messages.success(request, _("已添加附件 %(n)s") % {"n": upload.name})
+        except DomainError as refused:
+            messages.error(request, refused.message)
+    return redirect(request.POST.get("next") or f"/tickets/{number}/")
+
+
+@require_POST
+@console_view
+def reveal_phone(request: HttpRequest, number: str) -> HttpResponse:
+    """The full phone, for roles that may see it; every reveal is in the audit log."""
+    ticket = services.get_ticket(request.user, number)
+    record_phone_reveal(
+        request.user,
+        object_type="ticket",
+        object_id=ticket.number,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    return HttpResponse(ticket.contact_phone)
+
+
+@console_view
+def print_form(request: HttpRequest, number: str, form: str) -> HttpResponse:
+    """投诉处理单 (the ticket) or 工作协作单 (its work orders), laid out for A4."""
+    ticket = services.get_ticket(request.user, number)
+    data = detail(ticket, request.user)
+    template = (
+        "console/print_work_orders.html" if form == "work-orders" else "console/print_ticket.html"
+    )
+    return render(request, template, {"t": data, "ticket": ticket})
