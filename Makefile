@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
+# Browser tests run on their own, in one process, after the rest: they drive a live server and
+# empty every table after each test, which the other transactional tests must not meet.
+BROWSER_TESTS := propdesk/console/tests/browser
 
 .PHONY: run test test-sqlite test-postgres lint format install demo clean messages
 
@@ -34,14 +37,19 @@ format: install
 
 test-sqlite: install
 	@echo "== test suite on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider --ignore=$(BROWSER_TESTS)
+	@echo "== browser tests on SQLite"
+	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(BROWSER_TESTS)
 
 # Runs the suite on PostgreSQL when a server answers at PG_URL; otherwise says so and skips
 # (REQUIRE_POSTGRES=1, as CI sets it, turns the skip into a failure).
 test-postgres: install
 	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
 		echo "== test suite on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider --create-db; \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider --create-db \
+			--ignore=$(BROWSER_TESTS) && \
+		echo "== browser tests on PostgreSQL" && \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider --create-db $(BROWSER_TESTS); \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable at $(PG_URL)"; exit 1; \
 	else \

@@ -98,6 +98,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (zh-Hans): a request in English earlier in
+    the same worker must not change the words a later test's services use."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Calendars and time-limit rules are cached per process; each test starts clean."""
     from propdesk.sla.policies import clear_cache as clear_policies

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -73,78 +74,137 @@ def _suggested_deadline(ticket: Ticket) -> str:
 
 def move_form(move: str, ticket: Ticket, user: User) -> list[FormField]:
     """The fields of one move's form for this ticket and user."""
-    reason = FormField("reason", _("原因"), "textarea", True)
-    work_order = FormField("work_order", _("工单"), "select", True, _work_orders(ticket, user))
-    forms: dict[str, list[FormField]] = {
-        "accept": [FormField("note", _("说明"), "textarea")],
-        "answer": [
+    return MoveForms(ticket, user).fields(move)
+
+
+class MoveForms:
+    """The forms of one ticket page: each list of choices (departments, handlers, open work
+    orders) is read once however many forms use it."""
+
+    def __init__(self, ticket: Ticket, user: User) -> None:
+        self.ticket, self.user = ticket, user
+
+    @cached_property
+    def departments(self) -> list[tuple[str, str]]:
+        return _departments(self.ticket)
+
+    @cached_property
+    def handlers(self) -> list[tuple[str, str]]:
+        return _handlers(self.ticket)
+
+    @cached_property
+    def work_orders(self) -> list[tuple[str, str]]:
+        return _work_orders(self.ticket, self.user)
+
+    def fields(self, move: str) -> list[FormField]:
+        build = getattr(self, f"_{move}", None)
+        return build() if build else []
+
+    def _reason(self) -> list[FormField]:
+        return [FormField("reason", _("原因"), "textarea", True)]
+
+    def _work_order(self) -> FormField:
+        return FormField("work_order", _("工单"), "select", True, self.work_orders)
+
+    def _accept(self) -> list[FormField]:
+        return [FormField("note", _("说明"), "textarea")]
+
+    def _answer(self) -> list[FormField]:
+        return [
             FormField("content", _("答复内容"), "textarea", True),
             FormField("channel", _("答复方式"), "select", True, ReplyChannel.choices),
-        ],
-        "dispatch": [
-            FormField("department", _("部门"), "select", True, _departments(ticket)),
-            FormField("assignee", _("处理人"), "select", False, _handlers(ticket)),
-            FormField(
-                "deadline",
-                _("完成期限"),
-                "datetime",
-                True,
-                help=_("默认为处理时限的到期时间"),
-                initial=_suggested_deadline(ticket) if move == "dispatch" else "",
-            ),
+        ]
+
+    def _dispatch(self) -> list[FormField]:
+        return [
+            FormField("department", _("部门"), "select", True, self.departments),
+            FormField("assignee", _("处理人"), "select", False, self.handlers),
+            FormField("deadline", _("完成期限"), "datetime", True,
+                      help=_("默认为处理时限的到期时间"),
+                      initial=_suggested_deadline(self.ticket)),
             FormField("appointment_at", _("预约上门时间"), "datetime"),
             FormField("instructions", _("派单说明"), "textarea"),
-        ],
-        "return": [work_order, reason],
-        "transfer": [
-            work_order,
-            FormField("department", _("转派到部门"), "select", True, _departments(ticket)),
-            FormField("assignee", _("处理人"), "select", False, _handlers(ticket)),
+        ]  # fmt: skip
+
+    def _return(self) -> list[FormField]:
+        return [self._work_order(), *self._reason()]
+
+    def _transfer(self) -> list[FormField]:
+        return [
+            self._work_order(),
+            FormField("department", _("转派到部门"), "select", True, self.departments),
+            FormField("assignee", _("处理人"), "select", False, self.handlers),
             FormField("deadline", _("完成期限"), "datetime", help=_("留空则沿用原期限")),
-            reason,
-        ],
-        "start": [work_order],
-        "note": [FormField("text", _("跟进记录"), "textarea", True)],
-        "reply": [
+            *self._reason(),
+        ]
+
+    def _start(self) -> list[FormField]:
+        return [self._work_order()]
+
+    def _note(self) -> list[FormField]:
+        return [FormField("text", _("跟进记录"), "textarea", True)]
+
+    def _reply(self) -> list[FormField]:
+        return [
             FormField("content", _("回复内容"), "textarea", True),
             FormField("channel", _("回复方式"), "select", True, ReplyChannel.choices),
-        ],
-        "suspend": [reason],
-        "resume": [FormField("note", _("说明"), "textarea")],
-        "resolve": [FormField("result", _("处理结果"), "textarea", True)],
-        "complete_work_order": [work_order, FormField("result", _("处理结果"), "textarea", True)],
-        "callback": [
+        ]
+
+    def _suspend(self) -> list[FormField]:
+        return self._reason()
+
+    def _resume(self) -> list[FormField]:
+        return [FormField("note", _("说明"), "textarea")]
+
+    def _resolve(self) -> list[FormField]:
+        return [FormField("result", _("处理结果"), "textarea", True)]
+
+    def _complete_work_order(self) -> list[FormField]:
+        return [self._work_order(), FormField("result", _("处理结果"), "textarea", True)]
+
+    def _callback(self) -> list[FormField]:
+        return [
             FormField("satisfaction", _("满意度"), "radio", True, Satisfaction.choices),
             FormField("method", _("回访方式"), "select", True, CallbackMethod.choices),
             FormField("comment", _("住户意见"), "textarea"),
             FormField("resident_confirmation", _("住户确认(上门回访时签名或姓名)"), "text"),
-        ],
-        "close": [
+        ]
+
+    def _close(self) -> list[FormField]:
+        return [
             FormField("reason", _("关闭原因"), "select", True, ClosureReason.choices),
             FormField("note", _("说明"), "textarea"),
             FormField("has_case_value", _("有案例价值"), "checkbox"),
-        ],
-        "reopen": [reason],
-        "escalate": [FormField("reason", _("升级原因(如情绪激动、重点客户)"), "textarea", True)],
-        "set_grade": [
+        ]
+
+    def _reopen(self) -> list[FormField]:
+        return self._reason()
+
+    def _escalate(self) -> list[FormField]:
+        return [FormField("reason", _("升级原因(如情绪激动、重点客户)"), "textarea", True)]
+
+    def _set_grade(self) -> list[FormField]:
+        return [
             FormField("level", _("等级"), "select", False, [("", "—"), *GradeLevel.choices]),
-            FormField(
-                "grade_class", _("重要程度"), "select", False, [("", "—"), *GradeClass.choices]
-            ),
-            reason,
-        ],
-        "submit_plan": [FormField("plan", _("处理方案"), "textarea", True)],
-        "delay_callback": [
-            FormField("working_days", _("延后工作日(1–3)"), "number", True),
-            reason,
-        ],
-        "merge": [
+            FormField("grade_class", _("重要程度"), "select", False,
+                      [("", "—"), *GradeClass.choices]),
+            *self._reason(),
+        ]  # fmt: skip
+
+    def _submit_plan(self) -> list[FormField]:
+        return [FormField("plan", _("处理方案"), "textarea", True)]
+
+    def _delay_callback(self) -> list[FormField]:
+        return [FormField("working_days", _("延后工作日(1–3)"), "number", True), *self._reason()]
+
+    def _merge(self) -> list[FormField]:
+        return [
             FormField("into", _("合并到诉求编号"), "text", True),
             FormField("note", _("说明"), "textarea"),
-        ],
-        "cancel": [reason],
-    }
-    return forms.get(move, [])
+        ]
+
+    def _cancel(self) -> list[FormField]:
+        return self._reason()
 
 
 #: Moves the ticket page offers as buttons; "update" (corrections) has its own page.

@@ -74,7 +74,9 @@ def sorted_page_rows(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
             .values("due_at")[:1]
         )
         qs = qs.annotate(next_due=Subquery(next_due))
-    return qs.select_related("project", "category", "category__parent", "room").order_by(*order)
+    return qs.select_related(
+        "project", "category", "category__parent", "room__building", "room__unit"
+    ).order_by(*order)
 
 
 def urgent_clocks(tickets: list[Ticket], now: datetime) -> dict[int, dict]:

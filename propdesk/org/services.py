@@ -75,21 +75,21 @@ def sign_in(
     username = (username or "").strip()
     if not username or not password:
         raise NotAuthenticated(_("请输入用户名和密码"), field="username")
+    refusal = wrong
     with transaction.atomic():
         user = User.objects.select_for_update().filter(username=username).first()
         if user is None:
             audit(None, AuditAction.LOGIN_FAILED, detail={"username": username[:150]}, ip=ip,
                   now=at)  # fmt: skip
-            raise wrong
-        if user.locked_until and user.locked_until > at:
+        elif user.locked_until and user.locked_until > at:
             audit(user, AuditAction.LOGIN_FAILED, detail={"locked": True}, ip=ip, now=at)
             minutes = max(1, int((user.locked_until - at).total_seconds() // 60) + 1)
-            raise NotAuthenticated(
+            refusal = NotAuthenticated(
                 _("连续登录失败次数过多,账号已锁定,请 %(m)s 分钟后再试或联系管理员")
                 % {"m": minutes},
                 field="username",
             )
-        if authenticate(username=username, password=password) is None:
+        elif authenticate(username=username, password=password) is None:
             user.failed_logins += 1
             locked = user.failed_logins >= MAX_FAILED_LOGINS
             if locked:
@@ -102,4 +102,5 @@ def sign_in(
             user.save(update_fields=["failed_logins", "locked_until", "last_login"])
             audit(user, AuditAction.LOGIN, ip=ip, now=at)
             return user
-    raise wrong
+    # Raised after the transaction, so the failure count and the audit rows are kept.
+    raise refusal

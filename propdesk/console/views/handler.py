@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from propdesk.core import clock
@@ -21,10 +22,10 @@ from .base import console_view, page_of
 
 #: The moves a handler makes from the phone view, and the label on each button.
 ORDER_MOVES = {
-    "start": _("接单开始处理"),
-    "note": _("跟进记录"),
-    "complete": _("处理完成"),
-    "return": _("退单"),
+    "start": gettext_lazy("接单开始处理"),
+    "note": gettext_lazy("跟进记录"),
+    "complete": gettext_lazy("处理完成"),
+    "return": gettext_lazy("退单"),
 }
 
 

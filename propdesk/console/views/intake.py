@@ -46,9 +46,9 @@ def _categories() -> list[dict]:
     tops: dict[int, dict] = {}
     for c in sorted(rows, key=lambda c: (c.parent_id is not None, c.sort_order, c.code)):
         if c.parent_id is None:
-            tops[c.pk] = {"code": c.code, "name": c.name, "children": []}
+            tops[c.pk] = {"code": c.code, "name": c.display_name, "children": []}
         elif c.parent_id in tops:
-            tops[c.parent_id]["children"].append({"code": c.code, "name": c.name})
+            tops[c.parent_id]["children"].append({"code": c.code, "name": c.display_name})
     return list(tops.values())
 
 

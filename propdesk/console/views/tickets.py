@@ -21,7 +21,7 @@ from propdesk.tickets.models import TicketEvent
 from propdesk.tickets.serializers import detail, event_data
 from propdesk.tickets.services.guards import MOVE_LABELS
 
-from ..moves import PAGE_MOVES, body_from_post, move_form
+from ..moves import PAGE_MOVES, MoveForms, body_from_post, move_form
 from .base import console_view
 
 #: Events the system writes on its own (clocks, grades); shown in grey on the timeline.
@@ -34,6 +34,7 @@ def _page_context(
     ticket = services.get_ticket(request.user, number)
     data = detail(ticket, request.user)
     allowed = [m for m in PAGE_MOVES if m in data["allowed_actions"]]
+    forms = MoveForms(ticket, request.user)
     events = [
         {**event_data(e), "system": e.actor_id is None or e.kind in SYSTEM_EVENTS}
         for e in TicketEvent.objects.filter(ticket=ticket)
@@ -50,8 +51,7 @@ def _page_context(
         "t": data,
         "events": events,
         "moves": [
-            {"name": m, "label": _(MOVE_LABELS[m]), "fields": move_form(m, ticket, request.user)}
-            for m in allowed
+            {"name": m, "label": _(MOVE_LABELS[m]), "fields": forms.fields(m)} for m in allowed
         ],
         "open_move": open_move,
         "error": error,

@@ -60,6 +60,10 @@ def _seeded_database(_django_db_helper):
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # Pages answer in milliseconds; the margin is for a loaded CI machine.
+    expect.set_options(timeout=15_000)
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         _no_browser(f"no Chromium at {CHROMIUM}")
     try:

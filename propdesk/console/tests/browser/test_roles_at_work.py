@@ -80,6 +80,7 @@ def test_a_complaint_goes_from_the_phone_to_closed_through_every_role(world, ope
     agent.click("#btn-close")
     agent.select_option("#close-reason", "satisfied")
     agent.click("#submit-close")
+    expect(agent.locator(".move-error")).to_have_count(0)
     expect(agent.locator("#ticket-status")).to_have_text("已关闭")
     timeline = agent.locator("#timeline")
     for step in ("登记", "派单", "开始处理", "工单完成", "回访", "关闭"):

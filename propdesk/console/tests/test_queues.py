@@ -1,0 +1,127 @@
+"""Queue pages: what each queue holds, filters, sort, clocks shown as time left, saved filters,
+bulk dispatch, search, and a bounded number of queries per page."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from propdesk.console.models import SavedFilter
+from propdesk.tickets.tests.helpers import register, walk
+
+
+@pytest.fixture
+def earlier():
+    return timezone.now() - timedelta(hours=1)
+
+
+def numbers_on(response) -> set[str]:
+    import re
+
+    return set(re.findall(r"SZHY-\d{8}-\d{4}", response.content.decode()))
+
+
+def test_each_queue_holds_its_tickets(world, client, earlier):
+    fresh = register(world, earlier)
+    accepted = walk(world, earlier, "accepted")
+    resolved = walk(world, earlier, "resolved")
+    client.force_login(world.supervisor)
+    assert numbers_on(client.get("/queues/unassigned/")) == {fresh.number}
+    assert numbers_on(client.get("/queues/to_dispatch/")) == {accepted.number}
+    assert numbers_on(client.get("/queues/callback/")) == {resolved.number}
+    everything = client.get("/queues/all/")
+    assert numbers_on(everything) == {fresh.number, accepted.number, resolved.number}
+    client.force_login(world.agent)
+    assert {fresh.number, accepted.number} <= numbers_on(client.get("/queues/mine/"))
+
+
+def test_filters_and_sort_and_an_error_named(world, client, earlier):
+    lift = register(world, earlier, category="FAC-ELEV")
+    litter = register(world, earlier, category="ENV-CLEAN", description="楼道垃圾没人清")
+    client.force_login(world.supervisor)
+    assert numbers_on(client.get("/queues/all/", {"category": "ENV-CLEAN"})) == {litter.number}
+    assert numbers_on(client.get("/queues/all/", {"text": "垃圾"})) == {litter.number}
+    ordered = client.get("/queues/all/", {"sort": "number"}).content.decode()
+    assert ordered.index(lift.number) < ordered.index(litter.number)
+    bad = client.get("/queues/all/", {"grade": "9"})
+    assert bad.status_code == 400
+    assert "等级“9”无效" in bad.content.decode()
+
+
+def test_clocks_show_time_left_in_colour(world, client, earlier):
+    register(world, earlier)
+    client.force_login(world.supervisor)
+    page = client.get("/queues/all/").content.decode()
+    assert 'class="time-left' in page
+    assert "剩" in page or "超时" in page
+
+
+def test_an_outsider_sees_none_of_another_projects_tickets(world, client, earlier):
+    register(world, earlier)
+    client.force_login(world.outsider)
+    assert numbers_on(client.get("/queues/all/")) == set()
+
+
+def test_saved_filters_come_back_by_name(world, client):
+    client.force_login(world.supervisor)
+    client.post("/queues-saved/", {"name": "电梯", "queue": "all", "query": "category=FAC-ELEV"})
+    saved = SavedFilter.objects.get(user=world.supervisor)
+    assert saved.url == "/queues/all/?category=FAC-ELEV"
+    assert "电梯" in client.get("/queues/all/").content.decode()
+
+
+def test_bulk_dispatch_dispatches_each_and_reports_refusals(world, client, earlier):
+    one = walk(world, earlier, "accepted")
+    two = walk(world, earlier, "accepted")
+    fresh = register(world, earlier)  # not accepted: refused, the others go on
+    client.force_login(world.supervisor)
+    deadline = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    answer = client.post(
+        "/queues-bulk/dispatch/",
+        {
+            "tickets": [one.number, two.number, fresh.number],
+            "department": "SZHY-ENG",
+            "deadline": deadline,
+            "next": "/queues/to_dispatch/",
+        },
+        follow=True,
+    )
+    page = answer.content.decode()
+    assert "已派单 2 件" in page
+    assert fresh.number in page  # named in the refusal
+    for t in (one, two):
+        t.refresh_from_db()
+        assert t.status == "dispatched"
+
+
+def test_agents_get_no_bulk_dispatch(world, client, earlier):
+    walk(world, earlier, "accepted")
+    client.force_login(world.agent)
+    assert "bulk-department" not in client.get("/queues/to_dispatch/").content.decode()
+    refused = client.post(
+        "/queues-bulk/dispatch/", {"tickets": ["X"], "department": "SZHY-ENG"}, follow=True
+    )
+    assert "请" in refused.content.decode() or refused.status_code in (302, 200, 403)
+
+
+def test_search_opens_a_ticket_by_number_or_lists_matches(world, client, earlier):
+    ticket = register(world, earlier)
+    client.force_login(world.agent)
+    assert client.get("/search/", {"q": ticket.number.lower()}).headers["Location"] == (
+        f"/tickets/{ticket.number}/"
+    )
+    assert client.get("/search/", {"q": "电梯"}).headers["Location"].startswith("/queues/all/")
+
+
+@pytest.mark.parametrize(
+    "queue",
+    ["mine", "unassigned", "to_dispatch", "due_soon", "breached", "escalated", "callback", "all"],
+)
+def test_a_queue_page_costs_the_same_queries_for_few_or_many_tickets(
+    world, client, earlier, django_assert_max_num_queries, queue
+):
+    for _ in range(30):
+        walk(world, earlier, "dispatched")
+    client.force_login(world.supervisor)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/queues/{queue}/").status_code == 200
