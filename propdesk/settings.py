@@ -92,7 +92,8 @@ ASGI_APPLICATION = "propdesk.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide overrides (the admin's look) come before the apps' own templates.
+        "DIRS": [BASE_DIR / "propdesk" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -20,7 +20,7 @@ from propdesk.tickets.tests.helpers import walk
 
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]+")
 #: Apps whose rows are data typed by people (or seeded names shown as data).
-DATA_APPS = ("org", "residents", "tickets", "callbacks", "hotissues", "notify", "sla")
+DATA_APPS = ("org", "residents", "tickets", "callbacks", "hotissues", "notify", "sla", "worktime")
 
 
 def visible_text(page: str) -> str:
@@ -134,3 +134,30 @@ def test_the_language_switch_keeps_english_for_the_session(world, client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/queues/"})
     page = client.get("/queues/").content.decode()
     assert 'lang="en"' in page and "Queues" in page
+
+
+def test_the_administration_is_branded_and_translated(world, client, pages):
+    from propdesk.org.models import User
+
+    admin = User.objects.create_superuser("root", password="pw-root", company=world.company)
+    client.force_login(admin)
+    data = data_strings()
+    problems = {}
+    for path in (
+        "/admin/",
+        "/admin/tickets/ticket/",
+        "/admin/sla/slapolicy/",
+        "/admin/sla/escalationpolicy/",
+        "/admin/hotissues/hotissue/",
+        "/admin/worktime/calendar/",
+        "/admin/org/user/",
+        "/admin/tickets/category/",
+    ):
+        chinese = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        assert chinese.status_code == 200, path
+        assert "PropDesk 系统管理" in chinese.content.decode()
+        english = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+        left = untranslated(english.content.decode(), data)
+        if left:
+            problems[path] = left
+    assert not problems, problems
