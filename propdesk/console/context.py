@@ -18,6 +18,20 @@ NAV = [
     ),
     ("console:queues", _("诉求队列"), "list-task", None),
     ("console:my_orders", _("我的工单"), "tools", {Role.HANDLER}),
+    (
+        "console:callbacks",
+        _("回访"),
+        "telephone-outbound",
+        {
+            Role.AGENT,
+            Role.SUPERVISOR,
+            Role.PROJECT_MANAGER,
+            Role.REGION,
+            Role.HQ,
+            Role.QUALITY,
+            Role.ADMIN,
+        },
+    ),
     ("console:hot_issues", _("热点问题"), "fire", None),
     ("console:residents", _("住户档案"), "house-door", None),
 ]

@@ -119,12 +119,17 @@ class MoveForms:
         return [
             FormField("department", _("部门"), "select", True, self.departments),
             FormField("assignee", _("处理人"), "select", False, self.handlers),
-            FormField("deadline", _("完成期限"), "datetime", True,
-                      help=_("默认为处理时限的到期时间"),
-                      initial=_suggested_deadline(self.ticket)),
+            FormField(
+                "deadline",
+                _("完成期限"),
+                "datetime",
+                True,
+                help=_("默认为处理时限的到期时间"),
+                initial=_suggested_deadline(self.ticket),
+            ),
             FormField("appointment_at", _("预约上门时间"), "datetime"),
             FormField("instructions", _("派单说明"), "textarea"),
-        ]  # fmt: skip
+        ]
 
     def _return(self) -> list[FormField]:
         return [self._work_order(), *self._reason()]
@@ -156,11 +161,28 @@ class MoveForms:
     def _resume(self) -> list[FormField]:
         return [FormField("note", _("说明"), "textarea")]
 
+    def _on_site(self) -> list[FormField]:
+        """What the resident said when the work ended: decides whether a callback is owed."""
+        return [
+            FormField(
+                "resident_rating",
+                _("住户现场评价"),
+                "select",
+                False,
+                [("", _("未评价")), *Satisfaction.choices],
+            ),
+            FormField("resident_signed", _("住户已签字确认"), "checkbox"),
+        ]
+
     def _resolve(self) -> list[FormField]:
-        return [FormField("result", _("处理结果"), "textarea", True)]
+        return [FormField("result", _("处理结果"), "textarea", True), *self._on_site()]
 
     def _complete_work_order(self) -> list[FormField]:
-        return [self._work_order(), FormField("result", _("处理结果"), "textarea", True)]
+        return [
+            self._work_order(),
+            FormField("result", _("处理结果"), "textarea", True),
+            *self._on_site(),
+        ]
 
     def _callback(self) -> list[FormField]:
         return [
@@ -186,10 +208,11 @@ class MoveForms:
     def _set_grade(self) -> list[FormField]:
         return [
             FormField("level", _("等级"), "select", False, [("", "—"), *GradeLevel.choices]),
-            FormField("grade_class", _("重要程度"), "select", False,
-                      [("", "—"), *GradeClass.choices]),
+            FormField(
+                "grade_class", _("重要程度"), "select", False, [("", "—"), *GradeClass.choices]
+            ),
             *self._reason(),
-        ]  # fmt: skip
+        ]
 
     def _submit_plan(self) -> list[FormField]:
         return [FormField("plan", _("处理方案"), "textarea", True)]

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import auth, dashboard, handler, hot_issues, intake, queues, residents, tickets
+from .views import (
+    auth,
+    callbacks,
+    dashboard,
+    handler,
+    hot_issues,
+    intake,
+    queues,
+    residents,
+    tickets,
+)
 
 app_name = "console"
 
@@ -45,4 +55,7 @@ urlpatterns = [
     ),
     path("rooms/<int:pk>/", residents.room_page, name="room"),
     path("notifications/", dashboard.notifications, name="notifications"),
+    # callbacks
+    path("callbacks/", callbacks.callback_queue, name="callbacks"),
+    path("callbacks/sample/", callbacks.sample_repairs, name="sample_repairs"),
 ]

@@ -166,11 +166,25 @@ ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
     ),
     "suspend": (schemas.ReasonIn, lambda u, t, b: services.suspend(u, t, reason=b.reason)),
     "resume": (schemas.ResumeIn, lambda u, t, b: services.resume(u, t, note=b.note)),
-    "resolve": (schemas.ResolveIn, lambda u, t, b: services.resolve(u, t, result=b.result)),
+    "resolve": (
+        schemas.ResolveIn,
+        lambda u, t, b: services.resolve(
+            u,
+            t,
+            result=b.result,
+            resident_rating=b.resident_rating,
+            resident_signed=b.resident_signed,
+        ),
+    ),
     "complete_work_order": (
         schemas.CompleteIn,
         lambda u, t, b: services.complete_work_order(
-            u, t, work_order=b.work_order, result=b.result
+            u,
+            t,
+            work_order=b.work_order,
+            result=b.result,
+            resident_rating=b.resident_rating,
+            resident_signed=b.resident_signed,
         ),
     ),
     "callback": (

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.callbacks.choices import Satisfaction
 from propdesk.org.models import Company, Department, Project
 from propdesk.residents.models import Building, Resident, Room
 
@@ -283,6 +284,12 @@ class WorkOrder(models.Model):
     )
     fee_agreed_at = models.DateTimeField(_("住户同意报价时间"), null=True, blank=True)
     fee_agreement_note = models.CharField(_("同意方式"), max_length=200, blank=True)
+    #: What the resident said when the work ended (SPEC §6): a repair the resident did not
+    #: rate, did not sign for, or rated unsatisfied must be called back.
+    resident_rating = models.CharField(
+        _("住户现场评价"), max_length=30, choices=Satisfaction.choices, blank=True
+    )
+    resident_signed = models.BooleanField(_("住户已签字确认"), default=False)
 
     class Meta:
         verbose_name = _("工单")

@@ -79,6 +79,8 @@ class WorkOrderOut(Schema):
     completed_at: datetime | None
     result: str
     return_reason: str
+    resident_rating: str = Field("", description="the resident's rating on site; blank if none")
+    resident_signed: bool = False
     fee_total: Decimal
     fee_items: list[FeeItemOut]
 
@@ -289,11 +291,23 @@ class ResumeIn(Schema):
 
 class ResolveIn(Schema):
     result: str
+    resident_rating: str = Field(
+        "",
+        description="the resident's rating on site (five levels); "
+        "blank when the resident did not rate",
+    )
+    resident_signed: bool = Field(False, description="the resident signed for the work")
 
 
 class CompleteIn(Schema):
     work_order: int
     result: str
+    resident_rating: str = Field(
+        "",
+        description="the resident's rating on site (five levels); "
+        "blank when the resident did not rate",
+    )
+    resident_signed: bool = Field(False, description="the resident signed for the work")
 
 
 class CallbackIn(Schema):

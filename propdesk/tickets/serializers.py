@@ -70,6 +70,8 @@ def work_order_data(order: WorkOrder) -> dict[str, Any]:
         "completed_at": order.completed_at,
         "result": order.result,
         "return_reason": order.return_reason,
+        "resident_rating": order.resident_rating,
+        "resident_signed": order.resident_signed,
         "fee_total": order.fee_total,
         "fee_items": [
             {

@@ -103,6 +103,8 @@ def pages(world):
             f"/residents/{world.resident.pk}/",
             f"/rooms/{world.room.pk}/",
             "/notifications/",
+            "/callbacks/",
+            "/callbacks/?tab=done",
             f"/tickets/{'GZLY-20200101-0001'}/",
         ],
         "handler": ["/my-orders/", f"/my-orders/{dispatched.number}/1/"],

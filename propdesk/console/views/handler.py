@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from propdesk.callbacks.choices import Satisfaction
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
 from propdesk.tickets import services
@@ -86,6 +87,7 @@ def order_page(request: HttpRequest, number: str, sequence: int) -> HttpResponse
             "notes": notes,
             "photos": photos,
             "moves": ORDER_MOVES,
+            "ratings": Satisfaction.choices,
             "active": order.status in ACTIVE_WORK_ORDER_STATUSES,
             "error": None,
         },
@@ -111,7 +113,12 @@ def order_move(request: HttpRequest, number: str, sequence: int, move: str) -> H
                 services.add_attachment(user, ticket, photo, work_order=sequence)
         elif move == "complete":
             services.complete_work_order(
-                user, ticket, work_order=sequence, result=post.get("result", "")
+                user,
+                ticket,
+                work_order=sequence,
+                result=post.get("result", ""),
+                resident_rating=post.get("resident_rating", ""),
+                resident_signed=post.get("resident_signed") == "on",
             )
         elif move == "return":
             services.return_work_order(
@@ -130,6 +137,7 @@ def order_move(request: HttpRequest, number: str, sequence: int, move: str) -> H
                 "notes": notes,
                 "photos": ticket.attachments.filter(work_order=order),
                 "moves": ORDER_MOVES,
+                "ratings": Satisfaction.choices,
                 "active": True,
                 "error": {"move": move, "field": refused.field or "", "message": refused.message},
                 "posted": post,

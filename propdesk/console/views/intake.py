@@ -4,6 +4,7 @@ before saving, see what is already open at the same place, then register."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.contrib import messages
@@ -231,7 +232,8 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         "projects": Project.objects.filter(pk__in=request.user.project_ids).order_by("code"),
         "now": timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         "posted": request.POST if request.method == "POST" else request.GET,
-        "client_ref": request.POST.get("client_ref") or f"console-{clock.now().timestamp()}",
+        # One id per form shown: pressing "confirm" twice (or a retried POST) registers once.
+        "client_ref": request.POST.get("client_ref") or f"console-{uuid.uuid4()}",
     }
     if request.method != "POST":
         return render(request, "console/intake.html", context)

@@ -5,19 +5,22 @@ its form), attachments, corrections of grade facts, and the print views of 投�
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
 
+from propdesk.callbacks.models import CallbackTask
 from propdesk.core.errors import DomainError, PermissionDenied
 from propdesk.hotissues.models import HotIssueMember
 from propdesk.residents.services import record_phone_reveal
+from propdesk.sla.choices import ClockKind
 from propdesk.tickets import services
 from propdesk.tickets.api import ACTIONS
 from propdesk.tickets.choices import EventKind
-from propdesk.tickets.models import TicketEvent
+from propdesk.tickets.models import Ticket, TicketEvent
 from propdesk.tickets.serializers import detail, event_data
 from propdesk.tickets.services.guards import MOVE_LABELS
 
@@ -28,6 +31,35 @@ from .base import console_view
 SYSTEM_EVENTS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED}
 
 
+def _shown_value(field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return str(value)
+
+
+def _changes(data: dict) -> list[tuple[str, str, str]]:
+    """A correction as a person reads it: the field's name and the values' labels."""
+    rows = []
+    for name, (before, after) in (data.get("changes") or {}).items():
+        try:
+            field = Ticket._meta.get_field(name.removesuffix("_id"))
+        except FieldDoesNotExist:
+            rows.append((name, str(before), str(after)))
+            continue
+        label = str(field.verbose_name)
+        rows.append((label, _shown_value(field, before), _shown_value(field, after)))
+    return rows
+
+
+def _clock_name(data: dict) -> str:
+    kind = data.get("clock")
+    return str(ClockKind(kind).label) if kind in ClockKind.values else ""
+
+
 def _page_context(
     request: HttpRequest, number: str, open_move: str = "", error=None, posted=None
 ) -> dict:
@@ -36,11 +68,19 @@ def _page_context(
     allowed = [m for m in PAGE_MOVES if m in data["allowed_actions"]]
     forms = MoveForms(ticket, request.user)
     events = [
-        {**event_data(e), "system": e.actor_id is None or e.kind in SYSTEM_EVENTS}
+        {
+            **event_data(e),
+            "system": e.actor_id is None or e.kind in SYSTEM_EVENTS,
+            "changes": _changes(e.data),
+            "clock": _clock_name(e.data),
+        }
         for e in TicketEvent.objects.filter(ticket=ticket)
         .select_related("actor", "work_order")
         .order_by("at", "pk")
     ]
+    task = (
+        CallbackTask.objects.filter(ticket=ticket).select_related("owner").order_by("-pk").first()
+    )
     hot = (
         HotIssueMember.objects.filter(ticket=ticket, removed_at=None)
         .select_related("hot_issue")
@@ -57,6 +97,7 @@ def _page_context(
         "error": error,
         "posted": posted or {},
         "hot_issue": hot.hot_issue if hot else None,
+        "callback_task": task,
         "may_update": "update" in data["allowed_actions"],
     }
 

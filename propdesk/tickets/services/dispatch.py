@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from propdesk.callbacks.choices import Satisfaction
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from propdesk.org.choices import Role
@@ -381,28 +382,63 @@ def start(
     return order
 
 
-def _complete(order: WorkOrder, result: str, at: datetime) -> None:
+def _on_site(rating: str, signed: bool) -> tuple[str, bool]:
+    """The resident's rating at the end of the work (may be blank: not rated) and signature."""
+    rating = (rating or "").strip()
+    if rating and rating not in Satisfaction.values:
+        raise InvalidInput(
+            _("住户现场评价“%(r)s”无效,可选:%(o)s")
+            % {"r": rating, "o": ", ".join(Satisfaction.values)},
+            field="resident_rating",
+        )
+    if not isinstance(signed, bool):
+        raise InvalidInput(_("须为是或否"), field="resident_signed")
+    return rating, signed
+
+
+def _complete(
+    order: WorkOrder, result: str, at: datetime, rating: str = "", signed: bool = False
+) -> None:
     order.status = WorkOrderStatus.DONE
     order.result = result
     order.completed_at = at
+    order.resident_rating, order.resident_signed = rating, signed
     if order.started_at is None:
         order.started_at = at
-    order.save(update_fields=["status", "result", "completed_at", "started_at"])
+    order.save(
+        update_fields=[
+            "status",
+            "result",
+            "completed_at",
+            "started_at",
+            "resident_rating",
+            "resident_signed",
+        ]
+    )
 
 
 @transaction.atomic
 def complete_work_order(
-    actor: User, ticket: Ticket, *, work_order: int, result: str, now: datetime | None = None
+    actor: User,
+    ticket: Ticket,
+    *,
+    work_order: int,
+    result: str,
+    resident_rating: str = "",
+    resident_signed: bool = False,
+    now: datetime | None = None,
 ) -> WorkOrder:
-    """A department finishes its order. When it was the last one open, the ticket is resolved."""
+    """A department finishes its order, with the resident's rating and signature when given.
+    When it was the last one open, the ticket is resolved."""
     ticket = lock_ticket(ticket)
     check_move(actor, ticket, "complete_work_order")
     order = get_work_order(ticket, work_order)
     _check_handler(actor, order)
     _require_active(order)
     result = require_text(result, "result", _("处理结果"))
+    rating, signed = _on_site(resident_rating, resident_signed)
     at = clock.resolve(now)
-    _complete(order, result, at)
+    _complete(order, result, at, rating, signed)
     record_event(ticket, EventKind.WORK_ORDER_COMPLETED, actor, at, note=result, work_order=order)
     if not ticket.work_orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES).exists():
         move_to(
@@ -419,11 +455,21 @@ def complete_work_order(
 
 
 @transaction.atomic
-def resolve(actor: User, ticket: Ticket, *, result: str, now: datetime | None = None) -> Ticket:
-    """Record the result of the whole ticket; any order still open is completed with it."""
+def resolve(
+    actor: User,
+    ticket: Ticket,
+    *,
+    result: str,
+    resident_rating: str = "",
+    resident_signed: bool = False,
+    now: datetime | None = None,
+) -> Ticket:
+    """Record the result of the whole ticket; any order still open is completed with it (and
+    with the resident's rating and signature, when given)."""
     ticket = lock_ticket(ticket)
     check_move(actor, ticket, "resolve")
     result = require_text(result, "result", _("处理结果"))
+    rating, signed = _on_site(resident_rating, resident_signed)
     at = clock.resolve(now)
     active = list(
         ticket.work_orders.select_for_update().filter(status__in=ACTIVE_WORK_ORDER_STATUSES)
@@ -431,7 +477,7 @@ def resolve(actor: User, ticket: Ticket, *, result: str, now: datetime | None = 
     for order in active:
         _check_handler(actor, order)
     for order in active:
-        _complete(order, result, at)
+        _complete(order, result, at, rating, signed)
     move_to(
         ticket,
         Status.RESOLVED,

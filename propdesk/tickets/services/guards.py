@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from propdesk.callbacks import lifecycle as callback_lifecycle
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from propdesk.hotissues import lifecycle as hot_issue_lifecycle
 from propdesk.notify import lifecycle as notify_lifecycle
@@ -307,6 +308,7 @@ def record_event(
     sla_lifecycle.on_event(ticket, event)
     notify_lifecycle.on_event(ticket, event)
     hot_issue_lifecycle.on_event(ticket, event)
+    callback_lifecycle.on_event(ticket, event)
     if kind in (EventKind.RESOLVED, EventKind.ANSWERED):
         from .outcome import share_outcome
 
