@@ -211,6 +211,7 @@ def unknown_path(request: HttpRequest, rest: str):
 
 def _mount() -> None:
     from propdesk.callbacks.api import router as callbacks_router
+    from propdesk.callbacks.api_visits import router as visits_router
     from propdesk.hotissues.api import router as hot_issues_router
     from propdesk.notify.api import router as notify_router
     from propdesk.org.api import router as org_router
@@ -225,6 +226,7 @@ def _mount() -> None:
     api.add_router("/", notify_router)
     api.add_router("/", hot_issues_router)
     api.add_router("/", callbacks_router)
+    api.add_router("/", visits_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 
 

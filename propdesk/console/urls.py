@@ -10,6 +10,7 @@ from .views import (
     queues,
     residents,
     tickets,
+    visits,
 )
 
 app_name = "console"
@@ -58,4 +59,10 @@ urlpatterns = [
     # callbacks
     path("callbacks/", callbacks.callback_queue, name="callbacks"),
     path("callbacks/sample/", callbacks.sample_repairs, name="sample_repairs"),
+    # routine visits
+    path("visits/", visits.plan_list, name="visit_plans"),
+    path("visits/generate/", visits.generate, name="visit_generate"),
+    path("visits/<int:pk>/", visits.plan_page, name="visit_plan"),
+    path("visits/<int:pk>/<int:planned>/record/", visits.record, name="visit_record"),
+    path("visits/<int:pk>/<int:planned>/move/", visits.move, name="visit_move"),
 ]

@@ -73,6 +73,10 @@ def pages(world):
     second = report(world, 2, at + timedelta(minutes=5))
     issue = detect(second.pk, at + timedelta(minutes=5))
     services.escalate_by_hand(world.agent, first, reason="情绪激动")
+    from propdesk.callbacks import visits
+
+    plan = visits.generate_plan(world.supervisor, world.project, 2027)
+    month = plan.households.first().month
     return {
         "supervisor": [
             "/",
@@ -105,6 +109,8 @@ def pages(world):
             "/notifications/",
             "/callbacks/",
             "/callbacks/?tab=done",
+            "/visits/",
+            f"/visits/{plan.pk}/?month={month}",
             f"/tickets/{'GZLY-20200101-0001'}/",
         ],
         "handler": ["/my-orders/", f"/my-orders/{dispatched.number}/1/"],
