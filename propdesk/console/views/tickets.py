@@ -168,10 +168,12 @@ def reveal_phone(request: HttpRequest, number: str) -> HttpResponse:
 
 @console_view
 def print_form(request: HttpRequest, number: str, form: str) -> HttpResponse:
-    """投诉处理单 (the ticket) or 工作协作单 (its work orders), laid out for A4."""
+    """投诉处理单 (the ticket), 工作协作单 (its work orders) or 投诉意见处理表 (a complaint, its
+    callback and the sign-offs), laid out for A4."""
     ticket = services.get_ticket(request.user, number)
     data = detail(ticket, request.user)
-    template = (
-        "console/print_work_orders.html" if form == "work-orders" else "console/print_ticket.html"
-    )
+    template = {
+        "work-orders": "console/print_work_orders.html",
+        "opinion": "console/print_opinion.html",
+    }.get(form, "console/print_ticket.html")
     return render(request, template, {"t": data, "ticket": ticket})
