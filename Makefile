@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
 # Browser tests run on their own, in one process, after the rest: they drive a live server and
 # empty every table after each test, which the other transactional tests must not meet.
-BROWSER_TESTS := propdesk/console/tests/browser
+BROWSER_TESTS := propdesk/console/tests/browser propdesk/surveys/tests/browser
+NOT_BROWSER   := $(addprefix --ignore=,$(BROWSER_TESTS))
 
 .PHONY: run test test-sqlite test-postgres lint format install demo clean messages
 
@@ -37,7 +38,7 @@ format: install
 
 test-sqlite: install
 	@echo "== test suite on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider --ignore=$(BROWSER_TESTS)
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider $(NOT_BROWSER)
 	@echo "== browser tests on SQLite"
 	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(BROWSER_TESTS)
 
@@ -47,7 +48,7 @@ test-postgres: install
 	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
 		echo "== test suite on PostgreSQL ($(PG_URL))"; \
 		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider --create-db \
-			--ignore=$(BROWSER_TESTS) && \
+			$(NOT_BROWSER) && \
 		echo "== browser tests on PostgreSQL" && \
 		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider --create-db $(BROWSER_TESTS); \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \

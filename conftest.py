@@ -18,6 +18,9 @@ from propdesk.residents.models import Building, Residency, Resident, Room, Unit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+#: Browser fixtures (one Chromium for every app's browser tests), requested only by them.
+pytest_plugins = ["propdesk.console.tests.browser.fixtures"]
+
 
 @dataclass
 class World:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "propdesk.callbacks",
     "propdesk.notify",
     "propdesk.hotissues",
+    "propdesk.surveys",
     "propdesk.console",
 ]
 

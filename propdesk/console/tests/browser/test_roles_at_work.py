@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from propdesk.tickets.models import Ticket
 
-from .conftest import PHONE, log_in
+from .fixtures import PHONE, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,7 +22,8 @@ def make_move(page, move: str, fill=lambda page: None) -> None:
     page.click(f"#btn-{move}")
     expect(page.locator(f"#move-{move}")).to_be_visible()
     fill(page)
-    with page.expect_response(lambda r: f"/move/{move}/" in r.url) as answer:
+    # A move does real work (clocks, notices, tasks): on a loaded machine give it time.
+    with page.expect_response(lambda r: f"/move/{move}/" in r.url, timeout=60_000) as answer:
         page.click(f"#submit-{move}")
     page.wait_for_load_state()
     errors = page.locator(".move-error").all_inner_texts()

@@ -1,6 +1,8 @@
-"""Browser tests: Playwright (Python) driving Debian's Chromium against pytest-django's live
-server. Where no Chromium exists they skip with a message saying so; CI sets REQUIRE_BROWSER=1,
-which turns that skip into a failure, so a green CI run always drove a real browser."""
+"""Browser-test fixtures, loaded for the whole suite as a plugin (root conftest) so that every
+app's browser tests share one Chromium: Playwright (Python) driving Debian's Chromium against
+pytest-django's live server. Where no Chromium exists they skip with a message saying so;
+CI sets REQUIRE_BROWSER=1, which turns that skip into a failure, so a green CI run always drove
+a real browser."""
 
 from __future__ import annotations
 
@@ -11,9 +13,6 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-#: Playwright's sync API runs an event loop in the test's thread; Django's ORM, called by the
-#: test to prepare data, would refuse to run there without this.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 OFFICE = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
@@ -30,7 +29,7 @@ _seeded: dict[str, str] = {}
 SEEDED_APPS = ("tickets", "sla", "worktime")
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _seeded_database(_django_db_helper):
     """Browser tests are transactional: each ends by emptying every table, seeded rows
     (categories, time-limit and grade rules, calendars) included. Django's own copy for
@@ -62,6 +61,10 @@ def _seeded_database(_django_db_helper):
 def browser():
     from playwright.sync_api import expect
 
+    # Playwright's sync API runs an event loop in the test's thread; Django's ORM, called by
+    # the test to prepare data, would refuse to run there without this (browser runs only).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
     # Pages answer in milliseconds; the margin is for a loaded CI machine.
     expect.set_options(timeout=15_000)
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
@@ -77,13 +80,15 @@ def browser():
 
 
 @pytest.fixture
-def open_page(browser, live_server):
+def open_page(browser, live_server, _seeded_database):
     """A fresh browser context per user (its own cookies), at a viewport size."""
     contexts = []
 
     def opener(viewport=OFFICE, language="zh-CN,zh;q=0.9"):
         context = browser.new_context(
             viewport=viewport,
+            # No animations: a form is clickable the moment it opens, however loaded the CI is.
+            reduced_motion="reduce",
             base_url=live_server.url,
             extra_http_headers={"Accept-Language": language},
         )

@@ -1,0 +1,81 @@
+"""Surveys in the admin: to look things up. Every change goes through the services (console and
+API), so it is checked against role, scope and status and leaves an event; answers are never
+changed at all, and nothing is deleted here (survey records are kept, SPEC §7)."""
+
+from django.contrib import admin
+
+from .models import (
+    Campaign,
+    CampaignEvent,
+    CorrectiveAction,
+    Invitation,
+    Item,
+    Response,
+    ResponseItem,
+)
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ItemInline(ReadOnly, admin.TabularInline):
+    model = Item
+    fields = ["order", "area", "text"]
+    readonly_fields = fields
+    extra = 0
+
+
+class EventInline(ReadOnly, admin.TabularInline):
+    model = CampaignEvent
+    fields = ["at", "kind", "actor", "note", "data"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["name", "company", "status", "period_start", "period_end", "created_by"]
+    list_filter = ["status", "company"]
+    search_fields = ["name"]
+    date_hierarchy = "period_start"
+    inlines = [ItemInline, EventInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["campaign", "project", "room", "channel", "issued_at"]
+    list_filter = ["channel", "project"]
+    list_select_related = ["campaign", "project", "room__building", "room__unit"]
+    raw_id_fields = ["room"]
+    # The token is the resident's key: not shown in lists, only on the record.
+    exclude = ["token"]
+
+
+class AnswerInline(ReadOnly, admin.TabularInline):
+    model = ResponseItem
+    fields = ["item", "level", "comment"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["campaign", "project", "invitation", "source", "answered_at", "entered_by"]
+    list_filter = ["source", "project"]
+    list_select_related = ["campaign", "project", "invitation", "entered_by"]
+    inlines = [AnswerInline]
+
+
+@admin.register(CorrectiveAction)
+class CorrectiveActionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["pk", "campaign", "project", "item", "owner", "due_on", "status"]
+    list_filter = ["status", "project"]
+    search_fields = ["cause", "measure"]

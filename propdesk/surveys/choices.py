@@ -1,0 +1,77 @@
+"""The lists of satisfaction surveys (SPEC §7). The five answer levels are those of callbacks
+(SPEC §6), imported from there so a survey and a callback count 满意 the same way."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from propdesk.callbacks.choices import SATISFIED_LEVELS, Satisfaction
+
+__all__ = [
+    "DISSATISFIED_LEVELS",
+    "SATISFIED_LEVELS",
+    "ActionStatus",
+    "CampaignEventKind",
+    "CampaignStatus",
+    "Channel",
+    "ResponseSource",
+    "Satisfaction",
+    "ServiceArea",
+]
+
+#: What the Pareto chart of dissatisfaction counts (SPEC §7): 不满意 and 很不满意.
+DISSATISFIED_LEVELS = frozenset({Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED})
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已批准")
+    ISSUED = "issued", _("调查中")
+    CLOSED = "closed", _("已结束")
+
+
+class ServiceArea(models.TextChoices):
+    """Where a questionnaire item belongs; results are grouped by these (SPEC §7)."""
+
+    CUSTOMER_SERVICE = "customer_service", _("客户服务")
+    ENGINEERING = "engineering", _("工程维修")
+    SECURITY = "security", _("安全秩序")
+    CLEANING = "cleaning", _("清洁卫生")
+    GREENING = "greening", _("绿化养护")
+    OTHER = "other", _("其他")
+
+
+class Channel(models.TextChoices):
+    """How a household's questionnaire is handed out."""
+
+    LINK = "link", _("链接")
+    PAPER = "paper", _("纸质问卷")
+
+
+class ResponseSource(models.TextChoices):
+    """How an answer came in: typed by the resident, or typed in by staff."""
+
+    LINK = "link", _("住户链接填写")
+    PAPER = "paper", _("纸质问卷录入")
+    STAFF = "staff", _("工作人员代填")
+
+
+class ActionStatus(models.TextChoices):
+    """A corrective action (SPEC §8) closes only after its effect is verified."""
+
+    OPEN = "open", _("待整改")
+    DONE = "done", _("待验证")
+    VERIFIED = "verified", _("已验证")
+
+
+class CampaignEventKind(models.TextChoices):
+    CREATED = "created", _("创建")
+    SUBMITTED = "submitted", _("提交审批")
+    RETURNED = "returned", _("退回修改")
+    APPROVED = "approved", _("批准")
+    ISSUED = "issued", _("发放问卷")
+    CLOSED = "closed", _("结束调查")
+    ACTION_OPENED = "action_opened", _("开立纠正措施")
+    ACTION_DONE = "action_done", _("整改完成")
+    ACTION_VERIFIED = "action_verified", _("验证有效")
+    ACTION_REJECTED = "action_rejected", _("验证未通过")

@@ -1,0 +1,94 @@
+"""Every business action of satisfaction surveys (SPEC §7), as typed functions that views, the
+API and tests call. Split by responsibility: who may (access), the plan and questionnaire
+(campaigns), the campaign's moves (moves), answers (answers), figures (results), corrective
+actions (actions)."""
+
+from .access import (
+    APPROVERS,
+    CLERKS,
+    ORGANISERS,
+    covered_project_ids,
+    get_campaign,
+    may,
+    scope_of,
+    visible_campaigns,
+)
+from .actions import actions_of, get_action, mark_done, open_action, verify
+from .answers import (
+    Answer,
+    answer_by_link,
+    enter_answers,
+    invitation_for_token,
+    link_refusal,
+)
+from .campaigns import (
+    PLAN_FIELDS,
+    add_item,
+    copy_items,
+    create_campaign,
+    remove_item,
+    update_campaign,
+    update_item,
+)
+from .moves import (
+    approve,
+    available_moves,
+    close,
+    issue,
+    occupied_households,
+    return_to_draft,
+    submit,
+)
+from .results import (
+    Comparison,
+    Rate,
+    Results,
+    campaign_results,
+    compare,
+    compute,
+    pareto,
+    previous_campaign,
+)
+
+__all__ = [
+    "APPROVERS",
+    "CLERKS",
+    "ORGANISERS",
+    "PLAN_FIELDS",
+    "Answer",
+    "Comparison",
+    "Rate",
+    "Results",
+    "actions_of",
+    "add_item",
+    "answer_by_link",
+    "approve",
+    "available_moves",
+    "campaign_results",
+    "close",
+    "compare",
+    "compute",
+    "copy_items",
+    "covered_project_ids",
+    "create_campaign",
+    "enter_answers",
+    "get_action",
+    "get_campaign",
+    "invitation_for_token",
+    "issue",
+    "link_refusal",
+    "mark_done",
+    "may",
+    "occupied_households",
+    "open_action",
+    "pareto",
+    "previous_campaign",
+    "remove_item",
+    "return_to_draft",
+    "scope_of",
+    "submit",
+    "update_campaign",
+    "update_item",
+    "verify",
+    "visible_campaigns",
+]

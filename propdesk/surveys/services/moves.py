@@ -1,0 +1,176 @@
+"""The moves of a campaign (SPEC §7): submit for approval, return for changes, approve, issue
+one questionnaire to every occupied household, close. Each is allowed from one status and for
+some roles, needs every project of the campaign in the actor's scope, and is an event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from propdesk.core import clock
+from propdesk.core.errors import InvalidInput, InvalidTransition
+from propdesk.org.models import User
+from propdesk.residents.models import Residency, Room
+
+from ..choices import CampaignEventKind, CampaignStatus, Channel
+from ..models import Campaign, Invitation
+from .access import (
+    APPROVERS,
+    CLERKS,
+    ORGANISERS,
+    covered_project_ids,
+    get_campaign,
+    may,
+    record,
+    require_role,
+    require_whole_scope,
+)
+from .campaigns import clean_text, new_token, require_organiser
+
+
+def _guard(actor: User, pk: int, *, expected: str, kind: str) -> Campaign:
+    """The campaign, locked, when the actor may change all of it and it is in ``expected``."""
+    campaign = get_campaign(actor, pk, lock=True)
+    require_whole_scope(actor, campaign)
+    if campaign.status != expected:
+        raise InvalidTransition(
+            _("调查当前为“%(s)s”,不能%(move)s")
+            % {"s": campaign.get_status_display(), "move": CampaignEventKind(kind).label}
+        )
+    return campaign
+
+
+def _move(
+    campaign: Campaign,
+    to: str,
+    kind: str,
+    actor: User,
+    at: datetime,
+    note: str = "",
+    stamps: dict | None = None,
+    **data,
+) -> Campaign:
+    """The status change, the fields it stamps, and its event, written together."""
+    campaign.status = to
+    for field, value in (stamps or {}).items():
+        setattr(campaign, field, value)
+    campaign.save(update_fields=["status", *(stamps or {})])
+    record(campaign, kind, actor, at, (note or "").strip(), **data)
+    return campaign
+
+
+@transaction.atomic
+def submit(actor: User, pk: int, *, note: str = "", now: datetime | None = None) -> Campaign:
+    """The plan and questionnaire go to approval; they are frozen until returned."""
+    require_organiser(actor)
+    kind = CampaignEventKind.SUBMITTED
+    campaign = _guard(actor, pk, expected=CampaignStatus.DRAFT, kind=kind)
+    if not campaign.items.exists():
+        raise InvalidInput(_("问卷至少要有一道题目"), field="items")
+    return _move(campaign, CampaignStatus.SUBMITTED, kind, actor, clock.resolve(now), note)
+
+
+@transaction.atomic
+def return_to_draft(actor: User, pk: int, *, reason: str, now: datetime | None = None) -> Campaign:
+    """The approver sends the plan back for changes, saying why."""
+    require_role(actor, APPROVERS, _("只有项目经理、品质部、总部或管理员可以审批调查计划"))
+    kind = CampaignEventKind.RETURNED
+    campaign = _guard(actor, pk, expected=CampaignStatus.SUBMITTED, kind=kind)
+    reason = clean_text(reason, "reason", required=True)
+    return _move(campaign, CampaignStatus.DRAFT, kind, actor, clock.resolve(now), reason)
+
+
+@transaction.atomic
+def approve(actor: User, pk: int, *, note: str = "", now: datetime | None = None) -> Campaign:
+    """Approval of the plan as submitted (SPEC §7); only then may it be issued."""
+    require_role(actor, APPROVERS, _("只有项目经理、品质部、总部或管理员可以审批调查计划"))
+    kind, at = CampaignEventKind.APPROVED, clock.resolve(now)
+    campaign = _guard(actor, pk, expected=CampaignStatus.SUBMITTED, kind=kind)
+    stamps = {"approved_by": actor, "approved_at": at}
+    return _move(campaign, CampaignStatus.APPROVED, kind, actor, at, note, stamps)
+
+
+def occupied_households(campaign: Campaign) -> QuerySet[Room]:
+    """The population: every room with an active residency (SPEC §6: 已入住户) in the
+    campaign's projects, or in its chosen buildings when it names some."""
+    rooms = Room.objects.filter(project_id__in=covered_project_ids(campaign))
+    building_ids = list(campaign.buildings.values_list("pk", flat=True))
+    if building_ids:
+        rooms = rooms.filter(building_id__in=building_ids)
+    lived_in = Residency.objects.filter(room=OuterRef("pk"), is_active=True)
+    return rooms.filter(Exists(lived_in))
+
+
+@transaction.atomic
+def issue(
+    actor: User, pk: int, *, channel: str = Channel.LINK, now: datetime | None = None
+) -> Campaign:
+    """Hand out the questionnaire: one invitation, with its own token, to every occupied
+    household of the population, exactly once. The campaign row is locked and must be
+    approved, and (campaign, room) is unique, so a second issue creates nothing."""
+    require_organiser(actor)
+    if channel not in Channel.values:
+        raise InvalidInput(_("发放方式“%(c)s”无效") % {"c": channel}, field="channel")
+    kind, at = CampaignEventKind.ISSUED, clock.resolve(now)
+    campaign = _guard(actor, pk, expected=CampaignStatus.APPROVED, kind=kind)
+    if timezone.localdate(at) > campaign.period_end:
+        raise InvalidInput(_("调查期已过,请修改计划的结束日期"), field="period_end")
+    households = list(occupied_households(campaign).order_by("pk").values_list("pk", "project_id"))
+    if not households:
+        raise InvalidInput(_("调查范围内没有已入住的住户"), field="projects")
+    Invitation.objects.bulk_create(
+        (
+            Invitation(
+                campaign=campaign,
+                room_id=room_id,
+                project_id=project_id,
+                token=new_token(),
+                channel=channel,
+                issued_at=at,
+            )
+            for room_id, project_id in households
+        ),
+        batch_size=500,
+    )
+    return _move(
+        campaign,
+        CampaignStatus.ISSUED,
+        kind,
+        actor,
+        at,
+        "",
+        {"issued_at": at},
+        channel=channel,
+        invitations=len(households),
+    )
+
+
+@transaction.atomic
+def close(actor: User, pk: int, *, note: str = "", now: datetime | None = None) -> Campaign:
+    """End the campaign: links stop taking answers, paper forms are no longer typed in."""
+    require_organiser(actor)
+    kind, at = CampaignEventKind.CLOSED, clock.resolve(now)
+    campaign = _guard(actor, pk, expected=CampaignStatus.ISSUED, kind=kind)
+    return _move(campaign, CampaignStatus.CLOSED, kind, actor, at, note, {"closed_at": at})
+
+
+def available_moves(user: User, campaign: Campaign) -> list[str]:
+    """What this user may do with the campaign now, for the page's buttons and the API; the
+    moves themselves check again."""
+    whole = covered_project_ids(campaign) <= user.project_ids
+    moves = {
+        CampaignStatus.DRAFT: [("edit", ORGANISERS), ("submit", ORGANISERS)],
+        CampaignStatus.SUBMITTED: [("approve", APPROVERS), ("return", APPROVERS)],
+        CampaignStatus.APPROVED: [("issue", ORGANISERS)],
+        CampaignStatus.ISSUED: [("close", ORGANISERS)],
+    }.get(CampaignStatus(campaign.status), [])
+    allowed = [name for name, roles in moves if whole and may(user, roles)]
+    if campaign.status == CampaignStatus.ISSUED and may(user, CLERKS):
+        allowed.append("enter")
+    if campaign.status in (CampaignStatus.ISSUED, CampaignStatus.CLOSED) and may(user, ORGANISERS):
+        allowed.append("open_action")
+    return allowed
