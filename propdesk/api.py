@@ -217,6 +217,7 @@ def _mount() -> None:
     from propdesk.org.api import router as org_router
     from propdesk.residents.api import router as residents_router
     from propdesk.sla.api import router as sla_router
+    from propdesk.stats.api import router as stats_router
     from propdesk.surveys.api import router as surveys_router
     from propdesk.tickets.api import router as tickets_router
 
@@ -229,6 +230,7 @@ def _mount() -> None:
     api.add_router("/", callbacks_router)
     api.add_router("/", visits_router)
     api.add_router("/", surveys_router)
+    api.add_router("/", stats_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "propdesk.notify",
     "propdesk.hotissues",
     "propdesk.surveys",
+    "propdesk.stats",
     "propdesk.console",
 ]
 

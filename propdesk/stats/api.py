@@ -1,0 +1,158 @@
+"""The figures of SPEC §9 at /api/v1/stats/…, for a period and a scope in the user's reach."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from propdesk.core.errors import InvalidInput
+from propdesk.tickets.schemas import ErrorOut
+
+from . import figures
+from .period import Period, scope_for
+
+router = Router(tags=["statistics"])
+ERRORS = {400: ErrorOut, 403: ErrorOut}
+
+
+class StatsQuery(Schema):
+    period: str = Field(description="YYYY-MM, or YYYY-MM-DD..YYYY-MM-DD")
+    scope: str = Field("company", description="company | region:CODE | project:CODE")
+
+
+class RateOut(Schema):
+    part: int
+    whole: int
+    percent: Decimal | None
+
+
+class CountsOut(Schema):
+    received: int
+    closed: int
+    open_at_end: int
+    reopened: int
+    repeat_complaints: int
+
+
+class HandlingOut(Schema):
+    resolved: int
+    average_hours: float | None
+    p90_hours: float | None
+
+
+class FiguresOut(Schema):
+    period: str
+    scope: str
+    scope_name: str
+    counts: CountsOut
+    last_month: CountsOut
+    same_month_last_year: CountsOut
+    timeliness: dict[str, RateOut] = Field(description="per clock: met / fell due")
+    callback_rate: RateOut
+    repair_callback_rate: RateOut
+    repair_callback_target_percent: Decimal
+    routine_coverage: RateOut
+    callback_satisfaction: RateOut
+    survey_satisfaction: RateOut
+    handling_time: HandlingOut
+
+
+def _rate(rate: figures.Rate) -> dict:
+    return {"part": rate.part, "whole": rate.whole, "percent": rate.percent}
+
+
+def _counts(ids, period: Period) -> dict:
+    return {
+        "received": figures.received(ids, period).count(),
+        "closed": figures.closed(ids, period).count(),
+        "open_at_end": figures.open_at_end(ids, period).count(),
+        "reopened": figures.reopened(ids, period).count(),
+        "repeat_complaints": figures.repeat_complaints(ids, period).count(),
+    }
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return round(value.total_seconds() / 3600, 2) if value is not None else None
+
+
+@router.get(
+    "/stats/figures",
+    response={200: FiguresOut, **ERRORS},
+    summary="Every SPEC §9 figure for a period and a scope",
+)
+def all_figures(request: HttpRequest, query: Query[StatsQuery]):
+    period = Period.parse(query.period)
+    scope = scope_for(request.user, query.scope)
+    ids = scope.project_ids
+    took = figures.handling_time(ids, period)
+    return {
+        "period": str(period),
+        "scope": query.scope,
+        "scope_name": scope.name,
+        "counts": _counts(ids, period),
+        "last_month": _counts(ids, period.previous_month()),
+        "same_month_last_year": _counts(ids, period.same_month_last_year()),
+        "timeliness": {k: _rate(r) for k, r in figures.timeliness(ids, period).items()},
+        "callback_rate": _rate(figures.callback_rate(ids, period)),
+        "repair_callback_rate": _rate(figures.repair_callback_rate(ids, period)),
+        "repair_callback_target_percent": figures.REPAIR_CALLBACK_TARGET,
+        "routine_coverage": _rate(figures.routine_coverage(ids, period)),
+        "callback_satisfaction": _rate(figures.callback_satisfaction(ids, period)),
+        "survey_satisfaction": _rate(figures.survey_satisfaction(ids, period)),
+        "handling_time": {
+            "resolved": took.count,
+            "average_hours": _hours(took.average),
+            "p90_hours": _hours(took.p90),
+        },
+    }
+
+
+class BreakdownQuery(StatsQuery):
+    by: str = Field(description="kind | category | category_group | channel | grade | department")
+
+
+class BreakdownRow(Schema):
+    key: str
+    received: int
+    closed: int
+    reopened: int
+
+
+@router.get(
+    "/stats/breakdown",
+    response={200: list[BreakdownRow], **ERRORS},
+    summary="Received, closed and reopened by one dimension",
+)
+def breakdown(request: HttpRequest, query: Query[BreakdownQuery]):
+    if query.by not in figures.DIMENSIONS:
+        raise InvalidInput(_("维度应为:%(o)s") % {"o": ", ".join(figures.DIMENSIONS)}, field="by")
+    scope = scope_for(request.user, query.scope)
+    return figures.breakdown(scope.project_ids, Period.parse(query.period), query.by)
+
+
+class ParetoRowOut(Schema):
+    key: str
+    name: str
+    count: int
+    cumulative: int
+    cumulative_percent: Decimal
+    vital: bool = Field(description="among the few categories that make 80% of complaints")
+
+
+@router.get(
+    "/stats/pareto",
+    response={200: list[ParetoRowOut], **ERRORS},
+    summary="Pareto of complaint categories (80% line)",
+)
+def pareto(request: HttpRequest, query: Query[StatsQuery], by: str = "category_group"):
+    if by not in ("category", "category_group"):
+        raise InvalidInput(_("维度应为 category 或 category_group"), field="by")
+    scope = scope_for(request.user, query.scope)
+    return [
+        row.__dict__ for row in figures.pareto(scope.project_ids, Period.parse(query.period), by=by)
+    ]
