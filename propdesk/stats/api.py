@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.http import HttpRequest
@@ -15,6 +14,7 @@ from propdesk.tickets.schemas import ErrorOut
 
 from . import figures
 from .period import Period, scope_for
+from .reports import snapshot
 
 router = Router(tags=["statistics"])
 ERRORS = {400: ErrorOut, 403: ErrorOut}
@@ -62,24 +62,6 @@ class FiguresOut(Schema):
     handling_time: HandlingOut
 
 
-def _rate(rate: figures.Rate) -> dict:
-    return {"part": rate.part, "whole": rate.whole, "percent": rate.percent}
-
-
-def _counts(ids, period: Period) -> dict:
-    return {
-        "received": figures.received(ids, period).count(),
-        "closed": figures.closed(ids, period).count(),
-        "open_at_end": figures.open_at_end(ids, period).count(),
-        "reopened": figures.reopened(ids, period).count(),
-        "repeat_complaints": figures.repeat_complaints(ids, period).count(),
-    }
-
-
-def _hours(value: timedelta | None) -> float | None:
-    return round(value.total_seconds() / 3600, 2) if value is not None else None
-
-
 @router.get(
     "/stats/figures",
     response={200: FiguresOut, **ERRORS},
@@ -88,27 +70,10 @@ def _hours(value: timedelta | None) -> float | None:
 def all_figures(request: HttpRequest, query: Query[StatsQuery]):
     period = Period.parse(query.period)
     scope = scope_for(request.user, query.scope)
-    ids = scope.project_ids
-    took = figures.handling_time(ids, period)
     return {
-        "period": str(period),
+        **snapshot(scope.project_ids, period),
         "scope": query.scope,
         "scope_name": scope.name,
-        "counts": _counts(ids, period),
-        "last_month": _counts(ids, period.previous_month()),
-        "same_month_last_year": _counts(ids, period.same_month_last_year()),
-        "timeliness": {k: _rate(r) for k, r in figures.timeliness(ids, period).items()},
-        "callback_rate": _rate(figures.callback_rate(ids, period)),
-        "repair_callback_rate": _rate(figures.repair_callback_rate(ids, period)),
-        "repair_callback_target_percent": figures.REPAIR_CALLBACK_TARGET,
-        "routine_coverage": _rate(figures.routine_coverage(ids, period)),
-        "callback_satisfaction": _rate(figures.callback_satisfaction(ids, period)),
-        "survey_satisfaction": _rate(figures.survey_satisfaction(ids, period)),
-        "handling_time": {
-            "resolved": took.count,
-            "average_hours": _hours(took.average),
-            "p90_hours": _hours(took.p90),
-        },
     }
 
 

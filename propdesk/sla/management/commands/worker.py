@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from propdesk.notify.services import ensure_delivery_booked
 from propdesk.sla.services import ensure_periodic, reconcile
+from propdesk.stats.tasks import ensure_booked as ensure_reports_booked
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             )
         ensure_periodic()
         ensure_delivery_booked()
+        ensure_reports_booked()
         worker_args = [
             "--interval",
             str(interval),
