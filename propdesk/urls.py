@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("propdesk.surveys.urls")),
+    path("", include("propdesk.stats.urls")),
     path("", include("propdesk.console.urls")),
 ]
 

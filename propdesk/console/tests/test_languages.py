@@ -76,6 +76,10 @@ def pages(world):
     from propdesk.callbacks import visits
 
     plan = visits.generate_plan(world.supervisor, world.project, 2027)
+    from propdesk.stats import reports
+
+    reports.generate_month(at.year, at.month)
+    monthly = reports.reports_for(world.supervisor)[0]
     month = plan.households.first().month
     return {
         "supervisor": [
@@ -111,6 +115,13 @@ def pages(world):
             "/callbacks/?tab=done",
             "/visits/",
             f"/visits/{plan.pk}/?month={month}",
+            f"/visits/{plan.pk}/records/",
+            "/callbacks/records/",
+            "/callbacks/yearly/",
+            f"/tickets/{closed.number}/print/opinion/",
+            "/stats/",
+            "/reports/",
+            f"/reports/{monthly.pk}/",
             f"/tickets/{'GZLY-20200101-0001'}/",
         ],
         "handler": ["/my-orders/", f"/my-orders/{dispatched.number}/1/"],

@@ -1,0 +1,360 @@
+"""The statistics pages of the console (SPEC §9): the statistics page with its filters and
+charts, the monthly reports (list, page, commentary, publication, Excel and PDF), and the
+Excel/CSV export of a ticket queue. Views parse, call ``figures``/``reports``/``exports`` and
+render; refusals of the services become messages, 403 or 404 pages (``console_view``)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from propdesk.callbacks.choices import SATISFIED_LEVELS
+from propdesk.callbacks.models import Callback
+from propdesk.console.queues import QUEUES, queue, sorted_page_rows
+from propdesk.console.views.base import console_view, page_of
+from propdesk.console.views.queues import _filter_from
+from propdesk.core import clock
+from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.org.choices import ScopeLevel
+from propdesk.org.models import Project, User
+from propdesk.sla.choices import ClockKind, ClockState
+from propdesk.sla.models import SlaClock
+from propdesk.tickets.choices import Channel, Kind
+
+from . import exports, figures, reports
+from .models import MonthlyReport, ReportStatus
+from .period import Period, scope_for
+
+#: A larger export is refused rather than cut short: a partial list passed on as the whole
+#: would mislead whoever reads it.
+MAX_EXPORT_ROWS = 20_000
+#: Months of the received trend, the chosen month included.
+TREND_MONTHS = 12
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- figures the statistics page adds to the snapshot ------------------------------------------
+
+
+def _scope_options(user: User) -> list[tuple[str, str]]:
+    """The company (or all of the user's projects), their regions, their projects. Regions
+    are offered only to users who see whole regions, so a region never shows as one project."""
+    projects = list(
+        Project.objects.filter(pk__in=user.project_ids)
+        .select_related("region")
+        .order_by("region__code", "code")
+    )
+    if not projects:
+        return []
+    sees_company = user.scope_level == ScopeLevel.COMPANY or user.is_superuser
+    options = [("company", str(user.company) if sees_company else _("我的全部项目"))]
+    if user.scope_level in (ScopeLevel.COMPANY, ScopeLevel.REGION) or user.is_superuser:
+        regions = {p.region.code: p.region.name for p in projects if p.region_id}
+        options += [(f"region:{code}", name) for code, name in regions.items()]
+    options += [(f"project:{p.code}", p.name) for p in projects]
+    return options
+
+
+def _months_back(last: date, count: int) -> list[tuple[int, int]]:
+    year, month = last.year, last.month
+    months = []
+    for _i in range(count):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _trend(ids, period: Period) -> dict:
+    """Received per month for the TREND_MONTHS months ending with the period, in one grouped
+    query over ``figures.received``."""
+    months = _months_back(period.last, TREND_MONTHS)
+    span = Period(date(*months[0], 1), period.last)
+    rows = (
+        figures.received(ids, span)
+        .annotate(month=TruncMonth("received_at", tzinfo=timezone.get_default_timezone()))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[tuple[int, int], int] = {}
+    for r in rows:
+        local = timezone.localtime(r["month"]) if timezone.is_aware(r["month"]) else r["month"]
+        found[(local.year, local.month)] = found.get((local.year, local.month), 0) + r["n"]
+    return {
+        "months": [f"{y}-{m:02d}" for y, m in months],
+        "received": [found.get(ym, 0) for ym in months],
+    }
+
+
+def _per_project(ids, period: Period) -> list[dict]:
+    """Received, timeliness of the handling clock and callback satisfaction per project, each
+    one grouped query. The conditions are those of ``figures.received``,
+    ``figures.timeliness`` and ``figures.callback_satisfaction`` (a test holds them equal), so
+    a company of two hundred projects costs the same four queries as one of two."""
+    projects = Project.objects.filter(pk__in=ids).order_by("code")
+    received = dict(
+        figures.received(ids, period).order_by().values_list("project_id").annotate(n=Count("pk"))
+    )
+    handle = {
+        r["ticket__project_id"]: figures.Rate(r["met"], r["due"])
+        for r in SlaClock.objects.filter(
+            ticket__project_id__in=ids,
+            kind=ClockKind.HANDLE,
+            due_at__gte=period.start,
+            due_at__lt=period.end,
+            state__in=[ClockState.MET, ClockState.BREACHED, ClockState.RUNNING],
+        )
+        .order_by()
+        .values("ticket__project_id")
+        .annotate(
+            due=Count("pk"),
+            met=Count("pk", filter=Q(state=ClockState.MET, met_at__lte=F("due_at"))),
+        )
+    }
+    satisfied = {
+        r["ticket__project_id"]: figures.Rate(r["satisfied"], r["all"])
+        for r in Callback.objects.filter(
+            ticket__project_id__in=ids, called_at__gte=period.start, called_at__lt=period.end
+        )
+        .order_by()
+        .values("ticket__project_id")
+        .annotate(
+            all=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED_LEVELS))
+        )
+    }
+    none = figures.Rate(0, 0)
+    return [
+        {
+            "project": p,
+            "received": received.get(p.pk, 0),
+            "timeliness": handle.get(p.pk, none),
+            "satisfaction": satisfied.get(p.pk, none),
+        }
+        for p in projects
+    ]
+
+
+def _number(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _chart_data(f: dict, trend: dict, projects: list[dict]) -> dict:
+    """What stats.js draws, labels translated here so the script holds no text."""
+    kinds, channels = dict(Kind.choices), dict(Channel.choices)
+    return {
+        "trend": {**trend, "label": _("受理量")},
+        "pareto": {
+            "names": [r["name"] for r in f["pareto"]],
+            "counts": [r["count"] for r in f["pareto"]],
+            "cumulative": [_number(r["cumulative_percent"]) for r in f["pareto"]],
+            "vital": [r["vital"] for r in f["pareto"]],
+            "line": float(figures.PARETO_LINE),
+            "count_label": _("投诉量"),
+            "share_label": _("累计占比(%)"),
+        },
+        "by_kind": [
+            {"name": str(kinds.get(r["key"], r["key"])), "value": r["received"]}
+            for r in f["by_kind"]
+        ],
+        "by_channel": [
+            {"name": str(channels.get(r["key"], r["key"])), "value": r["received"]}
+            for r in f["by_channel"]
+        ],
+        "projects": {
+            "names": [row["project"].name for row in projects],
+            "received": [row["received"] for row in projects],
+            "timeliness": [_number(row["timeliness"].percent) for row in projects],
+            "satisfaction": [_number(row["satisfaction"].percent) for row in projects],
+            "labels": {
+                "received": _("受理量"),
+                "timeliness": _("处理及时率(%)"),
+                "satisfaction": _("回访满意率(%)"),
+            },
+        },
+    }
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@console_view
+def stats_page(request: HttpRequest) -> HttpResponse:
+    """统计: every figure of a month and a scope, the trend, the Pareto, the breakdowns and,
+    for a scope of several projects, the projects side by side."""
+    today = timezone.localtime(clock.now()).date()
+    period_text = request.GET.get("period") or f"{today:%Y-%m}"
+    scope_text = request.GET.get("scope") or "company"
+    context: dict = {
+        "period_text": period_text,
+        "scope_text": scope_text,
+        "options": _scope_options(request.user),
+    }
+    try:
+        period = Period.parse(period_text)
+        scope = scope_for(request.user, scope_text)
+    except DomainError as refused:
+        context["error"] = refused.message
+        return render(request, "stats/stats.html", context, status=400)
+    ids = scope.project_ids
+    f = reports.snapshot(ids, period)
+    projects = _per_project(ids, period) if len(ids) > 1 else []
+    tables = {t.key: t for t in exports.figure_tables(f)}
+    context.update(
+        {
+            "period": period,
+            "scope": scope,
+            "f": f,
+            "handle": f["timeliness"].get(ClockKind.HANDLE),
+            "tables": tables,
+            "projects": projects,
+            "data": _chart_data(f, _trend(ids, period), projects),
+        }
+    )
+    return render(request, "stats/stats.html", context)
+
+
+def publish_deadline(report: MonthlyReport) -> date:
+    """The day by which the report is due (SPEC §9: the 10th of the following month)."""
+    last = Period.month(report.year, report.month).last
+    return (last + timedelta(days=1)).replace(day=reports.PUBLISH_BY)
+
+
+def _may_publish(user: User) -> bool:
+    return user.role in reports.PUBLISHERS or user.is_superuser
+
+
+@console_view
+def report_list(request: HttpRequest) -> HttpResponse:
+    """月报: the reports of every scope the user sees whole, newest month first."""
+    today = timezone.localtime(clock.now()).date()
+    page = page_of(request, reports.reports_for(request.user))
+    rows = [
+        {
+            "report": r,
+            "overdue": r.status == ReportStatus.DRAFT and today > publish_deadline(r),
+        }
+        for r in page.object_list
+    ]
+    return render(request, "stats/report_list.html", {"page": page, "rows": rows})
+
+
+@console_view
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report as frozen; a publisher edits the commentary and publishes it."""
+    report = reports.get_report(request.user, pk)
+    error, commentary = None, report.commentary
+    if request.method == "POST":
+        commentary = request.POST.get("commentary", "")
+        try:
+            # The commentary is saved before publishing, so the text typed above the publish
+            # button is part of what is published (and kept if publication is refused).
+            reports.update_commentary(request.user, pk, commentary)
+            if request.POST.get("action") == "publish":
+                report = reports.publish(request.user, pk)
+                note = _("月报已发布") if not report.published_late else _("月报已发布(逾期)")
+                messages.success(request, note)
+            else:
+                messages.success(request, _("分析与说明已保存"))
+            return redirect("stats:report", pk=pk)
+        except (PermissionDenied, NotFound):
+            raise
+        except DomainError as refused:
+            error = refused.message
+            report = reports.get_report(request.user, pk)
+    today = timezone.localtime(clock.now()).date()
+    context = {
+        "report": report,
+        "title": exports.report_title(report),
+        "tables": {t.key: t for t in exports.report_tables(report)},
+        "charts": exports.report_charts(report.figures),
+        "may_edit": _may_publish(request.user) and report.status == ReportStatus.DRAFT,
+        "commentary": commentary,
+        "error": error,
+        "deadline": publish_deadline(report),
+        "overdue": report.status == ReportStatus.DRAFT and today > publish_deadline(report),
+    }
+    return render(request, "stats/report.html", context, status=400 if error else 200)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _report_filename(report: MonthlyReport, extension: str) -> str:
+    return f"{report.scope_name}-{report.year}-{report.month:02d}-{_('客服工作月报')}.{extension}"
+
+
+@console_view
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    report = reports.get_report(request.user, pk)
+    content = exports.report_xlsx(report)
+    exports.log_export(
+        request.user, "monthly_report", pk, ip=request.META.get("REMOTE_ADDR"), format="xlsx"
+    )
+    return _download(content, XLSX, _report_filename(report, "xlsx"))
+
+
+@console_view
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = reports.get_report(request.user, pk)
+    content = exports.report_pdf(report)
+    exports.log_export(
+        request.user, "monthly_report", pk, ip=request.META.get("REMOTE_ADDR"), format="pdf"
+    )
+    return _download(content, "application/pdf", _report_filename(report, "pdf"))
+
+
+@console_view
+def tickets_export(request: HttpRequest) -> HttpResponse:
+    """A queue of the user's, with the queue page's filters, as Excel or CSV (audited)."""
+    name = request.GET.get("queue", "all")
+    name = name if name in QUEUES else "all"
+    fmt = request.GET.get("format", "xlsx")
+    back = f"/queues/{name}/?{_query_without_export(request)}"
+    context = {"back": back}
+    if fmt not in ("xlsx", "csv"):
+        context["error"] = _("导出格式应为 xlsx 或 csv")
+        return render(request, "stats/export_refused.html", context, status=400)
+    try:
+        rows = queue(request.user, name, _filter_from(request), now=clock.now())
+        total = rows.count()
+    except DomainError as refused:
+        context["error"] = refused.message
+        return render(request, "stats/export_refused.html", context, status=400)
+    if total > MAX_EXPORT_ROWS:
+        context["error"] = _(
+            "符合条件的诉求共 %(n)s 条,超过单次导出上限 %(max)s 条。请缩小筛选范围(如项目、"
+            "类型、状态)后分批导出。"
+        ) % {"n": total, "max": MAX_EXPORT_ROWS}
+        return render(request, "stats/export_refused.html", context, status=400)
+    tickets = sorted_page_rows(rows, request.GET.get("sort", "received")).iterator(chunk_size=2000)
+    content = exports.tickets_xlsx(tickets) if fmt == "xlsx" else exports.tickets_csv(tickets)
+    exports.log_export(
+        request.user,
+        "ticket_list",
+        name,
+        ip=request.META.get("REMOTE_ADDR"),
+        format=fmt,
+        rows=total,
+        query=request.GET.urlencode(),
+    )
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
+    content_type = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
+    return _download(content, content_type, f"tickets-{name}-{stamp}.{fmt}")
+
+
+def _query_without_export(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    for key in ("queue", "format"):
+        params.pop(key, None)
+    return params.urlencode()
