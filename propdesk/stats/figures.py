@@ -322,3 +322,38 @@ def breakdown(project_ids, period: Period, by: str) -> list[dict]:
             table.setdefault(key, {"key": key, "received": 0, "closed": 0, "reopened": 0})
             table[key][name] = r["n"]
     return sorted(table.values(), key=lambda r: (-r["received"], r["key"]))
+
+
+# --- defect feedback ---------------------------------------------------------------------------
+
+#: Category groups of SPEC §8's defect feedback, by the code prefix of the leaf category.
+DEFECT_AREAS = {
+    "construction": ("DEV-A",),  # 工程质量
+    "design": ("DEV-B",),  # 设计、规划
+    "service": ("SVC-",),  # 服务
+}
+
+
+def defect_area(code: str) -> str | None:
+    for area, prefixes in DEFECT_AREAS.items():
+        if code.startswith(prefixes):
+            return area
+    return None
+
+
+def defect_feedback(project_ids, year: int) -> QuerySet[Ticket]:
+    """缺陷反馈 (SPEC §8): complaints received in the year, graded 一级 to 三级, on
+    construction quality, design or service — the developer's and the company's defect list."""
+    period = Period(first=Period.month(year, 1).first, last=Period.month(year, 12).last)
+    areas = Q()
+    for prefixes in DEFECT_AREAS.values():
+        for prefix in prefixes:
+            areas |= Q(category__code__startswith=prefix)
+    return (
+        received(project_ids, period)
+        .filter(kind=Kind.COMPLAINT, grade_level__in=["1", "2", "3"])
+        .filter(areas)
+        .exclude(status__in=[Status.MERGED, Status.CANCELLED])
+        .select_related("project", "category", "category__parent", "room__building", "room__unit")
+        .order_by("grade_level", "received_at")
+    )

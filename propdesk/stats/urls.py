@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import defects, views
 
 app_name = "stats"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("reports/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("exports/tickets/", views.tickets_export, name="tickets_export"),
+    path("reports/defects/", defects.defect_list, name="defects"),
 ]

@@ -122,6 +122,7 @@ def pages(world):
             "/stats/",
             "/reports/",
             f"/reports/{monthly.pk}/",
+            "/reports/defects/",
             f"/tickets/{'GZLY-20200101-0001'}/",
         ],
         "handler": ["/my-orders/", f"/my-orders/{dispatched.number}/1/"],

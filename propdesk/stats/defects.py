@@ -1,0 +1,121 @@
+"""The yearly defect feedback list (缺陷反馈, SPEC §8) as a page and an Excel/CSV file."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+from propdesk.console.views.base import console_view
+from propdesk.core import clock
+from propdesk.core.errors import DomainError
+
+from . import figures
+from .exports import log_export
+from .period import scope_for
+
+AREA_NAMES = {
+    "construction": gettext_lazy("工程质量"),
+    "design": gettext_lazy("设计规划"),
+    "service": gettext_lazy("服务"),
+}
+
+
+def _rows(tickets) -> list[list]:
+    return [
+        [
+            t.number,
+            t.project.name,
+            str(AREA_NAMES[figures.defect_area(t.category.code)]),
+            t.category.full_name,
+            t.get_grade_level_display(),
+            timezone.localtime(t.received_at).strftime("%Y-%m-%d"),
+            t.room.label if t.room else t.place,
+            t.description,
+            t.resolution,
+            t.get_status_display(),
+        ]
+        for t in tickets
+    ]
+
+
+def _headers() -> list[str]:
+    return [
+        _("编号"),
+        _("项目"),
+        _("缺陷类别"),
+        _("分类"),
+        _("等级"),
+        _("接报日期"),
+        _("房屋/地点"),
+        _("投诉内容"),
+        _("处理结果"),
+        _("状态"),
+    ]
+
+
+@console_view
+def defect_list(request: HttpRequest) -> HttpResponse:
+    try:
+        year = int(request.GET.get("year") or timezone.localtime(clock.now()).year)
+        scope = scope_for(request.user, request.GET.get("scope"))
+    except (DomainError, ValueError) as refused:
+        return HttpResponse(getattr(refused, "message", _("年度无效")), status=400)
+    tickets = list(figures.defect_feedback(scope.project_ids, year)[:5000])
+    rows = _rows(tickets)
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        log_export(
+            request.user,
+            "defect_feedback",
+            year,
+            ip=request.META.get("REMOTE_ADDR"),
+            scope=scope.kind + ":" + scope.code,
+            rows=len(rows),
+        )
+        name = f"defects-{year}"
+        if fmt == "csv":
+            out = io.StringIO()
+            out.write("\ufeff")
+            writer = csv.writer(out)
+            writer.writerow(_headers())
+            writer.writerows(rows)
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        else:
+            book = Workbook()
+            sheet = book.active
+            sheet.title = _("缺陷反馈")
+            sheet.append(_headers())
+            for row in rows:
+                sheet.append(row)
+            data = io.BytesIO()
+            book.save(data)
+            response = HttpResponse(
+                data.getvalue(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+    return render(
+        request,
+        "stats/defects.html",
+        {
+            "rows": rows,
+            "headers": _headers(),
+            "year": year,
+            "scope": scope,
+            "scope_param": request.GET.get("scope", "company"),
+            "counts": {
+                str(AREA_NAMES[a]): sum(
+                    1 for t in tickets if figures.defect_area(t.category.code) == a
+                )
+                for a in AREA_NAMES
+            },
+        },
+    )

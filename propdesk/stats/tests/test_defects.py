@@ -1,0 +1,54 @@
+"""The yearly defect feedback (缺陷反馈, SPEC §8): complaints graded 一级–三级 on construction
+quality, design and service; a page, Excel and CSV, exports audited."""
+
+import csv
+import io
+from datetime import datetime
+
+from openpyxl import load_workbook
+
+from propdesk.core.models import AuditAction, AuditLog
+from propdesk.stats import figures
+from propdesk.tickets.tests.helpers import register
+from propdesk.worktime.arithmetic import SHANGHAI
+
+T0 = datetime(2026, 5, 6, 10, tzinfo=SHANGHAI)
+
+
+def test_only_graded_quality_design_and_service_complaints_are_defects(world, client):
+    leak = register(
+        world, T0, category="DEV-A1", description="外墙渗水", grade_facts={"complainant_count": 3}
+    )  # 三级
+    design = register(
+        world, T0, category="DEV-B2", description="户型采光差", grade_facts={"litigation": "risk"}
+    )  # 三级
+    rude = register(
+        world,
+        T0,
+        category="SVC-ATTITUDE",
+        description="保安态度恶劣",
+        grade_facts={"claimed_amount": "200000"},
+    )  # 二级
+    register(world, T0, category="DEV-A1", description="墙面裂缝")  # 四级: not a defect
+    register(
+        world, T0, category="FAC-ELEV", description="电梯故障", grade_facts={"complainant_count": 3}
+    )  # graded, but not a defect area
+    found = list(figures.defect_feedback(frozenset({world.project.pk}), 2026))
+    assert sorted(t.number for t in found) == sorted([leak.number, design.number, rude.number])
+    assert figures.defect_feedback(frozenset({world.project.pk}), 2025).count() == 0
+
+    client.force_login(world.manager)
+    page = client.get("/reports/defects/", {"year": 2026}).content.decode()
+    assert "外墙渗水" in page and "墙面裂缝" not in page
+    book = load_workbook(
+        io.BytesIO(client.get("/reports/defects/", {"year": 2026, "format": "xlsx"}).content)
+    )
+    sheet = book.active
+    assert sheet.cell(1, 1).value == "编号" and sheet.max_row == 4
+    text = client.get("/reports/defects/", {"year": 2026, "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    assert len(list(csv.reader(io.StringIO(text)))) == 4
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT, user=world.manager).count() == 2
+    client.force_login(world.outsider)
+    assert "外墙渗水" not in client.get("/reports/defects/", {"year": 2026}).content.decode()
