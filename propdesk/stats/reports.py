@@ -175,6 +175,12 @@ def get_report(user: User, pk: int) -> MonthlyReport:
     return report
 
 
+def publish_deadline(report: MonthlyReport) -> date:
+    """The day by which the report is due (SPEC §9: the 10th of the following month)."""
+    last = Period.month(report.year, report.month).last
+    return (last + timedelta(days=1)).replace(day=PUBLISH_BY)
+
+
 def _require_publisher(user: User) -> None:
     if user.role not in PUBLISHERS and not user.is_superuser:
         raise PermissionDenied(_("只有项目经理、地区公司、总部或管理员可以编辑和发布月报"))
@@ -204,7 +210,6 @@ def publish(actor: User, pk: int, *, now: datetime | None = None) -> MonthlyRepo
     report.figures = snapshot(report.project_ids, period)
     report.major_complaints = major_complaints(report.project_ids, period)
     report.status, report.published_at, report.published_by = ReportStatus.PUBLISHED, at, actor
-    deadline = (period.last + timedelta(days=1)).replace(day=PUBLISH_BY)
-    report.published_late = timezone.localtime(at).date() > deadline
+    report.published_late = timezone.localtime(at).date() > publish_deadline(report)
     report.save()
     return report

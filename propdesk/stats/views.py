@@ -5,7 +5,7 @@ render; refusals of the services become messages, 403 or 404 pages (``console_vi
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.db.models import Count, F, Q
@@ -221,12 +221,6 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/stats.html", context)
 
 
-def publish_deadline(report: MonthlyReport) -> date:
-    """The day by which the report is due (SPEC §9: the 10th of the following month)."""
-    last = Period.month(report.year, report.month).last
-    return (last + timedelta(days=1)).replace(day=reports.PUBLISH_BY)
-
-
 def _may_publish(user: User) -> bool:
     return user.role in reports.PUBLISHERS or user.is_superuser
 
@@ -239,7 +233,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "report": r,
-            "overdue": r.status == ReportStatus.DRAFT and today > publish_deadline(r),
+            "overdue": r.status == ReportStatus.DRAFT and today > reports.publish_deadline(r),
         }
         for r in page.object_list
     ]
@@ -278,8 +272,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": _may_publish(request.user) and report.status == ReportStatus.DRAFT,
         "commentary": commentary,
         "error": error,
-        "deadline": publish_deadline(report),
-        "overdue": report.status == ReportStatus.DRAFT and today > publish_deadline(report),
+        "deadline": reports.publish_deadline(report),
+        "overdue": report.status == ReportStatus.DRAFT and today > reports.publish_deadline(report),
     }
     return render(request, "stats/report.html", context, status=400 if error else 200)
 
