@@ -141,6 +141,8 @@ class SlaClock(models.Model):
                 condition=Q(state="running", warned_at__isnull=True),
             ),
             models.Index(fields=["ticket", "state"], name="clock_ticket_state"),
+            # Timeliness counts the clocks of one kind that fell due in a period.
+            models.Index(fields=["kind", "due_at"], name="clock_kind_due"),
             models.Index(
                 fields=["ticket"],
                 name="clock_open_breach",

@@ -217,6 +217,15 @@ class Ticket(models.Model):
             models.Index(fields=["project", "status"], name="ticket_project_status"),
             models.Index(fields=["project", "-received_at"], name="ticket_project_received"),
             models.Index(fields=["status", "-received_at"], name="ticket_status_received"),
+            # Queues of several projects list newest first: one order across all of them
+            # (benchmarks/console_bench.py: /queues/all/ as HQ at 100k, 178 → 0.3 ms).
+            models.Index(fields=["-received_at", "-id"], name="ticket_received"),
+            # The dashboard's open-by-status and breached counts read only open tickets.
+            models.Index(
+                fields=["project", "status", "escalation_level"],
+                name="ticket_open",
+                condition=~Q(status__in=["closed", "merged", "cancelled"]),
+            ),
         ]
 
     def __str__(self) -> str:
