@@ -125,3 +125,22 @@ def test_a_queue_page_costs_the_same_queries_for_few_or_many_tickets(
     client.force_login(world.supervisor)
     with django_assert_max_num_queries(14):
         assert client.get(f"/queues/{queue}/").status_code == 200
+
+
+def test_sorting_by_due_puts_the_soonest_running_clock_first_and_finished_ones_last(
+    world, client, earlier
+):
+    from propdesk.sla.models import SlaClock
+
+    later = register(world, earlier)
+    sooner = register(world, earlier)
+    done = walk(world, earlier, "closed")
+    SlaClock.objects.filter(ticket=later, state="running").update(
+        due_at=timezone.now() + timedelta(days=3)
+    )
+    SlaClock.objects.filter(ticket=sooner, state="running").update(
+        due_at=timezone.now() + timedelta(hours=1)
+    )
+    client.force_login(world.supervisor)
+    page = client.get("/queues/all/", {"sort": "due"}).content.decode()
+    assert page.index(sooner.number) < page.index(later.number) < page.index(done.number)
