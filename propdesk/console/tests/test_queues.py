@@ -144,3 +144,13 @@ def test_sorting_by_due_puts_the_soonest_running_clock_first_and_finished_ones_l
     client.force_login(world.supervisor)
     page = client.get("/queues/all/", {"sort": "due"}).content.decode()
     assert page.index(sooner.number) < page.index(later.number) < page.index(done.number)
+
+
+@pytest.mark.parametrize("queue", ["mine", "due_soon", "breached", "escalated", "all"])
+def test_every_queue_sorts_by_due_time(world, client, earlier, queue):
+    ticket = walk(world, earlier, "dispatched")
+    client.force_login(world.supervisor)
+    answer = client.get(f"/queues/{queue}/", {"sort": "due", "category": "FAC"})
+    assert answer.status_code == 200
+    if queue == "all":
+        assert ticket.number in answer.content.decode()
