@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
 BROWSER_TESTS := propdesk/console/tests/browser propdesk/surveys/tests/browser
 NOT_BROWSER   := $(addprefix --ignore=,$(BROWSER_TESTS))
 
-.PHONY: run test test-sqlite test-postgres lint format install demo clean messages
+.PHONY: run test test-sqlite test-postgres lint format install demo clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +67,10 @@ messages: install
 	cd propdesk && ../$(BIN)/django-admin makemessages -l en --no-location \
 		-i "*/tests/*" -i "demo/*" -i "*/migrations/*"
 	cd propdesk && ../$(BIN)/django-admin compilemessages -l en
+
+# Group-scale benchmarks (issue 8): builds a 1M-ticket group in the PostgreSQL database
+# propdesk_bench once (resumed if interrupted), measures, and writes
+# benchmarks/results/latest.md and latest.json. Not part of `make test`.
+bench: install
+	$(BIN)/pip install -q -c constraints.txt -e '.[bench]'
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -48,6 +48,10 @@ def policy_for(ticket: Ticket) -> Policy:
     )
     best = max(rows, key=lambda p: (p.project_id is not None, p.company_id is not None),
                default=None)  # fmt: skip
+    return _policy(best)
+
+
+def _policy(best: EscalationPolicy | None) -> Policy:
     if best is None:
         return Policy()
     return Policy(
@@ -155,14 +159,53 @@ def escalate_breaches(ticket_id: int, at: datetime) -> bool:
 
 
 def held_breach_sweep(at: datetime) -> int:
-    """Every open ticket with an unmet breach is brought to its level (the periodic sweep)."""
-    ids = (
+    """Every open ticket with an unmet breach is brought to its level (the periodic sweep).
+
+    One grouped query reads each such ticket's level and earliest unmet breach; only the
+    tickets whose breaches now call for a higher level are locked and escalated, so a sweep
+    over thousands of long-breached tickets already at their level costs one query."""
+    from django.db.models import Min
+    from django.db.models.functions import Coalesce
+
+    rows = (
         SlaClock.objects.filter(state=ClockState.BREACHED, met_at__isnull=True)
         .exclude(ticket__status__in=list(TERMINAL_STATUSES))
-        .values_list("ticket_id", flat=True)
-        .distinct()
+        .values("ticket_id", "ticket__project_id", "ticket__company_id", "ticket__escalation_level")
+        # due_at is never after breached_at: a breach not yet stamped is read as early, so
+        # this filter may let through a ticket with nothing to do, never hold one back.
+        .annotate(first_breach=Min(Coalesce("breached_at", "due_at")))
+        .order_by("ticket_id")
     )
-    return sum(escalate_breaches(pk, at) for pk in list(ids))
+    policies = _policies()
+    due = []
+    for row in rows:
+        policy = policies(row["ticket__project_id"], row["ticket__company_id"])
+        hold = max(1, policy.breach_hold_hours) * 3600
+        held = max(0.0, (at - row["first_breach"]).total_seconds())
+        if min(1 + int(held // hold), policy.top_level) > row["ticket__escalation_level"]:
+            due.append(row["ticket_id"])
+    return sum(escalate_breaches(pk, at) for pk in due)
+
+
+def _policies():
+    """``policy_for`` over every policy row read once: (project, company) → Policy."""
+    rows = list(EscalationPolicy.objects.all())
+    cache: dict[tuple[int, int], Policy] = {}
+
+    def lookup(project_id: int, company_id: int) -> Policy:
+        key = (project_id, company_id)
+        if key not in cache:
+            fits = [
+                p for p in rows
+                if p.project_id == project_id
+                or (p.project_id is None and p.company_id in (company_id, None))
+            ]  # fmt: skip
+            best = max(fits, key=lambda p: (p.project_id is not None, p.company_id is not None),
+                       default=None)  # fmt: skip
+            cache[key] = _policy(best)
+        return cache[key]
+
+    return lookup
 
 
 def deescalate_if_settled(ticket: Ticket, at: datetime) -> None:

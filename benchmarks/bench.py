@@ -1,0 +1,128 @@
+"""`make bench`: PropDesk at group scale, measured against its targets (issue 8).
+
+    .venv/bin/python benchmarks/bench.py [--tickets 1000000] [--skip intake,peer]
+
+1. Builds (or resumes, or reuses) the generated group in ``propdesk_bench`` (benchmarks/
+   generate.py: 200 projects, 300,000 households, 1M tickets over three years).
+2. Measures, on that database: a project month and a company month of statistics; the ticket
+   list API and the queue pages (p50/p95 server time, as HQ and as one project's supervisor)
+   with EXPLAIN ANALYZE of their slowest queries; the SLA reconcile and the grade sweep.
+3. Runs benchmarks/intake_bench.py (tickets/s through the HTTP API under gunicorn, beside the
+   same rows by plain SQL) and benchmarks/peer_helpdesk.py (django-helpdesk, same database
+   server, same ticket count).
+4. Writes benchmarks/results/latest.json and benchmarks/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+
+def say(message: str) -> None:
+    print(f"== {message}", flush=True)
+
+
+def _machine() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SHOW server_version")
+        server = c.fetchone()[0]
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "postgresql": server,
+        "load_average": os.getloadavg(),
+    }
+
+
+def _script(name: str, args: list[str], out: Path) -> dict:
+    """Run a sibling benchmark script in its own process; its figures come back as JSON."""
+    command = [sys.executable, str(HERE / name), *args, "--json", str(out)]
+    say(" ".join(command))
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, check=False)
+    if done.returncode != 0 or not out.exists():
+        return {"error": f"{name} exited with {done.returncode}", "seconds": None}
+    figures = json.loads(out.read_text())
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/propdesk_bench"
+    )
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--projects", type=int, default=200)
+    parser.add_argument("--households", type=int, default=300_000)
+    parser.add_argument("--seconds", type=int, default=30, help="length of each load run")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated: stats,lists,sweeps,intake,peer"
+    )
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    RESULTS.mkdir(exist_ok=True)
+    os.environ["DEBUG"] = "0"
+
+    from generate import generate
+
+    say(f"the group ({args.tickets:,} tickets; built once, resumed if interrupted)")
+    started = time.perf_counter()
+    data = generate(args.database_url, tickets=args.tickets, projects=args.projects,
+                    households=args.households)  # fmt: skip
+    results: dict = {"data": data, "generate_s": round(time.perf_counter() - started, 1)}
+    results["machine"] = _machine()
+
+    import bench_server
+
+    if "stats" not in skip:
+        say("statistics: a project month and a company month")
+        results["stats"] = bench_server.stats_months()
+    if "lists" not in skip:
+        say("ticket list and queue pages")
+        results["lists"], results["plans"] = bench_server.lists_and_queues()
+    if "sweeps" not in skip:
+        say("SLA reconcile and grade sweep over all open tickets")
+        results["sweeps"] = bench_server.sweeps()
+    from django.db import connections
+
+    connections.close_all()  # the load runs below get the database to themselves
+    if "intake" not in skip:
+        results["intake"] = _script(
+            "intake_bench.py",
+            ["--database-url", args.database_url, "--seconds", str(args.seconds)],
+            RESULTS / "intake.json",
+        )
+    if "peer" not in skip:
+        results["peer"] = _script(
+            "peer_helpdesk.py",
+            ["--tickets", str(args.tickets), "--seconds", str(args.seconds)],
+            RESULTS / "peer.json",
+        )
+    (RESULTS / "latest.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2, default=str)
+    )
+    from bench_report import render
+
+    (RESULTS / "latest.md").write_text(render(results))
+    say(f"written: {RESULTS / 'latest.md'} and latest.json")
+
+
+if __name__ == "__main__":
+    main()

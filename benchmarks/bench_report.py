@@ -1,0 +1,137 @@
+"""benchmarks/results/latest.md from the figures benchmarks/bench.py gathered."""
+
+from __future__ import annotations
+
+
+def _n(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def _verdict(measured, target, *, higher_is_better: bool = False) -> str:
+    if measured is None or target is None:
+        return "not measured"
+    ok = measured >= target if higher_is_better else measured < target
+    if ok:
+        return "met"
+    if higher_is_better:
+        return f"MISSED ({measured / target:.0%} of target)"
+    return f"MISSED ({measured / target:.1f}× target)"
+
+
+def _targets(r: dict) -> list[str]:
+    rows = ["| target (issue 8, 1M tickets) | measured | verdict |", "|---|---|---|"]
+    intake = r.get("intake") or {}
+    rate, p99 = intake.get("tickets_per_s"), intake.get("p99_ms")
+    rows.append(f"| intake ≥ 300 tickets/s | {_n(rate)} /s | "
+                f"{_verdict(rate, 300, higher_is_better=True)} |")  # fmt: skip
+    rows.append(f"| intake p99 < 100 ms | {_n(p99)} ms | {_verdict(p99, 100)} |")
+    peer_rate = (r.get("peer") or {}).get("create_per_s")
+    ratio = rate / peer_rate if rate and peer_rate else None
+    rows.append(f"| intake ≥ 3× django-helpdesk's creation rate | {_n(ratio, 2)}× | "
+                f"{_verdict(ratio, 3, higher_is_better=True)} |")  # fmt: skip
+    lists = [x for x in r.get("lists", []) if x["target_ms"] == 50]
+    queues = [x for x in r.get("lists", []) if x["target_ms"] == 150]
+    for label, group, target in (("ticket list with filters p95 < 50 ms", lists, 50),
+                                 ("queue page p95 < 150 ms", queues, 150)):  # fmt: skip
+        if group:
+            worst = max(group, key=lambda x: x["p95_ms"])
+            over = sum(x["p95_ms"] >= target for x in group)
+            rows.append(f"| {label} | worst {_n(worst['p95_ms'])} ms ({worst['label']});"
+                        f" {len(group) - over} of {len(group)} under | "
+                        f"{_verdict(worst['p95_ms'], target)} |")  # fmt: skip
+    sweeps = r.get("sweeps") or {}
+    if sweeps:
+        total = sweeps["reconcile_s"] + sweeps["grade_sweep_s"]
+        rows.append(f"| reconcile + grade sweep over all open tickets < 10 s | {_n(total, 2)} s |"
+                    f" {_verdict(total, 10)} |")  # fmt: skip
+    stats = r.get("stats") or {}
+    for key, target in (("company month", 2.0), ("project month", 0.2)):
+        if key in stats:
+            m = stats[key]["median_s"]
+            rows.append(f"| statistics, {key} < {target:g} s | {_n(m, 3)} s (median) |"
+                        f" {_verdict(m, target)} |")  # fmt: skip
+    return rows
+
+
+def render(r: dict) -> str:
+    m, d = r.get("machine", {}), r.get("data", {})
+    out = [
+        "# PropDesk benchmarks (`make bench`)",
+        "",
+        f"Run {m.get('date')}, {m.get('cpus')} cores, Python {m.get('python')}, PostgreSQL "
+        f"{m.get('postgresql')} on the same machine; load average at the start "
+        f"{', '.join(f'{x:.2f}' for x in m.get('load_average', []))}. "
+        "Written by `benchmarks/bench.py`; the raw figures are in `latest.json`.",
+        "",
+        "## Targets",
+        "",
+        *_targets(r),
+        "",
+        "## The data (benchmarks/generate.py)",
+        "",
+        f"{_n(d.get('org_project'))} projects, {_n(d.get('residents_room'))} households, "
+        f"{_n(d.get('residents_resident'))} residents, {_n(d.get('org_user'))} staff; "
+        f"{_n(d.get('tickets_ticket'))} tickets, {_n(d.get('tickets_workorder'))} work orders, "
+        f"{_n(d.get('sla_slaclock'))} clocks, {_n(d.get('tickets_ticketevent'))} events, "
+        f"{_n(d.get('callbacks_callback'))} callbacks. Tickets by status: "
+        + ", ".join(f"{k} {v:,}" for k, v in d.get("status", {}).items())
+        + ". Clocks by state: "
+        + ", ".join(f"{k} {v:,}" for k, v in d.get("clocks", {}).items())
+        + f". This run's generate step took {r.get('generate_s')} s (0 work when the database "
+        "was already built).",
+        "",
+    ]
+    stats = r.get("stats")
+    if stats:
+        out += [f"## Statistics ({stats['period']}, `stats.reports.snapshot`: every figure of "
+                "the monthly report)", "",
+                "| scope | projects | tickets received | min | median | max |",
+                "|---|---|---|---|---|---|"]  # fmt: skip
+        for key in ("project month", "company month"):
+            s = stats[key]
+            out.append(f"| {key} | {s['projects']} | {_n(s['received'])} | {s['min_s']:.3f} s |"
+                       f" {s['median_s']:.3f} s | {s['max_s']:.3f} s |")  # fmt: skip
+        out.append("")
+    if r.get("lists"):
+        out += ["## Ticket list and queue pages (server time, DEBUG off)", "",
+                "| request | rows | queries | p50 ms | p95 ms | target ms | status |",
+                "|---|---|---|---|---|---|---|"]  # fmt: skip
+        for x in r["lists"]:
+            flag = "" if x["p95_ms"] < x["target_ms"] else " **over**"
+            out.append(f"| {x['label']} | {_n(x['rows'])} | {x['queries']} | {x['p50_ms']} |"
+                       f" {x['p95_ms']}{flag} | {x['target_ms']:g} | {x['status']} |")  # fmt: skip
+        out.append("")
+    sweeps = r.get("sweeps")
+    if sweeps:
+        out += ["## SLA reconcile and grade sweep", "",
+                f"{sweeps['open_tickets']:,} open tickets ({sweeps['working_tickets']:,} in a "
+                f"working state). `sla reconcile` (sweep, lost-timer repair, pruning, grade "
+                f"sweep): **{sweeps['reconcile_s']} s** ({sweeps['reconcile_result']}); the grade"
+                f" sweep alone: **{sweeps['grade_sweep_s']} s** ({sweeps['graded']} changed).",
+                ""]  # fmt: skip
+    for key, title in (("intake", "Intake through the HTTP API"), ("peer", "django-helpdesk")):
+        figures = r.get(key)
+        if figures:
+            out += [f"## {title}", "", "```", _flat(figures), "```", ""]
+    if r.get("plans"):
+        out += ["## EXPLAIN ANALYZE of the slowest queries", ""]
+        for label, plan in r["plans"].items():
+            out += [f"<details><summary>{label}</summary>", "", "```", plan, "```", "",
+                    "</details>", ""]  # fmt: skip
+    return "\n".join(out)
+
+
+def _flat(figures: dict, prefix: str = "") -> str:
+    lines = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            lines.append(_flat(value, f"{prefix}{key}."))
+        elif key != "markdown":
+            lines.append(f"{prefix}{key}: {value}")
+    return "\n".join(lines)
