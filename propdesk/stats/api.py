@@ -67,7 +67,7 @@ class FiguresOut(Schema):
     response={200: FiguresOut, **ERRORS},
     summary="Every SPEC §9 figure for a period and a scope",
 )
-def all_figures(request: HttpRequest, query: Query[StatsQuery]):
+def all_figures(request: HttpRequest, query: Query[StatsQuery]) -> dict:
     period = Period.parse(query.period)
     scope = scope_for(request.user, query.scope)
     return {
@@ -93,7 +93,7 @@ class BreakdownRow(Schema):
     response={200: list[BreakdownRow], **ERRORS},
     summary="Received, closed and reopened by one dimension",
 )
-def breakdown(request: HttpRequest, query: Query[BreakdownQuery]):
+def breakdown(request: HttpRequest, query: Query[BreakdownQuery]) -> list[dict]:
     if query.by not in figures.DIMENSIONS:
         raise InvalidInput(_("维度应为:%(o)s") % {"o": ", ".join(figures.DIMENSIONS)}, field="by")
     scope = scope_for(request.user, query.scope)
@@ -114,7 +114,9 @@ class ParetoRowOut(Schema):
     response={200: list[ParetoRowOut], **ERRORS},
     summary="Pareto of complaint categories (80% line)",
 )
-def pareto(request: HttpRequest, query: Query[StatsQuery], by: str = "category_group"):
+def pareto(
+    request: HttpRequest, query: Query[StatsQuery], by: str = "category_group"
+) -> list[dict]:
     if by not in ("category", "category_group"):
         raise InvalidInput(_("维度应为 category 或 category_group"), field="by")
     scope = scope_for(request.user, query.scope)

@@ -41,7 +41,9 @@ def _nice_scale(largest: float, ticks: int = 5) -> tuple[float, float]:
     return math.ceil(largest / step) * step, step
 
 
-def _text(x: float, y: float, content: str, *, size: int = 11, anchor: str = "middle", **attrs):
+def _text(
+    x: float, y: float, content: str, *, size: int = 11, anchor: str = "middle", **attrs: object
+) -> str:
     extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,9 +16,12 @@ from openpyxl import Workbook
 from propdesk.console.views.base import console_view
 from propdesk.core import clock
 from propdesk.core.errors import DomainError
+from propdesk.tickets.models import Ticket
 
 from . import figures
 from .exports import log_export
+from .exports_tickets import csv_text
+from .exports_xlsx import as_text_if_formula
 from .period import scope_for
 
 AREA_NAMES = {
@@ -27,7 +31,7 @@ AREA_NAMES = {
 }
 
 
-def _rows(tickets) -> list[list]:
+def _rows(tickets: Iterable[Ticket]) -> list[list]:
     return [
         [
             t.number,
@@ -85,7 +89,7 @@ def defect_list(request: HttpRequest) -> HttpResponse:
             out.write("\ufeff")
             writer = csv.writer(out)
             writer.writerow(_headers())
-            writer.writerows(rows)
+            writer.writerows([csv_text(v) for v in row] for row in rows)
             response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         else:
             book = Workbook()
@@ -94,6 +98,8 @@ def defect_list(request: HttpRequest) -> HttpResponse:
             sheet.append(_headers())
             for row in rows:
                 sheet.append(row)
+                for cell in sheet[sheet.max_row]:
+                    as_text_if_formula(cell)
             data = io.BytesIO()
             book.save(data)
             response = HttpResponse(
@@ -112,10 +118,8 @@ def defect_list(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "scope_param": request.GET.get("scope", "company"),
             "counts": {
-                str(AREA_NAMES[a]): sum(
-                    1 for t in tickets if figures.defect_area(t.category.code) == a
-                )
-                for a in AREA_NAMES
+                str(AREA_NAMES[area]): n
+                for area, n in figures.defect_counts(scope.project_ids, year).items()
             },
         },
     )

@@ -3,12 +3,15 @@
 One function per figure; each docstring gives the formula as SPEC §9 states it. Rates carry
 their exact counts (``Rate.part`` / ``Rate.whole``) beside the percentage, so a report can
 show both and a test can check them exactly. Nothing here loads every ticket into Python:
-counts are grouped aggregates, the 90th percentile is one row read at its rank.
+counts are grouped aggregates, the 90th percentile is one row read at its rank. The same
+figures per project and per month are in ``figures_breakdown``, built on the querysets here;
+views, the API, reports and exports compute no figure of their own.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,6 +37,9 @@ from propdesk.tickets.choices import EventKind, Kind, Status
 from propdesk.tickets.models import Ticket, TicketEvent
 
 from .period import Period
+
+#: The projects a figure is counted over (a scope's ``project_ids``, or a report's).
+ProjectIds = Collection[int]
 
 #: The share of a month's in-home repairs that must be called back (SPEC §6, §9).
 REPAIR_CALLBACK_TARGET = Decimal("30")
@@ -74,26 +80,27 @@ class Rate:
         )
 
 
-def tickets_in(project_ids) -> QuerySet[Ticket]:
+def tickets_in(project_ids: ProjectIds) -> QuerySet[Ticket]:
+    """Every request of the scope's projects: what each count of SPEC §9 starts from."""
     return Ticket.objects.filter(project_id__in=project_ids)
 
 
 # --- counts ----------------------------------------------------------------------------------
 
 
-def received(project_ids, period: Period) -> QuerySet[Ticket]:
+def received(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     """Received (受理量): requests received in the period — every one, merged duplicates and
     withdrawn ones included, as intake counts them."""
     return tickets_in(project_ids).filter(received_at__gte=period.start, received_at__lt=period.end)
 
 
-def closed(project_ids, period: Period) -> QuerySet[Ticket]:
+def closed(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     """Closed (办结量): requests closed in the period (a request closed twice, after a reopen,
     counts in the period of its last closure)."""
     return tickets_in(project_ids).filter(closed_at__gte=period.start, closed_at__lt=period.end)
 
 
-def open_at_end(project_ids, period: Period) -> QuerySet[Ticket]:
+def open_at_end(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     """Open at period end (期末未结): received before the period ended and, at its end, not
     closed, withdrawn or merged."""
     merged_before = TicketEvent.objects.filter(
@@ -108,7 +115,7 @@ def open_at_end(project_ids, period: Period) -> QuerySet[Ticket]:
     )
 
 
-def reopened(project_ids, period: Period) -> QuerySet[Ticket]:
+def reopened(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     """Reopened (重开): requests reopened in the period, by a person or by an unsatisfied
     callback; each request once however often."""
     reopens = TicketEvent.objects.filter(
@@ -117,44 +124,84 @@ def reopened(project_ids, period: Period) -> QuerySet[Ticket]:
     return tickets_in(project_ids).filter(Exists(reopens))
 
 
-def repeat_complaints(project_ids, period: Period) -> QuerySet[Ticket]:
+#: A repeat complaint: a complaint marked repeat, or linked to the earlier request.
+REPEAT_COMPLAINT = Q(kind=Kind.COMPLAINT) & (Q(is_repeat=True) | Q(repeat_of__isnull=False))
+
+
+def repeat_complaints(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     """Repeat complaints (重复投诉): complaints received in the period about a problem already
     handled (marked repeat, or linked to the earlier request)."""
-    return (
-        received(project_ids, period)
-        .filter(kind=Kind.COMPLAINT)
-        .filter(Q(is_repeat=True) | Q(repeat_of__isnull=False))
+    return received(project_ids, period).filter(REPEAT_COMPLAINT)
+
+
+def counts(project_ids: ProjectIds, period: Period) -> dict[str, int]:
+    """The counts of SPEC §9 for the period: received, closed, open at period end, reopened,
+    repeat complaints — each as its function above defines it. Received and repeat
+    complaints read the same rows, so one query counts both."""
+    intake = received(project_ids, period).aggregate(
+        received=Count("pk"), repeat=Count("pk", filter=REPEAT_COMPLAINT)
+    )
+    return {
+        "received": intake["received"],
+        "closed": closed(project_ids, period).count(),
+        "open_at_end": open_at_end(project_ids, period).count(),
+        "reopened": reopened(project_ids, period).count(),
+        "repeat_complaints": intake["repeat"],
+    }
+
+
+def change(now: int, before: int) -> Decimal | None:
+    """Trend (环比 against last month, 同比 against the same month last year, SPEC §9):
+    (now − before) / before × 100%, to 0.1, half up; None when there was nothing before."""
+    if not before:
+        return None
+    return (Decimal(now - before) * 100 / Decimal(before)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
     )
 
 
 # --- rates -----------------------------------------------------------------------------------
 
 
-def timeliness(project_ids, period: Period) -> dict[str, Rate]:
+def clocks_due(project_ids: ProjectIds, period: Period) -> QuerySet[SlaClock]:
+    """The clocks of SPEC §9 that fell due in the period: due time in the period, and not
+    cancelled or paused (a clock still running past its due time fell due, and is missed)."""
+    return SlaClock.objects.filter(
+        ticket__project_id__in=project_ids,
+        kind__in=TIMELINESS_CLOCKS,
+        due_at__gte=period.start,
+        due_at__lt=period.end,
+        state__in=[ClockState.MET, ClockState.BREACHED, ClockState.RUNNING],
+    ).order_by()
+
+
+def met_of_due() -> dict[str, Count]:
+    """The two counts of 及时率 over ``clocks_due``: ``due`` all of them, ``met`` those met
+    no later than their due time."""
+    return {
+        "due": Count("pk"),
+        "met": Count("pk", filter=Q(state=ClockState.MET, met_at__lte=F("due_at"))),
+    }
+
+
+def timeliness(project_ids: ProjectIds, period: Period) -> dict[str, Rate]:
     """及时率 = requests whose clock was met / requests whose clock fell due in the period ×
     100%, for each clock. A clock falls due when its due time is in the period (cancelled and
     paused clocks do not); it was met when its met time is not after its due time. A clock
     still running past its due time counts as missed."""
-    rows = (
-        SlaClock.objects.filter(
-            ticket__project_id__in=project_ids,
-            kind__in=TIMELINESS_CLOCKS,
-            due_at__gte=period.start,
-            due_at__lt=period.end,
-            state__in=[ClockState.MET, ClockState.BREACHED, ClockState.RUNNING],
-        )
-        .order_by()
-        .values("kind")
-        .annotate(
-            due=Count("pk"),
-            met=Count("pk", filter=Q(state=ClockState.MET, met_at__lte=F("due_at"))),
-        )
-    )
+    rows = clocks_due(project_ids, period).values("kind").annotate(**met_of_due())
     found = {r["kind"]: Rate(r["met"], r["due"]) for r in rows}
     return {kind: found.get(kind, Rate(0, 0)) for kind in TIMELINESS_CLOCKS}
 
 
-def callback_rate(project_ids, period: Period) -> Rate:
+def timeliness_overall(rates: Iterable[Rate]) -> Rate:
+    """及时率 over every clock together (SPEC §9, the total of the timeliness table): the
+    clocks met / the clocks that fell due, summed over the clocks."""
+    rates = list(rates)
+    return Rate(sum(r.part for r in rates), sum(r.whole for r in rates))
+
+
+def callback_rate(project_ids: ProjectIds, period: Period) -> Rate:
     """回访率 = called back / due for callback × 100%: the callback tasks due in the period
     (a callback owed; cancelled ones — closed for a reason that makes a callback impossible —
     are not due) and how many of them were done."""
@@ -165,7 +212,7 @@ def callback_rate(project_ids, period: Period) -> Rate:
     return Rate(counts["done"], counts["due"])
 
 
-def repair_callback_rate(project_ids, period: Period) -> Rate:
+def repair_callback_rate(project_ids: ProjectIds, period: Period) -> Rate:
     """Repair callback rate = in-home repairs resolved in the period that were called back /
     in-home repairs resolved in the period × 100% (target ≥ 30%, SPEC §6)."""
     repairs = (
@@ -185,7 +232,7 @@ def repair_callback_rate(project_ids, period: Period) -> Rate:
     return Rate(counts["called"], counts["all"])
 
 
-def routine_coverage(project_ids, period: Period) -> Rate:
+def routine_coverage(project_ids: ProjectIds, period: Period) -> Rate:
     """Routine callback coverage = occupied households visited in the period's year up to its
     end / occupied households × 100% (target 100%)."""
     households = Room.objects.filter(project_id__in=project_ids, is_occupied=True).count()
@@ -197,16 +244,30 @@ def routine_coverage(project_ids, period: Period) -> Rate:
     return Rate(visited, households)
 
 
-def callback_satisfaction(project_ids, period: Period) -> Rate:
+def callbacks_made(project_ids: ProjectIds, period: Period) -> QuerySet[Callback]:
+    """The callbacks made in the period (SPEC §6): what satisfaction from callbacks counts."""
+    return Callback.objects.filter(
+        ticket__project_id__in=project_ids, called_at__gte=period.start, called_at__lt=period.end
+    ).order_by()
+
+
+def satisfied_of_made() -> dict[str, Count]:
+    """The two counts of satisfaction over ``callbacks_made``: ``all`` of them, ``satisfied``
+    those rated 很满意, 满意 or 基本满意."""
+    return {
+        "all": Count("pk"),
+        "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED_LEVELS)),
+    }
+
+
+def callback_satisfaction(project_ids: ProjectIds, period: Period) -> Rate:
     """Satisfaction from callbacks = (很满意 + 满意 + 基本满意) / callbacks made in the period ×
     100%."""
-    counts = Callback.objects.filter(
-        ticket__project_id__in=project_ids, called_at__gte=period.start, called_at__lt=period.end
-    ).aggregate(all=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED_LEVELS)))
+    counts = callbacks_made(project_ids, period).aggregate(**satisfied_of_made())
     return Rate(counts["satisfied"], counts["all"])
 
 
-def survey_satisfaction(project_ids, period: Period) -> Rate:
+def survey_satisfaction(project_ids: ProjectIds, period: Period) -> Rate:
     """Satisfaction from surveys = (很满意 + 满意 + 基本满意) / items answered in questionnaires
     returned in the period × 100% (SPEC §7: unanswered items are not counted)."""
     from propdesk.surveys.models import ResponseItem
@@ -233,7 +294,7 @@ class HandlingTime:
     p90: timedelta | None
 
 
-def handling_time(project_ids, period: Period) -> HandlingTime:
+def handling_time(project_ids: ProjectIds, period: Period) -> HandlingTime:
     """Handling time = resolved − received, for the requests resolved in the period: the
     average, and the 90th percentile by the nearest-rank method (the value at rank
     ⌈0.9 × n⌉ in ascending order)."""
@@ -271,7 +332,9 @@ class ParetoRow:
     vital: bool  # within the few that make 80%
 
 
-def pareto(project_ids, period: Period, *, by: str = "category_group") -> list[ParetoRow]:
+def pareto(
+    project_ids: ProjectIds, period: Period, *, by: str = "category_group"
+) -> list[ParetoRow]:
     """排列图: complaints received in the period by category (group), most first; cumulative
     share; the rows up to and including the one that reaches 80% are the vital few."""
     from propdesk.tickets.models import Category
@@ -305,7 +368,7 @@ def pareto(project_ids, period: Period, *, by: str = "category_group") -> list[P
     return out
 
 
-def breakdown(project_ids, period: Period, by: str) -> list[dict]:
+def breakdown(project_ids: ProjectIds, period: Period, by: str) -> list[dict]:
     """Received, closed and reopened in the period by one dimension (SPEC §9: kind, category,
     channel, grade, department). A request with orders in two departments counts in both."""
     if by not in DIMENSIONS:
@@ -335,20 +398,25 @@ DEFECT_AREAS = {
 
 
 def defect_area(code: str) -> str | None:
+    """The defect area (SPEC §8) of a leaf category's code, or None."""
     for area, prefixes in DEFECT_AREAS.items():
         if code.startswith(prefixes):
             return area
     return None
 
 
-def defect_feedback(project_ids, year: int) -> QuerySet[Ticket]:
+def _starts_with_any(prefixes: Iterable[str]) -> Q:
+    found = Q()
+    for prefix in prefixes:
+        found |= Q(category__code__startswith=prefix)
+    return found
+
+
+def defect_feedback(project_ids: ProjectIds, year: int) -> QuerySet[Ticket]:
     """缺陷反馈 (SPEC §8): complaints received in the year, graded 一级 to 三级, on
     construction quality, design or service — the developer's and the company's defect list."""
     period = Period(first=Period.month(year, 1).first, last=Period.month(year, 12).last)
-    areas = Q()
-    for prefixes in DEFECT_AREAS.values():
-        for prefix in prefixes:
-            areas |= Q(category__code__startswith=prefix)
+    areas = _starts_with_any(prefix for prefixes in DEFECT_AREAS.values() for prefix in prefixes)
     return (
         received(project_ids, period)
         .filter(kind=Kind.COMPLAINT, grade_level__in=["1", "2", "3"])
@@ -357,3 +425,13 @@ def defect_feedback(project_ids, year: int) -> QuerySet[Ticket]:
         .select_related("project", "category", "category__parent", "room__building", "room__unit")
         .order_by("grade_level", "received_at")
     )
+
+
+def defect_counts(project_ids: ProjectIds, year: int) -> dict[str, int]:
+    """How many of the year's defects (``defect_feedback``) fall in each area of SPEC §8, in
+    one query."""
+    by_area = {
+        area: Count("pk", filter=_starts_with_any(prefixes))
+        for area, prefixes in DEFECT_AREAS.items()
+    }
+    return defect_feedback(project_ids, year).order_by().aggregate(**by_area)

@@ -36,28 +36,18 @@ def _rate(rate: figures.Rate) -> dict:
     }
 
 
-def _counts(ids, period: Period) -> dict:
-    return {
-        "received": figures.received(ids, period).count(),
-        "closed": figures.closed(ids, period).count(),
-        "open_at_end": figures.open_at_end(ids, period).count(),
-        "reopened": figures.reopened(ids, period).count(),
-        "repeat_complaints": figures.repeat_complaints(ids, period).count(),
-    }
-
-
 def _hours(value: timedelta | None) -> float | None:
     return round(value.total_seconds() / 3600, 2) if value is not None else None
 
 
-def snapshot(ids, period: Period) -> dict:
+def snapshot(ids: figures.ProjectIds, period: Period) -> dict:
     """Every figure of the period, as JSON (what a report stores and the API answers)."""
     took = figures.handling_time(ids, period)
     return {
         "period": str(period),
-        "counts": _counts(ids, period),
-        "last_month": _counts(ids, period.previous_month()),
-        "same_month_last_year": _counts(ids, period.same_month_last_year()),
+        "counts": figures.counts(ids, period),
+        "last_month": figures.counts(ids, period.previous_month()),
+        "same_month_last_year": figures.counts(ids, period.same_month_last_year()),
         "timeliness": {k: _rate(r) for k, r in figures.timeliness(ids, period).items()},
         "callback_rate": _rate(figures.callback_rate(ids, period)),
         "repair_callback_rate": _rate(figures.repair_callback_rate(ids, period)),
@@ -86,7 +76,7 @@ def snapshot(ids, period: Period) -> dict:
     }
 
 
-def major_complaints(ids, period: Period) -> list[dict]:
+def major_complaints(ids: figures.ProjectIds, period: Period) -> list[dict]:
     """Major and hot complaints received in the period (grades 一级/二级, 重大/热点), with their
     handling and status."""
     rows = (
@@ -159,7 +149,7 @@ def month_before(day: date) -> tuple[int, int]:
     return first.year, first.month
 
 
-def reports_for(user: User):
+def reports_for(user: User) -> list[MonthlyReport]:
     """Reports whose every project the user may see."""
     visible = user.project_ids
     rows = MonthlyReport.objects.filter(company_id=user.company_id)
@@ -179,6 +169,11 @@ def publish_deadline(report: MonthlyReport) -> date:
     """The day by which the report is due (SPEC §9: the 10th of the following month)."""
     last = Period.month(report.year, report.month).last
     return (last + timedelta(days=1)).replace(day=PUBLISH_BY)
+
+
+def is_overdue(report: MonthlyReport, today: date) -> bool:
+    """A draft still unpublished after its deadline (flagged on the list and the page)."""
+    return report.status == ReportStatus.DRAFT and today > publish_deadline(report)
 
 
 def _require_publisher(user: User) -> None:

@@ -1,23 +1,20 @@
 """The statistics pages of the console (SPEC §9): the statistics page with its filters and
 charts, the monthly reports (list, page, commentary, publication, Excel and PDF), and the
-Excel/CSV export of a ticket queue. Views parse, call ``figures``/``reports``/``exports`` and
-render; refusals of the services become messages, 403 or 404 pages (``console_view``)."""
+Excel/CSV export of a ticket queue. Views parse, call ``figures``/``figures_breakdown``,
+``reports`` and ``exports`` and render — they compute no figure themselves; refusals of the
+services become messages, 403 or 404 pages (``console_view``)."""
 
 from __future__ import annotations
 
-from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from propdesk.callbacks.choices import SATISFIED_LEVELS
-from propdesk.callbacks.models import Callback
 from propdesk.console.queues import QUEUES, queue, sorted_page_rows
 from propdesk.console.views.base import console_view, page_of
 from propdesk.console.views.queues import _filter_from
@@ -25,23 +22,21 @@ from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
 from propdesk.org.choices import ScopeLevel
 from propdesk.org.models import Project, User
-from propdesk.sla.choices import ClockKind, ClockState
-from propdesk.sla.models import SlaClock
+from propdesk.sla.choices import ClockKind
 from propdesk.tickets.choices import Channel, Kind
 
 from . import exports, figures, reports
+from .figures_breakdown import per_project, received_by_month
 from .models import MonthlyReport, ReportStatus
 from .period import Period, scope_for
 
 #: A larger export is refused rather than cut short: a partial list passed on as the whole
 #: would mislead whoever reads it.
 MAX_EXPORT_ROWS = 20_000
-#: Months of the received trend, the chosen month included.
-TREND_MONTHS = 12
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-# --- figures the statistics page adds to the snapshot ------------------------------------------
+# --- the statistics page ---------------------------------------------------------------------
 
 
 def _scope_options(user: User) -> list[tuple[str, str]]:
@@ -63,86 +58,7 @@ def _scope_options(user: User) -> list[tuple[str, str]]:
     return options
 
 
-def _months_back(last: date, count: int) -> list[tuple[int, int]]:
-    year, month = last.year, last.month
-    months = []
-    for _i in range(count):
-        months.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months[::-1]
-
-
-def _trend(ids, period: Period) -> dict:
-    """Received per month for the TREND_MONTHS months ending with the period, in one grouped
-    query over ``figures.received``."""
-    months = _months_back(period.last, TREND_MONTHS)
-    span = Period(date(*months[0], 1), period.last)
-    rows = (
-        figures.received(ids, span)
-        .annotate(month=TruncMonth("received_at", tzinfo=timezone.get_default_timezone()))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
-    found: dict[tuple[int, int], int] = {}
-    for r in rows:
-        local = timezone.localtime(r["month"]) if timezone.is_aware(r["month"]) else r["month"]
-        found[(local.year, local.month)] = found.get((local.year, local.month), 0) + r["n"]
-    return {
-        "months": [f"{y}-{m:02d}" for y, m in months],
-        "received": [found.get(ym, 0) for ym in months],
-    }
-
-
-def _per_project(ids, period: Period) -> list[dict]:
-    """Received, timeliness of the handling clock and callback satisfaction per project, each
-    one grouped query. The conditions are those of ``figures.received``,
-    ``figures.timeliness`` and ``figures.callback_satisfaction`` (a test holds them equal), so
-    a company of two hundred projects costs the same four queries as one of two."""
-    projects = Project.objects.filter(pk__in=ids).order_by("code")
-    received = dict(
-        figures.received(ids, period).order_by().values_list("project_id").annotate(n=Count("pk"))
-    )
-    handle = {
-        r["ticket__project_id"]: figures.Rate(r["met"], r["due"])
-        for r in SlaClock.objects.filter(
-            ticket__project_id__in=ids,
-            kind=ClockKind.HANDLE,
-            due_at__gte=period.start,
-            due_at__lt=period.end,
-            state__in=[ClockState.MET, ClockState.BREACHED, ClockState.RUNNING],
-        )
-        .order_by()
-        .values("ticket__project_id")
-        .annotate(
-            due=Count("pk"),
-            met=Count("pk", filter=Q(state=ClockState.MET, met_at__lte=F("due_at"))),
-        )
-    }
-    satisfied = {
-        r["ticket__project_id"]: figures.Rate(r["satisfied"], r["all"])
-        for r in Callback.objects.filter(
-            ticket__project_id__in=ids, called_at__gte=period.start, called_at__lt=period.end
-        )
-        .order_by()
-        .values("ticket__project_id")
-        .annotate(
-            all=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED_LEVELS))
-        )
-    }
-    none = figures.Rate(0, 0)
-    return [
-        {
-            "project": p,
-            "received": received.get(p.pk, 0),
-            "timeliness": handle.get(p.pk, none),
-            "satisfaction": satisfied.get(p.pk, none),
-        }
-        for p in projects
-    ]
-
-
-def _number(value) -> float | None:
+def _number(value: Decimal | str | None) -> float | None:
     return float(value) if value is not None else None
 
 
@@ -205,7 +121,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         return render(request, "stats/stats.html", context, status=400)
     ids = scope.project_ids
     f = reports.snapshot(ids, period)
-    projects = _per_project(ids, period) if len(ids) > 1 else []
+    projects = per_project(ids, period) if len(ids) > 1 else []
     tables = {t.key: t for t in exports.figure_tables(f)}
     context.update(
         {
@@ -215,7 +131,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
             "handle": f["timeliness"].get(ClockKind.HANDLE),
             "tables": tables,
             "projects": projects,
-            "data": _chart_data(f, _trend(ids, period), projects),
+            "data": _chart_data(f, received_by_month(ids, period), projects),
         }
     )
     return render(request, "stats/stats.html", context)
@@ -230,13 +146,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """月报: the reports of every scope the user sees whole, newest month first."""
     today = timezone.localtime(clock.now()).date()
     page = page_of(request, reports.reports_for(request.user))
-    rows = [
-        {
-            "report": r,
-            "overdue": r.status == ReportStatus.DRAFT and today > reports.publish_deadline(r),
-        }
-        for r in page.object_list
-    ]
+    rows = [{"report": r, "overdue": reports.is_overdue(r, today)} for r in page.object_list]
     return render(request, "stats/report_list.html", {"page": page, "rows": rows})
 
 
@@ -273,7 +183,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         "commentary": commentary,
         "error": error,
         "deadline": reports.publish_deadline(report),
-        "overdue": report.status == ReportStatus.DRAFT and today > reports.publish_deadline(report),
+        "overdue": reports.is_overdue(report, today),
     }
     return render(request, "stats/report.html", context, status=400 if error else 200)
 

@@ -36,10 +36,16 @@ def test_only_graded_quality_design_and_service_complaints_are_defects(world, cl
     found = list(figures.defect_feedback(frozenset({world.project.pk}), 2026))
     assert sorted(t.number for t in found) == sorted([leak.number, design.number, rude.number])
     assert figures.defect_feedback(frozenset({world.project.pk}), 2025).count() == 0
+    assert figures.defect_counts(frozenset({world.project.pk}), 2026) == {
+        "construction": 1,
+        "design": 1,
+        "service": 1,
+    }
 
     client.force_login(world.manager)
     page = client.get("/reports/defects/", {"year": 2026}).content.decode()
     assert "外墙渗水" in page and "墙面裂缝" not in page
+    assert "工程质量 1 · 设计规划 1 · 服务 1" in " ".join(page.split())
     book = load_workbook(
         io.BytesIO(client.get("/reports/defects/", {"year": 2026, "format": "xlsx"}).content)
     )
@@ -52,3 +58,27 @@ def test_only_graded_quality_design_and_service_complaints_are_defects(world, cl
     assert AuditLog.objects.filter(action=AuditAction.EXPORT, user=world.manager).count() == 2
     client.force_login(world.outsider)
     assert "外墙渗水" not in client.get("/reports/defects/", {"year": 2026}).content.decode()
+
+
+def test_a_defect_description_that_looks_like_a_formula_is_exported_as_the_words_typed(
+    world, client
+):
+    register(
+        world,
+        T0,
+        category="DEV-A1",
+        description='=HYPERLINK("http://x")外墙渗水',
+        grade_facts={"complainant_count": 3},
+    )
+    client.force_login(world.manager)
+    book = load_workbook(
+        io.BytesIO(client.get("/reports/defects/", {"year": 2026, "format": "xlsx"}).content)
+    )
+    cells = [c for row in book.active.iter_rows(min_row=2) for c in row]
+    typed = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert typed and all(c.data_type == "s" for c in typed)
+    text = client.get("/reports/defects/", {"year": 2026, "format": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    row = next(r for r in csv.reader(io.StringIO(text)) if any("HYPERLINK" in v for v in r))
+    assert any(v.startswith("'=HYPERLINK") for v in row)

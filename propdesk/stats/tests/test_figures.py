@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from propdesk.sla.models import SlaClock
 from propdesk.stats import figures
@@ -114,6 +116,29 @@ def test_counts(world, month):
     assert numbers(figures.open_at_end(p, august)) == [month["F"].number]
 
 
+def test_the_counts_of_a_period_in_four_queries(world, month):
+    p = ids(world)
+    with CaptureQueriesContext(connection) as queries:
+        counts = figures.counts(p, SEPT)
+    assert counts == {
+        "received": 7,
+        "closed": 2,
+        "open_at_end": 5,
+        "reopened": 1,
+        "repeat_complaints": 1,
+    }
+    assert len(queries) == 4  # received and repeat complaints read the same rows once
+    assert figures.counts(p, Period.month(2026, 8))["received"] == 1
+
+
+def test_change_against_an_earlier_month():
+    assert figures.change(5, 1) == Decimal("400.0")
+    assert figures.change(1, 3) == Decimal("-66.7")
+    assert figures.change(2, 3) == Decimal("-33.3")
+    assert figures.change(4, 4) == Decimal("0.0")
+    assert figures.change(3, 0) is None and figures.change(0, 0) is None
+
+
 def test_callback_figures(world, month):
     p = ids(world)
     # Callbacks made: A satisfied, B dissatisfied then very satisfied, C satisfied.
@@ -165,6 +190,8 @@ def test_timeliness_counts_clocks_due_in_the_period(world, month):
     assert rates["handle"].percent == Decimal("33.3")
     assert rates["callback"] == figures.Rate(0, 1)
     assert rates["close"] == figures.Rate(0, 0) and rates["close"].percent is None
+    overall = figures.timeliness_overall(rates.values())
+    assert overall == figures.Rate(1, 4) and overall.percent == Decimal("25.0")
 
 
 def test_pareto_and_breakdowns(world, month):

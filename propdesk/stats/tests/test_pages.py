@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from propdesk.core import clock
 from propdesk.core.models import AuditAction, AuditLog
 from propdesk.org.models import Project
-from propdesk.stats import figures, reports, views
+from propdesk.stats import figures, figures_breakdown, reports, views
 from propdesk.stats.models import MonthlyReport
 from propdesk.stats.period import Period
 from propdesk.tickets.tests.helpers import register
@@ -98,7 +98,7 @@ def test_headquarters_compares_the_projects_of_the_company(client, world, month)
 
 def test_the_project_comparison_counts_like_the_figures(world, month):
     ids = frozenset(Project.objects.values_list("pk", flat=True))
-    for row in views._per_project(ids, SEPT):
+    for row in figures_breakdown.per_project(ids, SEPT):
         one = {row["project"].pk}
         assert row["received"] == figures.received(one, SEPT).count()
         assert row["timeliness"] == figures.timeliness(one, SEPT)["handle"]
