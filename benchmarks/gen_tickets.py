@@ -201,9 +201,9 @@ class BatchBuilder:
             last_move or accepted or registered,
         ))  # fmt: skip
 
-        def event(kind_, at, actor, from_, to, wo=None):
+        def event(kind_, at, actor, from_, to, wo=None, data="{}"):
             if at is not None:
-                rows.events.append((ids.event, ticket_id, kind_, actor, at, from_, to, wo))
+                rows.events.append((ids.event, ticket_id, kind_, actor, at, from_, to, wo, data))
                 ids.event += 1
 
         event("registered", registered, agent, "", "registered")
@@ -252,7 +252,8 @@ class BatchBuilder:
             event("callback_recorded", callback_at, agent, "resolved", "callback_done")
         event("closed", closed if status == "closed" else None, p.supervisor, "callback_done",
               "closed")  # fmt: skip
-        event("merged", merged, p.supervisor, "accepted", "merged")
+        event("merged", merged, p.supervisor, "accepted", "merged",
+              data=f'{{"into": {merged_into}}}')  # fmt: skip
 
     def _clock(self, rng, rows, ticket_id, wo_id, kind, unit, amount, started, due, met,
                status, *, ticket_open):  # fmt: skip

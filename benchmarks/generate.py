@@ -76,7 +76,7 @@ def _tables():
             "escalations"]),
         "events": Table(TicketEvent, [
             "id", "ticket_id", "kind", "actor_id", "at", "from_status", "to_status",
-            "work_order_id"]),
+            "work_order_id", "data"]),
         "callbacks": Table(Callback, [
             "id", "ticket_id", "method", "satisfaction", "comment", "resident_confirmation",
             "called_by_id", "called_at"]),

@@ -124,6 +124,13 @@ def _database() -> dict:
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
+        # PostgreSQL's default random_page_cost (4) prices an index lookup for a spinning
+        # disk, so at a million tickets it scans whole tables where an index answers in a
+        # tenth of the time (benchmarks/results/latest.md). 1.1 is the usual value for SSDs;
+        # PG_RANDOM_PAGE_COST="" leaves the server's own setting.
+        cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
+        if cost:
+            config.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={float(cost)}"
     return config
 
 

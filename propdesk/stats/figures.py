@@ -100,28 +100,43 @@ def closed(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     return tickets_in(project_ids).filter(closed_at__gte=period.start, closed_at__lt=period.end)
 
 
-def open_at_end(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
-    """Open at period end (期末未结): received before the period ended and, at its end, not
-    closed, withdrawn or merged."""
+def _open_at_end_parts(project_ids: ProjectIds, period: Period) -> list[QuerySet[Ticket]]:
+    """Open at period end, as three disjoint parts by today's status, each read by its own
+    index: requests neither closed nor merged (few: open and withdrawn ones), merged requests
+    merged after the end, and closed requests closed after the end (``ticket_closed``).
+    Closing and merging are final and set their time, so together the parts are every request
+    received before the end that was not, at the end, closed, withdrawn or merged."""
     merged_before = TicketEvent.objects.filter(
         ticket=OuterRef("pk"), kind=EventKind.MERGED, at__lt=period.end, data__has_key="into"
     )
-    return (
+    before_end = (
         tickets_in(project_ids)
         .filter(received_at__lt=period.end)
-        .exclude(closed_at__lt=period.end, status=Status.CLOSED)
         .exclude(cancelled_at__lt=period.end)
-        .exclude(Exists(merged_before))
     )
+    final = (Status.CLOSED, Status.MERGED)
+    return [
+        before_end.filter(status__in=[s for s in Status.values if s not in final]),
+        before_end.filter(status=Status.MERGED).exclude(Exists(merged_before)),
+        before_end.filter(status=Status.CLOSED, closed_at__gte=period.end),
+    ]
+
+
+def open_at_end(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
+    """Open at period end (期末未结): received before the period ended and, at its end, not
+    closed, withdrawn or merged."""
+    others, merged_after, closed_after = _open_at_end_parts(project_ids, period)
+    return others | merged_after | closed_after
 
 
 def reopened(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     """Reopened (重开): requests reopened in the period, by a person or by an unsatisfied
-    callback; each request once however often."""
-    reopens = TicketEvent.objects.filter(
-        ticket=OuterRef("pk"), at__gte=period.start, at__lt=period.end
-    ).filter(Q(kind=EventKind.REOPENED) | Q(kind=EventKind.CALLBACK_RECORDED, data__reopened=True))
-    return tickets_in(project_ids).filter(Exists(reopens))
+    callback; each request once however often. Read from the reopen events of the period
+    (index ``event_reopen_at``), then their tickets."""
+    reopens = TicketEvent.objects.filter(at__gte=period.start, at__lt=period.end).filter(
+        Q(kind=EventKind.REOPENED) | Q(kind=EventKind.CALLBACK_RECORDED, data__reopened=True)
+    )
+    return tickets_in(project_ids).filter(pk__in=reopens.values("ticket_id"))
 
 
 #: A repeat complaint: a complaint marked repeat, or linked to the earlier request.
@@ -144,7 +159,7 @@ def counts(project_ids: ProjectIds, period: Period) -> dict[str, int]:
     return {
         "received": intake["received"],
         "closed": closed(project_ids, period).count(),
-        "open_at_end": open_at_end(project_ids, period).count(),
+        "open_at_end": sum(part.count() for part in _open_at_end_parts(project_ids, period)),
         "reopened": reopened(project_ids, period).count(),
         "repeat_complaints": intake["repeat"],
     }

@@ -226,6 +226,19 @@ class Ticket(models.Model):
                 name="ticket_open",
                 condition=~Q(status__in=["closed", "merged", "cancelled"]),
             ),
+            # Monthly figures (stats.figures): closed in a period, open at a period's end
+            # (closed after it, received before it) and handling times read ranges of these
+            # moments across all projects (benchmarks/bench.py, company month at 1M tickets).
+            models.Index(
+                fields=["closed_at", "received_at", "project", "status"],
+                name="ticket_closed",
+                condition=Q(closed_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolved_at", "project"],
+                name="ticket_resolved",
+                condition=Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -417,7 +430,15 @@ class TicketEvent(models.Model):
         verbose_name = _("事件")
         verbose_name_plural = pgettext_lazy("plural", "事件")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
+        indexes = [
+            models.Index(fields=["ticket", "at"], name="event_ticket_at"),
+            # Reopens in a period (stats.figures.reopened): a few rows among millions.
+            models.Index(
+                fields=["at"],
+                name="event_reopen_at",
+                condition=Q(kind="reopened") | Q(kind="callback_recorded", data__reopened=True),
+            ),
+        ]
         # Related managers and Django internals use the base manager: make it the immutable
         # one too, so no path can update or delete events in bulk.
         base_manager_name = "objects"

@@ -116,7 +116,7 @@ def test_counts(world, month):
     assert numbers(figures.open_at_end(p, august)) == [month["F"].number]
 
 
-def test_the_counts_of_a_period_in_four_queries(world, month):
+def test_the_counts_of_a_period_in_six_queries(world, month):
     p = ids(world)
     with CaptureQueriesContext(connection) as queries:
         counts = figures.counts(p, SEPT)
@@ -127,7 +127,9 @@ def test_the_counts_of_a_period_in_four_queries(world, month):
         "reopened": 1,
         "repeat_complaints": 1,
     }
-    assert len(queries) == 4  # received and repeat complaints read the same rows once
+    # received and repeat complaints read the same rows once; open at the end is counted in
+    # its three parts, each by its own index (figures._open_at_end_parts)
+    assert len(queries) == 6
     assert figures.counts(p, Period.month(2026, 8))["received"] == 1
 
 
@@ -253,3 +255,26 @@ def test_the_api_gives_the_same_figures(world, month):
     assert (bad.status_code, bad.json()["field"]) == (400, "by")
     out = api.get("/stats/figures", {"period": "2026-09", "scope": "project:GZLY"})
     assert (out.status_code, out.json()["field"]) == (400, "scope")
+
+
+def test_open_at_the_end_counts_what_was_closed_merged_or_withdrawn_only_after_it(world):
+    """A request closed, merged or withdrawn after the month ended was open at its end; one
+    merged before it was not (each of the three parts of the count, figures._open_at_end_parts)."""
+    p = ids(world)
+    late = register(world, at(20, month=8))
+    dispatched(world, late, at(20, month=8))
+    merged_early = register(world, at(22, month=8), description="同一部电梯重复登记")
+    services.merge(world.supervisor, merged_early, into=late.number, now=at(25, month=8))
+    merged_late = register(world, at(21, month=8), description="电梯又坏了")
+    withdrawn = register(world, at(23, month=8), description="门禁坏了")
+    services.merge(world.supervisor, merged_late, into=late.number, now=at(1))
+    services.cancel(world.agent, withdrawn, reason="业主撤回", now=at(1, 9))
+    services.resolve(world.handler, late, result="已处理", now=at(2))
+    services.record_callback(world.agent, late, satisfaction="satisfied", now=at(3))
+    services.close(world.agent, late, reason="satisfied", now=at(3, 11))
+
+    august = Period.month(2026, 8)
+    assert numbers(figures.open_at_end(p, august)) == numbers([late, merged_late, withdrawn])
+    assert figures.counts(p, august)["open_at_end"] == 3
+    assert numbers(figures.open_at_end(p, SEPT)) == []
+    assert figures.counts(p, SEPT)["open_at_end"] == 0
