@@ -111,6 +111,9 @@ def schedule_many(clocks: Iterable[SlaClock]) -> None:
     from django_tasks_db.models import DBTaskResult
 
     clocks = list(clocks)
+    unsaved = [c for c in clocks if c.pk is None]
+    if unsaved:
+        SlaClock.objects.bulk_create(unsaved)
     drop_timers_of(clocks)
     rows = []
     for clock in clocks:
@@ -141,9 +144,11 @@ def start_clock(
     met_at: datetime | None = None,
     now: datetime | None = None,
     pending: list[SlaClock] | None = None,
+    batch: bool = False,
 ) -> SlaClock | None:
     """Start one clock (if a rule or a fixed moment says it runs) and schedule its timers
-    (or add it to ``pending``, for the caller to schedule several at once)."""
+    (or add it to ``pending``, for the caller to schedule several at once; with ``batch`` a
+    clock added to ``pending`` is not saved yet: schedule_many() inserts it)."""
     calendar = calendar or calendar_of(ticket)
     if due_at is not None:
         moments = policies.fixed_moments(calendar, start, due_at)
@@ -152,7 +157,7 @@ def start_clock(
         if limit is None:
             return None
         moments = policies.moments_for(calendar, limit, start)
-    clock = SlaClock.objects.create(
+    clock = SlaClock(
         ticket=ticket,
         work_order=work_order,
         kind=kind,
@@ -166,14 +171,26 @@ def start_clock(
         span_minutes=moments.span_minutes,
         calendar_warnings=list(moments.warnings),
     )
-    if met_at is not None:
+    if met_at is not None and met_at <= clock.due_at:
+        # Met in time as it starts (registration's own clock): written as meet() leaves a
+        # running clock it meets, in one INSERT instead of an INSERT and an UPDATE.
+        clock.state, clock.met_at, clock.timer_version = ClockState.MET, met_at, 1
+        clock.save(force_insert=True)
+    elif met_at is not None:
+        clock.save(force_insert=True)
         meet([clock], met_at)
     elif now is not None and now >= clock.due_at:
         # Started already late (a request typed in long after it arrived): breached now.
+        clock.save(force_insert=True)
         breach(clock, now)
     elif pending is not None:
+        # With ``batch`` the caller's schedule_many(pending) writes it, with the others, in
+        # one INSERT (a registration starts up to six clocks).
+        if not batch:
+            clock.save(force_insert=True)
         pending.append(clock)
     else:
+        clock.save(force_insert=True)
         schedule(clock)
     return clock
 

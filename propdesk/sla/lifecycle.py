@@ -103,17 +103,23 @@ def _registered(ticket: Ticket, event: TicketEvent) -> None:
             )  # fmt: skip
         start_clock(
             ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at,
-            met_at=ticket.on_site_finished_at, pending=pending,
+            met_at=ticket.on_site_finished_at, pending=pending, batch=True,
         )  # fmt: skip
     for kind in FROM_RECEIPT:
-        start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=at, pending=pending)
+        start_clock(
+            ticket, kind, ticket.received_at, calendar=calendar, now=at, pending=pending,
+            batch=True,
+        )  # fmt: skip
     if ticket.agreed_reply_at:
         start_clock(
             ticket, ClockKind.AGREED_REPLY, ticket.received_at, calendar=calendar,
-            due_at=ticket.agreed_reply_at, now=at, pending=pending,
+            due_at=ticket.agreed_reply_at, now=at, pending=pending, batch=True,
         )  # fmt: skip
     for kind in FROM_REGISTRATION:
-        start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=at, pending=pending)
+        start_clock(
+            ticket, kind, ticket.registered_at, calendar=calendar, now=at, pending=pending,
+            batch=True,
+        )  # fmt: skip
     schedule_many(pending)
 
 

@@ -77,13 +77,19 @@ def _resolve_place(
     room = building = resident = None
     project = None
     if data.project:
-        project = Project.objects.filter(code=data.project).first()
+        project = Project.objects.select_related("company").filter(code=data.project).first()
         if project is None:
             raise InvalidInput(
                 _("项目编码“%(code)s”不存在") % {"code": data.project}, field="project"
             )
     if data.room_id is not None:
-        room = Room.objects.select_related("building", "unit").filter(pk=data.room_id).first()
+        # The project and its company come along: the ticket row, its receipt and scope read
+        # them (two queries fewer per registration).
+        room = (
+            Room.objects.select_related("building", "unit", "project__company")
+            .filter(pk=data.room_id)
+            .first()
+        )
         if room is None:
             raise InvalidInput(_("房屋 %(id)s 不存在") % {"id": data.room_id}, field="room_id")
         if project is None:
@@ -118,7 +124,7 @@ def _resolve_place(
             # through anyone's active residency (family, a new owner).
             only = list(
                 Room.objects.filter(**of_resident, residencies__is_active=True)
-                .select_related("building", "project")
+                .select_related("building", "project__company")
                 .distinct()[:2]
             )
             if len(only) == 1:
@@ -221,7 +227,7 @@ def register_ticket(
         with transaction.atomic():
             ticket = Ticket.objects.create(
                 number=next_ticket_number(project, at),
-                company_id=project.company_id,
+                company=project.company,
                 project=project,
                 client_ref=client_ref,
                 kind=data.kind,
