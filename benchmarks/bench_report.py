@@ -26,12 +26,12 @@ def _verdict(measured, target, *, higher_is_better: bool = False) -> str:
 
 def _targets(r: dict) -> list[str]:
     rows = ["| target (issue 8, 1M tickets) | measured | verdict |", "|---|---|---|"]
-    intake = r.get("intake") or {}
-    rate, p99 = intake.get("tickets_per_s"), intake.get("p99_ms")
+    http = (r.get("intake") or {}).get("http") or {}
+    rate, p99 = http.get("rate"), http.get("p99")
     rows.append(f"| intake ≥ 300 tickets/s | {_n(rate)} /s | "
                 f"{_verdict(rate, 300, higher_is_better=True)} |")  # fmt: skip
     rows.append(f"| intake p99 < 100 ms | {_n(p99)} ms | {_verdict(p99, 100)} |")
-    peer_rate = (r.get("peer") or {}).get("create_per_s")
+    peer_rate = ((r.get("peer") or {}).get("create") or {}).get("rate")
     ratio = rate / peer_rate if rate and peer_rate else None
     rows.append(f"| intake ≥ 3× django-helpdesk's creation rate | {_n(ratio, 2)}× | "
                 f"{_verdict(ratio, 3, higher_is_better=True)} |")  # fmt: skip
@@ -115,16 +115,50 @@ def render(r: dict) -> str:
                 f"sweep): **{sweeps['reconcile_s']} s** ({sweeps['reconcile_result']}); the grade"
                 f" sweep alone: **{sweeps['grade_sweep_s']} s** ({sweeps['graded']} changed).",
                 ""]  # fmt: skip
-    for key, title in (("intake", "Intake through the HTTP API"), ("peer", "django-helpdesk")):
-        figures = r.get(key)
-        if figures:
-            out += [f"## {title}", "", "```", _flat(figures), "```", ""]
+    out += _intake_and_peer(r)
     if r.get("plans"):
         out += ["## EXPLAIN ANALYZE of the slowest queries", ""]
         for label, plan in r["plans"].items():
             out += [f"<details><summary>{label}</summary>", "", "```", plan, "```", "",
                     "</details>", ""]  # fmt: skip
     return "\n".join(out)
+
+
+def _intake_and_peer(r: dict) -> list[str]:
+    """PropDesk's intake beside the database's own insert rate and django-helpdesk's."""
+    intake, peer = r.get("intake") or {}, r.get("peer") or {}
+    if not intake and not peer:
+        return []
+    out = ["## Intake: PropDesk, the database alone, django-helpdesk", ""]
+    for figures in (intake, peer):
+        if "error" in figures:
+            out += [f"**{figures['error']}** (see the run's output).", ""]
+    rows = ["| who | what | requests | errors | per second | p50 ms | p95 ms | p99 ms |",
+            "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+
+    def row(who, what, x):
+        rows.append(f"| {who} | {what} | {_n(x.get('requests'))} | {_n(x.get('errors'))} |"
+                    f" {_n(x.get('rate'))} | {_n(x.get('p50'))} | {_n(x.get('p95'))} |"
+                    f" {_n(x.get('p99'))} |")  # fmt: skip
+
+    if intake.get("http"):
+        server = f"gunicorn, {intake.get('workers')} {intake.get('worker_class')} workers"
+        row("PropDesk", f"POST /api/v1/tickets ({server})", intake["http"])
+    if intake.get("raw"):
+        row("PostgreSQL alone", "INSERT ticket + event, one transaction each", intake["raw"])
+    if peer.get("create"):
+        row(f"django-helpdesk {peer.get('peer', '')}", "ticket creation through its API",
+            peer["create"])  # fmt: skip
+    for label, x in (peer.get("lists") or {}).items():
+        row("django-helpdesk", label, x)
+    out += [*rows, ""]
+    if intake.get("ratio"):
+        out.append(f"PropDesk registers at {intake['ratio']:.1%} of the rate of the bare inserts.")
+    if intake.get("http") and peer.get("create", {}).get("rate"):
+        ratio = intake["http"]["rate"] / peer["create"]["rate"]
+        out.append(f"PropDesk creates tickets at {ratio:.2f}× django-helpdesk's rate "
+                   f"(with {_n(peer.get('tickets'))} tickets in its database).")  # fmt: skip
+    return [*out, ""]
 
 
 def _flat(figures: dict, prefix: str = "") -> str:

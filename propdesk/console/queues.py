@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import F, FilteredRelation, Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.core.paging import IdsFirst
 from propdesk.sla.choices import ClockState
 from propdesk.sla.models import SlaClock
 from propdesk.tickets.choices import ACTIVE_WORK_ORDER_STATUSES, TERMINAL_STATUSES, Status
@@ -30,7 +31,7 @@ SORTS = {
     "oldest": ("received_at", "pk"),
     "number": ("number",),
     "grade": ("grade_level", "-received_at"),
-    "due": (),  # by the next running due time: see DueOrdered
+    "due": (),  # by the next running due time: see sorted_page_rows
 }
 
 
@@ -68,39 +69,24 @@ def queue(user, name: str, f: TicketFilter, *, now: datetime) -> QuerySet[Ticket
 RELATED = ("project", "category", "category__parent", "room__building", "room__unit")
 
 
-class DueOrdered:
-    """A queue sorted by its next running due time, for the paginator: the page's ids come
-    from one light grouped query (ids only, joined once to the running clocks, which are few),
-    then only those 25 tickets are read with their relations. Sorting the full rows instead
-    grouped every selected column of a company-wide queue (benchmarks/console_bench.py)."""
-
-    def __init__(self, qs: QuerySet[Ticket]) -> None:
-        self.qs = qs
-
-    def count(self) -> int:
-        return self.qs.order_by().count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, item: slice) -> list[Ticket]:
+def sorted_page_rows(qs: QuerySet[Ticket], sort: str) -> IdsFirst:
+    """The queue in the chosen order, read a page at a time: the page's ids first, then those
+    25 tickets with their relations (core.paging.IdsFirst). By due time, the ids come from one
+    grouped query joined once to the running clocks (which are few); sorting the full rows
+    instead grouped every selected column of a company-wide queue
+    (benchmarks/console_bench.py)."""
+    if sort == "due":
         ordered = (
-            self.qs.annotate(
+            qs.annotate(
                 running=FilteredRelation("clocks", condition=Q(clocks__state=ClockState.RUNNING))
             )
             .values("pk")
             .annotate(next_due=Min("running__due_at"))
             .order_by(F("next_due").asc(nulls_last=True), "-received_at", "-pk")
         )
-        ids = [row["pk"] for row in ordered[item]]
-        rows = Ticket.objects.filter(pk__in=ids).select_related(*RELATED).in_bulk()
-        return [rows[pk] for pk in ids if pk in rows]
-
-
-def sorted_page_rows(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket] | DueOrdered:
-    if sort == "due":
-        return DueOrdered(qs)
-    return qs.select_related(*RELATED).order_by(*SORTS.get(sort, SORTS["received"]))
+    else:
+        ordered = qs.order_by(*SORTS.get(sort, SORTS["received"])).values("pk")
+    return IdsFirst(qs, ordered, RELATED)
 
 
 def urgent_clocks(tickets: list[Ticket], now: datetime) -> dict[int, dict]:

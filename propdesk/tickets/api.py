@@ -18,12 +18,13 @@ from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from propdesk.core.errors import InvalidInput, NotFound
+from propdesk.core.paging import IdsFirst, bounded_count
 from propdesk.residents.services import record_phone_reveal
 
 from . import schemas, services
 from .choices import ACTIVE_WORK_ORDER_STATUSES
 from .models import Attachment, TicketEvent, WorkOrder
-from .serializers import detail, event_data, summary, with_summary_relations, work_order_data
+from .serializers import detail, event_data, summary, work_order_data
 
 router = Router(tags=["tickets"])
 
@@ -76,6 +77,10 @@ class TicketQuery(Schema):
     page_size: int = 20
 
 
+#: What a ticket summary reads besides the ticket (serializers.with_summary_relations).
+SUMMARY_RELATED = ("project", "category", "category__parent", "room__building", "room__unit")
+
+
 @router.get("/tickets", response=schemas.TicketPage, summary="List tickets in your scope")
 def list_tickets(request: HttpRequest, query: Query[TicketQuery]):
     _check_page(query.page, query.page_size)
@@ -84,16 +89,16 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]):
         # ?status=a&status=b and ?status=a,b both mean "either".
         filters.status = [s.strip() for v in filters.status for s in v.split(",") if s.strip()]
     qs = services.filter_tickets(services.tickets_for(request.user), filters)
-    count = qs.count()
+    count, exact = bounded_count(qs)
     start = (query.page - 1) * query.page_size
-    items = with_summary_relations(qs.order_by("-received_at", "-pk"))[
-        start : start + query.page_size
-    ]
+    # The page's ids first, then those rows with their relations (core.paging.IdsFirst).
+    page = IdsFirst(qs, qs.order_by("-received_at", "-pk").values("pk"), SUMMARY_RELATED)
     return {
         "count": count,
+        "count_is_exact": exact,
         "page": query.page,
         "page_size": query.page_size,
-        "items": [summary(t) for t in items],
+        "items": [summary(t) for t in page[start : start + query.page_size]],
     }
 
 

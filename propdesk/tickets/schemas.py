@@ -199,7 +199,11 @@ class TicketDetail(TicketSummary):
 
 
 class TicketPage(Schema):
-    count: int
+    count: int = Field(
+        description="Matching tickets, exact up to 1,000; past that 1,000 with count_is_exact "
+        "false (narrow the filter, or page on until a page comes back short)"
+    )
+    count_is_exact: bool
     page: int
     page_size: int
     items: list[TicketSummary]

@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@register.simple_tag
+def options(items, selected: str = "", value: str | None = None, label: str | None = None):
+    """The <option>s of a select, built in one call: ``items`` are (value, label) pairs, or
+    objects read by the ``value`` and ``label`` attribute names. Looping over a company's 200
+    projects option by option in the template took most of an HQ queue page's time."""
+    chosen = str(selected)
+
+    def pair(item) -> tuple:
+        if value is None:
+            return item[0], item[1]
+        return getattr(item, value), getattr(item, label)
+
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (v, mark_safe(" selected") if str(v) == chosen else "", text)
+            for v, text in map(pair, items)
+        ),
+    )
 
 
 def duration_words(seconds: int) -> str:

@@ -159,3 +159,20 @@ def test_every_queue_sorts_by_due_time(world, client, earlier, queue):
     assert answer.status_code == 200
     if queue == "all":
         assert ticket.number in answer.content.decode()
+
+
+@pytest.mark.parametrize("sort", ["received", "due"])
+def test_a_queue_past_the_count_limit_says_so(world, client, earlier, monkeypatch, sort):
+    """Past core.paging.COUNT_LIMIT the queue shows "N+" and lists the first N in its order
+    (a person narrows the filter to see further); below it the count is exact."""
+    monkeypatch.setattr("propdesk.core.paging.COUNT_LIMIT", 2)
+    made = [register(world, earlier + timedelta(minutes=i)).number for i in range(3)]
+    litter = register(world, earlier, category="ENV-CLEAN", description="楼道垃圾没人清")
+    client.force_login(world.supervisor)
+    page = client.get("/queues/all/", {"sort": sort, "category": "FAC"})
+    assert "共 2+ 件" in " ".join(page.content.decode().split())
+    # newest received first; or the soonest due first, which is the earliest registered
+    assert numbers_on(page) == set(made[1:] if sort == "received" else made[:2])
+    exact = client.get("/queues/all/", {"sort": sort, "category": "ENV"})
+    assert "共 1 件" in " ".join(exact.content.decode().split())
+    assert numbers_on(exact) == {litter.number}

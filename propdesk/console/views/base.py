@@ -7,11 +7,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from propdesk.core.errors import NotFound, PermissionDenied
+from propdesk.core.paging import BoundedPaginator
 
 PAGE_SIZE = 25
 
@@ -31,8 +31,9 @@ def console_view(view: Callable) -> Callable:
 
 
 def page_of(request: HttpRequest, rows, per_page: int = PAGE_SIZE):
-    """One page of a list; a page number out of range gives the last page."""
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+    """One page of a list; a page number out of range gives the last page. Counts stop at
+    core.paging.COUNT_LIMIT (the page shows "1000+")."""
+    return BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

@@ -52,6 +52,21 @@ def _choices(user) -> dict:
     }
 
 
+def _departments_for(tickets: list, user) -> list[Department]:
+    """Bulk dispatch sends the tickets shown to a department of their project: only those
+    projects' departments are offered, each named with its project (company-wide, all of them
+    were 800 options with the same few names)."""
+    projects = {t.project_id for t in tickets} & set(user.project_ids)
+    departments = list(
+        Department.objects.filter(project_id__in=projects)
+        .select_related("project")
+        .order_by("code")
+    )
+    for d in departments:
+        d.label = f"{d.project.name} · {d.name}" if len(projects) > 1 else d.name
+    return departments
+
+
 @console_view
 def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
     if name not in QUEUES:
@@ -81,11 +96,9 @@ def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
         "query_for_page": query_without(request, "page"),
         "saved": SavedFilter.objects.filter(user=request.user),
         "may_bulk_dispatch": is_manager,
-        "departments": Department.objects.filter(project_id__in=request.user.project_ids).order_by(
-            "code"
-        )
-        if is_manager
-        else [],
+        # Bulk dispatch sends the tickets shown to a department of their project: only those
+        # projects' departments are offered (company-wide, all of them were 800 options).
+        "departments": _departments_for(tickets, request.user) if is_manager else [],
         **_choices(request.user),
     }
     partial = request.headers.get("HX-Request") == "true"

@@ -237,6 +237,24 @@ def test_pagination_counts_everything_and_returns_one_page(world, agent):
     assert [i["number"] for i in page3.json()["items"]] == newest_first[4:]
     assert beyond.json()["items"] == []
     assert beyond.json()["count"] == 5
+    assert page1.json()["count_is_exact"] is True
+
+
+def test_past_the_count_limit_the_count_says_so_and_every_page_still_comes(
+    world, agent, monkeypatch
+):
+    """A company-wide list is counted up to core.paging.COUNT_LIMIT (1,000): past it the
+    count stops there and says it is not exact, and paging on still reaches every ticket."""
+    monkeypatch.setattr("propdesk.core.paging.COUNT_LIMIT", 3)
+    made = [register(world, earlier() + timedelta(minutes=i)) for i in range(5)]
+
+    page1 = agent.get("/tickets", {"page_size": 2}).json()
+    page3 = agent.get("/tickets", {"page_size": 2, "page": 3}).json()
+
+    assert (page1["count"], page1["count_is_exact"]) == (3, False)
+    assert [i["number"] for i in page3["items"]] == [made[0].number]
+    exactly = agent.get("/tickets", {"page_size": 2, "kind": "repair"}).json()
+    assert (exactly["count"], exactly["count_is_exact"]) == (0, True)
 
 
 @pytest.mark.parametrize(

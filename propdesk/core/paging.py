@@ -1,0 +1,71 @@
+"""Lists over a group's millions of rows: counts that stop at a bound, and pages read ids
+first.
+
+A company-wide list of a million tickets spends most of its time counting them (an HQ queue
+page at 1M tickets: 140 ms of its 240 ms, benchmarks/results/latest.md). Nobody pages through
+a thousand tickets; past that a list says "1000+" and the person narrows the filter. Below the
+bound every count is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+
+#: Rows counted exactly; above this a list shows "1000+".
+COUNT_LIMIT = 1000
+
+
+def bounded_count(qs: QuerySet, limit: int | None = None) -> tuple[int, bool]:
+    """(count, exact): the number of rows up to ``limit`` (COUNT_LIMIT); past it,
+    ``(limit, False)``. The database stops reading at ``limit + 1`` rows."""
+    limit = COUNT_LIMIT if limit is None else limit
+    n = qs.order_by().values("pk")[: limit + 1].count()
+    return (n, True) if n <= limit else (limit, False)
+
+
+class IdsFirst:
+    """A page of a list read in two steps: the page's ids from the ordered list alone, then
+    only those rows with their relations. Joining the relations before the sort made
+    PostgreSQL join every matching row (thousands of breached tickets company-wide) to sort
+    them and keep 25."""
+
+    def __init__(self, qs: QuerySet, ordered_ids: QuerySet, related: Sequence[str]) -> None:
+        self.qs = qs  # what is counted
+        self.ordered_ids = ordered_ids  # values("pk") in the order shown
+        self.related = related
+
+    def count(self) -> int:
+        return bounded_count(self.qs)[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list:
+        ids = [row["pk"] for row in self.ordered_ids[item]]
+        rows = self.qs.model.objects.filter(pk__in=ids).select_related(*self.related).in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+class BoundedPaginator(Paginator):
+    """Django's paginator with the count stopped at COUNT_LIMIT; ``shown_count`` is what a page
+    prints ("1000+" past the bound)."""
+
+    count_is_exact = True
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        qs = rows.qs if isinstance(rows, IdsFirst) else rows
+        if not isinstance(qs, QuerySet):
+            return len(rows)
+        n, self.count_is_exact = bounded_count(qs)
+        return n
+
+    @property
+    def shown_count(self) -> str:
+        n = self.count
+        return f"{n}+" if not self.count_is_exact else str(n)
