@@ -69,6 +69,12 @@ def queue(user, name: str, f: TicketFilter, *, now: datetime) -> QuerySet[Ticket
 RELATED = ("project", "category", "category__parent", "room__building", "room__unit")
 
 
+def sorted_rows(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    """Every ticket of the queue with its relations, in a stored order (exports read them all;
+    the due-time order is a page's, see sorted_page_rows)."""
+    return qs.select_related(*RELATED).order_by(*(SORTS.get(sort) or SORTS["received"]))
+
+
 def sorted_page_rows(qs: QuerySet[Ticket], sort: str) -> IdsFirst:
     """The queue in the chosen order, read a page at a time: the page's ids first, then those
     25 tickets with their relations (core.paging.IdsFirst). By due time, the ids come from one
