@@ -10,18 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from propdesk.callbacks.choices import SATISFIED_LEVELS
-from propdesk.callbacks.models import Callback
 from propdesk.hotissues.models import LIVE_STATUSES
 from propdesk.hotissues.services import visible_hot_issues
 from propdesk.org.models import Project, User
-from propdesk.sla.choices import ClockKind, ClockState
-from propdesk.sla.models import SlaClock
+from propdesk.sla.choices import ClockKind
 from propdesk.sla.queries import filter_by_clocks
+from propdesk.stats import figures as stats_figures
+from propdesk.stats.period import Period
 from propdesk.tickets.choices import TERMINAL_STATUSES, Status
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import tickets_for
@@ -87,12 +86,6 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
-def _month_bounds(today: date) -> tuple[datetime, datetime]:
-    first = today.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return local_midnight(first), local_midnight(following)
-
-
 def _open(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.exclude(status__in=list(TERMINAL_STATUSES))
 
@@ -128,32 +121,23 @@ def _intake_days(scope: QuerySet[Ticket], today: date) -> list[tuple[date, int]]
     return [(day, counts.get(day, 0)) for day in days]
 
 
-def _timeliness(scope: QuerySet[Ticket], start: datetime, now: datetime) -> Rate:
-    """及时率 of the handling clock: of the clocks that fell due this month so far, those met
-    by their due time. Clocks that no longer apply, or are paused (not due while paused), are
-    not counted; a clock due later this month counts once its time has come."""
+def _timeliness(user: User, today: date, now: datetime) -> Rate:
+    """及时率 of the handling clock this month so far, by the formula of stats.figures (a
+    clock counts once its due time has come)."""
+    month = Period.month(today.year, today.month)
     row = (
-        SlaClock.objects.filter(
-            ticket__in=scope, kind=ClockKind.HANDLE, due_at__gte=start, due_at__lte=now
-        )
-        .exclude(state__in=[ClockState.CANCELLED, ClockState.PAUSED])
-        .aggregate(
-            whole=Count("pk"),
-            part=Count("pk", filter=Q(met_at__isnull=False, met_at__lte=F("due_at"))),
-        )
+        stats_figures.clocks_due(user.project_ids, month)
+        .filter(kind=ClockKind.HANDLE, due_at__lte=now)
+        .aggregate(**stats_figures.met_of_due())
     )
-    return Rate(part=row["part"], whole=row["whole"])
+    return Rate(part=row["met"], whole=row["due"])
 
 
-def _satisfaction(scope: QuerySet[Ticket], start: datetime, end: datetime) -> Rate:
-    """满意率 from this month's callbacks: the first three of the five levels are satisfied."""
-    row = Callback.objects.filter(
-        ticket__in=scope, called_at__gte=start, called_at__lt=end
-    ).aggregate(
-        whole=Count("pk"),
-        part=Count("pk", filter=Q(satisfaction__in=list(SATISFIED_LEVELS))),
-    )
-    return Rate(part=row["part"], whole=row["whole"])
+def _satisfaction(user: User, today: date) -> Rate:
+    """满意率 from this month's callbacks, by the formula of stats.figures."""
+    month = Period.month(today.year, today.month)
+    rate = stats_figures.callback_satisfaction(user.project_ids, month)
+    return Rate(part=rate.part, whole=rate.whole)
 
 
 def _per_project(
@@ -186,7 +170,7 @@ def figures_for(user: User, now: datetime) -> Figures:
     """Everything the dashboard shows for ``user``, as of ``now``."""
     scope = tickets_for(user)
     today = timezone.localtime(now, timezone.get_default_timezone()).date()
-    month_start, month_end = _month_bounds(today)
+    month_start = Period.month(today.year, today.month).start
     open_by_status, escalated = _open_by_status(scope)
     intake = _intake_days(scope, today)
     breached = filter_by_clocks(scope, now=now, breached=True)
@@ -198,8 +182,8 @@ def figures_for(user: User, now: datetime) -> Figures:
         breached=breached.count(),
         escalated=escalated,
         hot_issues=visible_hot_issues(user).filter(status__in=list(LIVE_STATUSES)).count(),
-        timeliness=_timeliness(scope, month_start, now),
-        satisfaction=_satisfaction(scope, month_start, month_end),
+        timeliness=_timeliness(user, today, now),
+        satisfaction=_satisfaction(user, today),
         intake_days=intake,
         projects=(
             _per_project(user, scope, breached, month_start) if len(user.project_ids) > 1 else []
