@@ -39,16 +39,26 @@ def _handlers(order: WorkOrder) -> list[User]:
 
 
 def _receipt(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
+    from propdesk.sla.lifecycle import started_clocks
     from propdesk.sla.models import SlaClock
 
-    reply_by = ticket.agreed_reply_at or (
-        SlaClock.objects.filter(ticket=ticket, kind="first_reply")
-        .values_list("due_at", flat=True)
-        .first()
-    )
+    reply_by = ticket.agreed_reply_at
+    if not reply_by:
+        # The clocks registration has just started are at hand (the SLA lifecycle runs first).
+        started = started_clocks(ticket)
+        if started is not None:
+            reply_by = next((c.due_at for c in started if c.kind == "first_reply"), None)
+        else:
+            reply_by = (
+                SlaClock.objects.filter(ticket=ticket, kind="first_reply")
+                .values_list("due_at", flat=True)
+                .first()
+            )
     yield Outgoing(
         "ticket_registered_receipt", _resident_side(ticket), key=f"ticket:{ticket.pk}",
         ticket=ticket, context={"reply_by": reply_by},
+        # The ticket was made in this transaction: nothing can be queued under its key yet.
+        look_up=False,
     )  # fmt: skip
 
 

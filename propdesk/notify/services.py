@@ -92,6 +92,11 @@ class Outgoing:
     #: Overrides every recipient's language (else staff: LANGUAGE_CODE, residents: zh-hans).
     language: str | None = None
     url: str = ""
+    #: False: no look-up of the messages already queued for this fact before writing — for
+    #: a fact that cannot have been queued yet (the receipt of a ticket registered in this
+    #: transaction) or when the caller needs no count of new messages. The unique key keeps
+    #: one row per fact, recipient and channel all the same (the insert skips conflicts).
+    look_up: bool = True
 
 
 @dataclass(frozen=True)
@@ -184,8 +189,8 @@ def _existing(keys: list[str]) -> set[str]:
 def queue_many(items: Iterable[Outgoing], *, now: datetime | None = None) -> int:
     """Write the outbox rows for many facts in the caller's transaction; returns how many new
     messages were queued (facts already queued for a recipient and channel are skipped; when
-    another transaction queues the same fact at the same moment, the unique key keeps one row
-    and the count here may be one too many).
+    another transaction queues the same fact at the same moment, or an item says
+    ``look_up=False``, the unique key keeps one row and the count here may be too high).
 
     Subjects and bodies are rendered now, in each recipient's language. For many tickets,
     fetch them with ``select_related(*rendering.TICKET_RELATED)``.
@@ -203,7 +208,7 @@ def queue_many(items: Iterable[Outgoing], *, now: datetime | None = None) -> int
                     planned.append((item, route, key))
     if not planned:
         return 0
-    existing = _existing([key for _, _, key in planned])
+    existing = _existing([key for item, _, key in planned if item.look_up])
     contexts: dict[tuple[int, str], dict[str, Any]] = {}
     # One fact reads the same to every recipient of a language and channel: render it once.
     rendered: dict[tuple[int, str, str], tuple[dict[str, Any], str, str]] = {}
@@ -243,8 +248,40 @@ def queue_many(items: Iterable[Outgoing], *, now: datetime | None = None) -> int
         return 0
     # Two transactions may queue the same fact at once: the unique key keeps one of them.
     OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-    transaction.on_commit(kick, robust=True)
+    _kick_on_commit()
     return len(rows)
+
+
+class _KickOnCommit:
+    """One "deliver now" asked for by a transaction, run when it commits. When the same
+    transaction asked before (a registration that escalates queues twice), this one does
+    nothing if that one has run: each kick costs a query, and one is enough."""
+
+    def __init__(self, earlier: _KickOnCommit | None) -> None:
+        self.earlier = earlier
+        self.ran = False
+
+    def __call__(self) -> None:
+        if self.earlier is None or not self.earlier.ran:
+            kick()
+        self.ran = True  # not when kick() failed: a later one tries again
+
+
+def _kick_on_commit() -> None:
+    connection = transaction.get_connection()
+    earlier = None
+    if connection.in_atomic_block:
+        # A rolled-back transaction or savepoint takes its callbacks with it: a kick still
+        # listed here runs with this one's commit, unless that is rolled back too.
+        earlier = next(
+            (
+                entry[1]
+                for entry in connection.run_on_commit
+                if isinstance(entry[1], _KickOnCommit) and not entry[1].ran
+            ),
+            None,
+        )
+    transaction.on_commit(_KickOnCommit(earlier), robust=True)
 
 
 def _context_for(
@@ -294,7 +331,7 @@ def retry_now(ids: Iterable[int], *, now: datetime | None = None) -> int:
         pk__in=list(ids), state__in=[State.FAILED, State.PENDING]
     ).update(state=State.PENDING, next_attempt_at=at)
     if count:
-        transaction.on_commit(kick, robust=True)
+        _kick_on_commit()
     return count
 
 

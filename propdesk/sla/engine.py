@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -22,6 +23,10 @@ from propdesk.worktime.services import calendar_for_project
 from . import policies
 from .choices import OPEN_CLOCK_STATES, ClockKind, ClockState
 from .models import SlaClock
+
+if TYPE_CHECKING:
+    from django_tasks import Task
+    from django_tasks_db.models import DBTaskResult
 
 
 def calendar_of(ticket: Ticket) -> WorkCalendar:
@@ -83,25 +88,37 @@ def drop_timers_of(clocks: Iterable[SlaClock]) -> None:
         clock.warn_task_id = clock.due_task_id = None
 
 
-def _timer(clock: SlaClock, moment: str, run_after: datetime):
-    """One timer row, as ``fire_clock.using(run_after=…).enqueue(…)`` would write it.
+def task_row(
+    task: Task, args: list, *, run_after: datetime | None = None, task_id: uuid.UUID | None = None
+) -> DBTaskResult:
+    """The row ``task.using(run_after=…).enqueue(*args)`` writes with the database backend —
+    not written, so that several go in one INSERT: a registration writes up to eleven timers
+    and a task, a reconcile may repair thousands. (The backend's enqueue is one INSERT per
+    task; what it adds is a check of the task, done when it is defined, and a debug log.)"""
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
-    Written in bulk because a registration starts several clocks and a reconcile may repair
-    thousands; the database backend's enqueue is one INSERT per task and its signal has no
-    receivers here.
-    """
-    from django_tasks_db.models import DBTaskResult
+    run_after = run_after or task.run_after
+    return DBTaskResult(
+        id=task_id or uuid.uuid4(),
+        args_kwargs={"args": args, "kwargs": {}},
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        backend_name=task.backend,
+        # "As soon as possible" is stored as the far future, as the backend's pre_save does
+        # (bulk_create sends no signals).
+        run_after=run_after if run_after is not None else get_date_max(),
+    )
 
+
+def _timer(
+    clock: SlaClock, moment: str, run_after: datetime, task_id: uuid.UUID | None = None
+) -> DBTaskResult:
+    """One timer row, as ``fire_clock.using(run_after=…).enqueue(…)`` would write it."""
     from .tasks import fire_clock
 
-    return DBTaskResult(
-        id=uuid.uuid4(),
-        args_kwargs={"args": [clock.pk, moment, clock.timer_version], "kwargs": {}},
-        priority=fire_clock.priority,
-        task_path=fire_clock.module_path,
-        queue_name=fire_clock.queue_name,
-        backend_name=fire_clock.backend,
-        run_after=run_after,
+    return task_row(
+        fire_clock, [clock.pk, moment, clock.timer_version], run_after=run_after, task_id=task_id
     )
 
 
@@ -111,9 +128,6 @@ def schedule_many(clocks: Iterable[SlaClock]) -> None:
     from django_tasks_db.models import DBTaskResult
 
     clocks = list(clocks)
-    unsaved = [c for c in clocks if c.pk is None]
-    if unsaved:
-        SlaClock.objects.bulk_create(unsaved)
     drop_timers_of(clocks)
     rows = []
     for clock in clocks:
@@ -127,6 +141,55 @@ def schedule_many(clocks: Iterable[SlaClock]) -> None:
         rows.append(due)
     DBTaskResult.objects.bulk_create(rows)
     SlaClock.objects.bulk_update(clocks, ["timer_version", "warn_task_id", "due_task_id"])
+
+
+class NewClocks:
+    """Clocks started together (a registration starts up to six, a reopen four), written as
+    schedule_many() would leave them — but in one INSERT for the clocks and one for their
+    timers, instead of an INSERT per clock and an UPDATE for the timers' ids: a timer's id is
+    chosen before its clock is written, and only its arguments need the clock's id.
+
+    Clocks are written in the order they were started (ids in that order: a ticket's clocks
+    are listed by start and id). A clock that must be written at once — breached as it
+    starts — first has the ones before it written (:meth:`flush`).
+    """
+
+    def __init__(self) -> None:
+        self.clocks: list[SlaClock] = []
+        self._written = 0
+        #: Other task rows (task_row()) to write with the timers.
+        self.tasks: list[DBTaskResult] = []
+
+    def add(self, clock: SlaClock) -> None:
+        """A new clock: running ones get their timers' ids (and version) now."""
+        if clock.state == ClockState.RUNNING:
+            clock.timer_version += 1
+            if clock.warned_at is None and clock.warn_at < clock.due_at:
+                clock.warn_task_id = uuid.uuid4()
+            clock.due_task_id = uuid.uuid4()
+        self.clocks.append(clock)
+
+    def flush(self) -> None:
+        if self._written < len(self.clocks):
+            SlaClock.objects.bulk_create(self.clocks[self._written :])
+            self._written = len(self.clocks)
+
+    def write(self) -> list[SlaClock]:
+        """Write the clocks not yet written, every timer and the other tasks; returns all the
+        clocks."""
+        from django_tasks_db.models import DBTaskResult
+
+        self.flush()
+        rows = []
+        for clock in self.clocks:
+            if clock.warn_task_id:
+                rows.append(_timer(clock, "warning", clock.warn_at, clock.warn_task_id))
+            if clock.due_task_id:
+                rows.append(_timer(clock, "due", clock.due_at, clock.due_task_id))
+        rows += self.tasks
+        if rows:
+            DBTaskResult.objects.bulk_create(rows)
+        return self.clocks
 
 
 def schedule(clock: SlaClock) -> None:
@@ -144,11 +207,11 @@ def start_clock(
     met_at: datetime | None = None,
     now: datetime | None = None,
     pending: list[SlaClock] | None = None,
-    batch: bool = False,
+    batch: NewClocks | None = None,
 ) -> SlaClock | None:
-    """Start one clock (if a rule or a fixed moment says it runs) and schedule its timers
-    (or add it to ``pending``, for the caller to schedule several at once; with ``batch`` a
-    clock added to ``pending`` is not saved yet: schedule_many() inserts it)."""
+    """Start one clock (if a rule or a fixed moment says it runs) and schedule its timers —
+    or add it to ``pending``, for the caller to schedule several at once, or to ``batch``,
+    which writes it and its timers with the others (:class:`NewClocks`)."""
     calendar = calendar or calendar_of(ticket)
     if due_at is not None:
         moments = policies.fixed_moments(calendar, start, due_at)
@@ -173,21 +236,26 @@ def start_clock(
     )
     if met_at is not None and met_at <= clock.due_at:
         # Met in time as it starts (registration's own clock): written as meet() leaves a
-        # running clock it meets, in one INSERT instead of an INSERT and an UPDATE.
+        # running clock it meets, without the INSERT and UPDATE of a start and a meet.
         clock.state, clock.met_at, clock.timer_version = ClockState.MET, met_at, 1
-        clock.save(force_insert=True)
-    elif met_at is not None:
+        if batch is not None:
+            batch.add(clock)
+        else:
+            clock.save(force_insert=True)
+        return clock
+    if batch is not None and (met_at is not None or (now is not None and now >= clock.due_at)):
+        batch.flush()  # the clocks started before this one keep the smaller ids
+    if met_at is not None:
         clock.save(force_insert=True)
         meet([clock], met_at)
     elif now is not None and now >= clock.due_at:
         # Started already late (a request typed in long after it arrived): breached now.
         clock.save(force_insert=True)
         breach(clock, now)
+    elif batch is not None:
+        batch.add(clock)
     elif pending is not None:
-        # With ``batch`` the caller's schedule_many(pending) writes it, with the others, in
-        # one INSERT (a registration starts up to six clocks).
-        if not batch:
-            clock.save(force_insert=True)
+        clock.save(force_insert=True)
         pending.append(clock)
     else:
         clock.save(force_insert=True)

@@ -6,8 +6,11 @@ tells the people at the new level; meeting the breached clock ends a breach's es
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
 from django.db.models import Q
 
@@ -63,19 +66,43 @@ def _policy(best: EscalationPolicy | None) -> Policy:
     )
 
 
-def people_at(ticket: Ticket, level: int) -> list[User]:
-    """The staff at one level of the ticket's organisation path."""
+def _at_level(ticket: Ticket, level: int) -> Q | None:
+    """Who is at one level of the ticket's organisation path, as a filter on staff."""
     role = ROLE_AT.get(EscalationLevel(level))
     if role is None:
-        return []
-    users = User.objects.filter(is_active=True, role=role)
+        return None
     if level in (EscalationLevel.SUPERVISOR, EscalationLevel.PROJECT_MANAGER):
-        users = users.filter(scope_projects=ticket.project_id)
-    elif level == EscalationLevel.REGION:
-        users = users.filter(scope_level=ScopeLevel.REGION, scope_region=ticket.project.region_id)
-    else:
-        users = users.filter(company_id=ticket.company_id)
-    return list(users.order_by("pk").distinct())
+        return Q(role=role, scope_projects=ticket.project_id)
+    if level == EscalationLevel.REGION:
+        return Q(role=role, scope_level=ScopeLevel.REGION, scope_region=ticket.project.region_id)
+    return Q(role=role, company_id=ticket.company_id)
+
+
+def people_at(ticket: Ticket, level: int) -> list[User]:
+    """The staff at one level of the ticket's organisation path."""
+    return people_at_levels(ticket, (level,))
+
+
+def people_at_levels(ticket: Ticket, levels: Iterable[int]) -> list[User]:
+    """The staff at these levels, in one query: each level's people in id order, level after
+    level as given, everyone once. Each level has its own role, so a person's role says
+    which level they were found at."""
+    levels = list(dict.fromkeys(levels))
+    filters = [(level, _at_level(ticket, level)) for level in levels]
+    wanted = [q for _, q in filters if q is not None]
+    if not wanted:
+        return []
+    users = list(
+        User.objects.filter(reduce(operator.or_, wanted), is_active=True).order_by("pk").distinct()
+    )
+    by_role: dict[str, list[User]] = {}
+    for user in users:
+        by_role.setdefault(user.role, []).append(user)
+    people: list[User] = []
+    for level, q in filters:
+        if q is not None:
+            people += by_role.pop(ROLE_AT[EscalationLevel(level)], [])
+    return people
 
 
 def escalate(
@@ -88,36 +115,78 @@ def escalate(
     actor: User | None = None,
     also_tell: tuple[int, ...] = (),
     due_at: datetime | None = None,
+    policy: Policy | None = None,
 ) -> bool:
     """Raise the ticket (locked by the caller) to ``to_level`` if higher; one event; the people
-    at the new level (and at ``also_tell`` levels) are notified."""
-    from propdesk.notify.services import Outgoing, queue_many
-
-    top = policy_for(ticket).top_level
-    level = min(to_level, top)
-    if level <= ticket.escalation_level:
+    at the new level (and at ``also_tell`` levels) are notified. ``policy``: the ticket's
+    escalation policy when the caller has already read it."""
+    level = escalation_target(ticket, to_level, policy or policy_for(ticket))
+    if level is None:
         return False
     before = ticket.escalation_level
     ticket.escalation_level = level
     Ticket.objects.filter(pk=ticket.pk).update(escalation_level=level)
-    TicketEvent.objects.create(
+    escalated_event(ticket, before, level, trigger=trigger, at=at, reason=reason,
+                    actor=actor).save()  # fmt: skip
+    tell_escalation(ticket, level, trigger=trigger, at=at, reason=reason, also_tell=also_tell,
+                    due_at=due_at)  # fmt: skip
+    return True
+
+
+# escalate() in its three parts, for a caller that writes the ticket and its events itself
+# (grades.change_grades: one UPDATE and one INSERT for grades and escalation together).
+
+
+def escalation_target(ticket: Ticket, to_level: int, policy: Policy) -> int | None:
+    """The level ``to_level`` puts the ticket at (never above the policy's top), or None when
+    that is not above where it is."""
+    level = min(to_level, policy.top_level)
+    return level if level > ticket.escalation_level else None
+
+
+def escalated_event(
+    ticket: Ticket,
+    before: int,
+    level: int,
+    *,
+    trigger: str,
+    at: datetime,
+    reason: str = "",
+    actor: User | None = None,
+) -> TicketEvent:
+    """The ``escalated`` event, not yet written."""
+    return TicketEvent(
         ticket=ticket, kind=EventKind.ESCALATED, actor=actor, at=at, note=reason,
         data={"from": before, "to": level, "trigger": trigger},
     )  # fmt: skip
-    people: list[User] = []
-    for lvl in (level, *also_tell):
-        people += [p for p in people_at(ticket, lvl) if p not in people]
+
+
+def tell_escalation(
+    ticket: Ticket,
+    level: int,
+    *,
+    trigger: str,
+    at: datetime,
+    reason: str = "",
+    also_tell: tuple[int, ...] = (),
+    due_at: datetime | None = None,
+) -> None:
+    """Queue the news for the people at the new level and at the ``also_tell`` levels."""
+    from propdesk.notify.services import Outgoing, queue_many
+
+    people = people_at_levels(ticket, (level, *also_tell))
     queue_many(
         [
             Outgoing(
                 "escalated", people, key=f"ticket:{ticket.pk}:level:{level}:{trigger}",
                 ticket=ticket,
                 context={"level": level, "reason": reason or trigger, "due_at": due_at},
+                # Nobody reads the count of new messages: the insert alone keeps them once.
+                look_up=False,
             )
         ],
         now=at,
     )  # fmt: skip
-    return True
 
 
 def breach_level(ticket: Ticket, at: datetime, policy: Policy) -> tuple[int, SlaClock | None]:
@@ -154,7 +223,7 @@ def escalate_breaches(ticket_id: int, at: datetime) -> bool:
             return False
         return escalate(
             ticket, to_level=level, trigger="breach", at=at, due_at=clock.due_at,
-            reason=str(clock.get_kind_display()),
+            reason=str(clock.get_kind_display()), policy=policy,
         )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.core.cache import TtlCache
+from propdesk.org.models import User
 from propdesk.tickets.choices import (
     WORKING_STATUSES,
     EventKind,
@@ -173,33 +174,79 @@ def decide(table: list[GradeRule], facts: dict[str, Any]) -> GradeRule | None:
 
 def change_grade(ticket: Ticket, scale: str, to: str, reason: str, at: datetime,
             actor=None, manual: bool = False, note: str = "") -> None:  # fmt: skip
-    field = "grade_level" if scale == GradeScale.LEVEL else "grade_class"
-    reason_field = "grade_reason" if scale == GradeScale.LEVEL else "grade_class_reason"
-    before = getattr(ticket, field)
-    setattr(ticket, field, to)
-    setattr(ticket, reason_field, reason[:200])
-    ticket.save(update_fields=[field, reason_field, "updated_at"])
-    rank = LEVEL_RANK if scale == GradeScale.LEVEL else CLASS_RANK
-    if rank.get(to, 4) < rank.get(before, 4):
-        from .escalation import EscalationLevel, escalate, policy_for
+    change_grades(ticket, [(scale, to, reason)], at, actor=actor, manual=manual, note=note)
 
-        policy = policy_for(ticket)
+
+def change_grades(
+    ticket: Ticket,
+    changes: list[tuple[str, str, str]],
+    at: datetime,
+    *,
+    actor: User | None = None,
+    manual: bool = False,
+    note: str = "",
+) -> None:
+    """Set grades — ``(scale, to, reason)`` each — and the escalation a more severe grade calls
+    for, in one UPDATE of the ticket and one INSERT of the events: per scale, its escalation
+    (if it is the one that escalates) and its ``grade_changed`` event, in the order one
+    change_grade() after another used to write them."""
+    from .escalation import (
+        EscalationLevel,
+        escalated_event,
+        escalation_target,
+        policy_for,
+        tell_escalation,
+    )
+
+    befores: list[str] = []
+    fields: list[str] = []
+    for scale, to, reason in changes:
+        field = "grade_level" if scale == GradeScale.LEVEL else "grade_class"
+        reason_field = "grade_reason" if scale == GradeScale.LEVEL else "grade_class_reason"
+        befores.append(getattr(ticket, field))
+        setattr(ticket, field, to)
+        setattr(ticket, reason_field, reason[:200])
+        fields += [field, reason_field]
+    # Which scale escalates, if any: 一级/二级, and 重大/热点/重要 put the project manager on it
+    # at once, region and HQ told (SPEC §5, seed 002 4.1.3). Once it is raised there, a second
+    # scale finds nothing higher to raise it to.
+    policy = None
+    escalation: tuple[int, int, int, str] | None = None  # (change, from, to, reason)
+    for i, ((scale, to, reason), before) in enumerate(zip(changes, befores, strict=True)):
+        rank = LEVEL_RANK if scale == GradeScale.LEVEL else CLASS_RANK
+        if escalation is not None or rank.get(to, 4) >= rank.get(before, 4):
+            continue
+        policy = policy or policy_for(ticket)  # read once for both scales
         at_once = (
-            policy.grade_levels_at_once
-            if scale == GradeScale.LEVEL
+            policy.grade_levels_at_once if scale == GradeScale.LEVEL
             else policy.grade_classes_at_once
-        )
-        if to in at_once:
-            # 一级/二级, and 重大/热点/重要: the project manager at once, region and HQ told
-            # (SPEC §5, seed 002 4.1.3).
-            escalate(
-                ticket, to_level=EscalationLevel.PROJECT_MANAGER, trigger="grade", at=at,
-                reason=reason, also_tell=(EscalationLevel.REGION, EscalationLevel.HQ),
+        )  # fmt: skip
+        level = escalation_target(ticket, EscalationLevel.PROJECT_MANAGER, policy)
+        if to in at_once and level is not None:
+            escalation = (i, ticket.escalation_level, level, reason)
+            ticket.escalation_level = level
+            fields.append("escalation_level")
+    ticket.save(update_fields=[*fields, "updated_at"])
+    events = []
+    for i, ((scale, to, reason), before) in enumerate(zip(changes, befores, strict=True)):
+        if escalation is not None and escalation[0] == i:
+            events.append(
+                escalated_event(ticket, escalation[1], escalation[2], trigger="grade", at=at,
+                                reason=reason)
             )  # fmt: skip
-    TicketEvent.objects.create(
-        ticket=ticket, kind=EventKind.GRADE_CHANGED, actor=actor, at=at, note=note,
-        data={"scale": scale, "from": before, "to": to, "rule": reason, "manual": manual},
-    )  # fmt: skip
+        events.append(
+            TicketEvent(
+                ticket=ticket, kind=EventKind.GRADE_CHANGED, actor=actor, at=at, note=note,
+                data={"scale": scale, "from": before, "to": to, "rule": reason,
+                      "manual": manual},
+            )
+        )  # fmt: skip
+    TicketEvent.objects.bulk_create(events)
+    if escalation is not None:
+        tell_escalation(
+            ticket, escalation[2], trigger="grade", at=at, reason=escalation[3],
+            also_tell=(EscalationLevel.REGION, EscalationLevel.HQ),
+        )  # fmt: skip
 
 
 def evaluate(ticket: Ticket, at: datetime, *, group_size: int = 0) -> list[str]:
@@ -209,19 +256,19 @@ def evaluate(ticket: Ticket, at: datetime, *, group_size: int = 0) -> list[str]:
     facts = facts_of(ticket, at)
     facts["same_kind_residents_30d"] = max(facts["same_kind_residents_30d"], group_size)
     tables = _rules(ticket.company_id)
-    changed = []
+    changes = []
     for scale, field, rank in (
         (GradeScale.LEVEL, "grade_level", LEVEL_RANK),
         (GradeScale.CLASS, "grade_class", CLASS_RANK),
     ):
         rule = decide(tables[scale], facts)
-        if rule is None:
-            continue
-        current = getattr(ticket, field)
-        if rank[rule.result] < rank[current]:
-            change_grade(ticket, scale, rule.result, rule.name, at)
-            changed.append(scale)
-    return changed
+        if rule is not None and rank[rule.result] < rank[getattr(ticket, field)]:
+            changes.append((scale, rule.result, rule.name))
+    if changes:
+        # Both scales read the same facts, and nothing one change does moves the other's
+        # decision: decided first, saved together.
+        change_grades(ticket, changes, at)
+    return [scale for scale, _to, _reason in changes]
 
 
 def regrade_group(ticket_id: int, at: datetime) -> int:

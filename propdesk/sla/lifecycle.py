@@ -18,6 +18,7 @@ from propdesk.worktime.arithmetic import WorkCalendar
 from . import grades, policies
 from .choices import ClockKind, ClockState, ClockUnit
 from .engine import (
+    NewClocks,
     awaiting,
     calendar_of,
     cancel_clocks,
@@ -26,8 +27,8 @@ from .engine import (
     pause,
     place,
     resume,
-    schedule_many,
     start_clock,
+    task_row,
 )
 from .models import SlaClock
 
@@ -87,40 +88,61 @@ def _work_order_clock(ticket: Ticket, order: WorkOrder, at: datetime) -> None:
 def _registered(ticket: Ticket, event: TicketEvent) -> None:
     calendar = calendar_of(ticket)
     at = event.at
-    pending: list[SlaClock] = []
+    # Every clock of the new request in one INSERT and their timers in another.
+    batch = NewClocks()
+    started: list[SlaClock | None] = []
     if not ticket.is_emergency:
-        start_clock(
-            ticket, ClockKind.REGISTER, ticket.received_at, calendar=calendar,
-            met_at=ticket.registered_at,
+        started.append(
+            start_clock(
+                ticket, ClockKind.REGISTER, ticket.received_at, calendar=calendar,
+                met_at=ticket.registered_at, batch=batch,
+            )
         )  # fmt: skip
     else:
         # Safety emergencies are handled first and recorded after (seed 002, 003): the form
         # is due 30 minutes after the work on site ended, when that is known.
         if ticket.on_site_finished_at:
-            start_clock(
-                ticket, ClockKind.REGISTER, ticket.on_site_finished_at, calendar=calendar,
-                met_at=ticket.registered_at,
+            started.append(
+                start_clock(
+                    ticket, ClockKind.REGISTER, ticket.on_site_finished_at, calendar=calendar,
+                    met_at=ticket.registered_at, batch=batch,
+                )
             )  # fmt: skip
-        start_clock(
-            ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at,
-            met_at=ticket.on_site_finished_at, pending=pending, batch=True,
+        started.append(
+            start_clock(
+                ticket, ClockKind.EMERGENCY, ticket.received_at, calendar=calendar, now=at,
+                met_at=ticket.on_site_finished_at, batch=batch,
+            )
         )  # fmt: skip
     for kind in FROM_RECEIPT:
-        start_clock(
-            ticket, kind, ticket.received_at, calendar=calendar, now=at, pending=pending,
-            batch=True,
-        )  # fmt: skip
+        started.append(
+            start_clock(ticket, kind, ticket.received_at, calendar=calendar, now=at, batch=batch)
+        )
     if ticket.agreed_reply_at:
-        start_clock(
-            ticket, ClockKind.AGREED_REPLY, ticket.received_at, calendar=calendar,
-            due_at=ticket.agreed_reply_at, now=at, pending=pending, batch=True,
+        started.append(
+            start_clock(
+                ticket, ClockKind.AGREED_REPLY, ticket.received_at, calendar=calendar,
+                due_at=ticket.agreed_reply_at, now=at, batch=batch,
+            )
         )  # fmt: skip
     for kind in FROM_REGISTRATION:
-        start_clock(
-            ticket, kind, ticket.registered_at, calendar=calendar, now=at, pending=pending,
-            batch=True,
-        )  # fmt: skip
-    schedule_many(pending)
+        started.append(
+            start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=at, batch=batch)
+        )
+    # Graded before the clocks' timers are written, so that the task grading its same-kind
+    # group goes in the same INSERT as the timers.
+    grades.evaluate(ticket, at)
+    _regrade_group_later(ticket, at, batch)
+    batch.write()
+    # Kept beside the ticket: the receipt reads the reply deadline from them and the answer
+    # to the registration lists them, neither reading them back (see started_clocks()).
+    ticket._sla_started_clocks = [c for c in started if c is not None]
+
+
+def started_clocks(ticket: Ticket) -> list[SlaClock] | None:
+    """The clocks registration started on this very ticket object, as they are now; None when
+    it was not registered through this object (then read them from the database)."""
+    return getattr(ticket, "_sla_started_clocks", None)
 
 
 def _answered(ticket: Ticket, event: TicketEvent) -> None:
@@ -228,18 +250,19 @@ def _reopened(ticket: Ticket, event: TicketEvent) -> None:
     from .escalation import escalate, policy_for
 
     cancel_clocks(open_clocks(ticket, [ClockKind.CALLBACK]))
-    if ticket.reopen_count >= policy_for(ticket).reopen_threshold:
+    policy = policy_for(ticket)
+    if ticket.reopen_count >= policy.reopen_threshold:
         escalate(
             ticket, to_level=ticket.escalation_level + 1, trigger="reopen", at=event.at,
-            reason=event.note,
+            reason=event.note, policy=policy,
         )  # fmt: skip
     calendar = calendar_of(ticket)
     running = {c.kind for c in open_clocks(ticket)}
-    pending: list[SlaClock] = []
+    batch = NewClocks()
     for kind in RESTART_ON_REOPEN:
         if kind not in running:
-            start_clock(ticket, kind, event.at, calendar=calendar, now=event.at, pending=pending)
-    schedule_many(pending)
+            start_clock(ticket, kind, event.at, calendar=calendar, now=event.at, batch=batch)
+    batch.write()
 
 
 def _stopped(ticket: Ticket, event: TicketEvent) -> None:
@@ -362,19 +385,22 @@ def on_event(ticket: Ticket, event: TicketEvent) -> None:
     handler = HANDLERS.get(event.kind)
     if handler is not None:
         handler(ticket, event)
-    if event.kind == EventKind.REGISTERED:
-        grades.evaluate(ticket, event.at)
-        _regrade_group_later(ticket, event.at)
-    elif event.kind == EventKind.UPDATED and set(event.data.get("changes", {})) & GRADE_INPUTS:
+    # A registration is graded by _registered().
+    if event.kind == EventKind.UPDATED and set(event.data.get("changes", {})) & GRADE_INPUTS:
         grades.evaluate(ticket, event.at)
         if {"kind", "category"} & set(event.data["changes"]):
             _regrade_group_later(ticket, event.at)
 
 
-def _regrade_group_later(ticket: Ticket, at: datetime) -> None:
+def _regrade_group_later(ticket: Ticket, at: datetime, batch: NewClocks | None = None) -> None:
     """The group's other members are graded by the worker within seconds (a task row written
-    in this transaction): locking them here would make a registration wait on their moves."""
+    in this transaction — with ``batch``'s timers when given): locking them here would make a
+    registration wait on their moves."""
     from .tasks import regrade_group
 
-    if ticket.kind != "repair":
+    if ticket.kind == "repair":
+        return
+    if batch is not None:
+        batch.tasks.append(task_row(regrade_group, [ticket.pk, at.isoformat()]))
+    else:
         regrade_group.enqueue(ticket.pk, at.isoformat())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -21,6 +22,10 @@ from .numbering import next_ticket_number
 
 #: A received-at a little in the future is clock skew between devices, not a mistake.
 RECEIVED_AT_SKEW = timedelta(minutes=5)
+CENTS = Decimal("0.01")
+#: register_ticket leaves on the ticket it has just made the ``updated_at`` it wrote last:
+#: serializers.detail() then answers from that object instead of reading the ticket back.
+REGISTERED_IN_MEMORY = "_registered_in_memory"
 
 
 @dataclass
@@ -65,7 +70,8 @@ def _choice(value: str, choices: type, field_name: str, label: str) -> str:
 
 
 def _resolve_category(code: str) -> Category:
-    category = Category.objects.filter(code=code, is_active=True).first()
+    # With its parent: the ticket's category is shown by its full name (大类 / 小类).
+    category = Category.objects.select_related("parent").filter(code=code, is_active=True).first()
     if category is None:
         raise InvalidInput(_("分类编码“%(code)s”不存在或已停用") % {"code": code}, field="category")
     return category
@@ -124,7 +130,7 @@ def _resolve_place(
             # through anyone's active residency (family, a new owner).
             only = list(
                 Room.objects.filter(**of_resident, residencies__is_active=True)
-                .select_related("building", "project__company")
+                .select_related("building", "unit", "project__company")
                 .distinct()[:2]
             )
             if len(only) == 1:
@@ -134,7 +140,9 @@ def _resolve_place(
                     building = room.building
         if project is None:
             raise InvalidInput(_("请选择项目或房屋"), field="project")
-        if not resident_rooms.exists() and resident.company_id != project.company_id:
+        # The company is compared first: a resident of the project's own company is the usual
+        # case, and needs no look-up of where the resident lives.
+        if resident.company_id != project.company_id and not resident_rooms.exists():
             raise InvalidInput(_("该住户不属于所选项目的公司"), field="resident_id")
     if project is None:
         raise InvalidInput(_("请选择项目或房屋"), field="project")
@@ -154,7 +162,12 @@ def _grade_facts(given: dict, project: Project) -> dict:
     if unknown:
         raise InvalidInput(_("未知的定级事实:%(f)s") % {"f": ", ".join(unknown)}, field=unknown[0])
     blank = Ticket(project=project)
-    return {name: clean_fact(blank, name, value) for name, value in given.items()}
+    facts = {name: clean_fact(blank, name, value) for name, value in given.items()}
+    if facts.get("claimed_amount") is not None:
+        # As the database gives it back (5000 → 5000.00): the answer to the registration is
+        # built from this object and must read as a later GET does.
+        facts["claimed_amount"] = facts["claimed_amount"].quantize(CENTS)
+    return facts
 
 
 def register_ticket(
@@ -272,6 +285,7 @@ def register_ticket(
                 check_project_scope(actor, existing.project_id)
                 return existing, False
         raise
+    setattr(ticket, REGISTERED_IN_MEMORY, ticket.updated_at)
     return ticket, True
 
 
