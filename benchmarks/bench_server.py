@@ -76,6 +76,12 @@ LIST_FILTERS = [
     ("GET /api/v1/tickets?created_from=…(last 7 days)", "last_week"),
     ("GET /api/v1/tickets?text=电梯", {"text": "电梯"}),
 ]
+#: Queue pages with the filters and sorts people use most.
+QUEUE_VARIANTS = [
+    ("/queues/all/", {"category": "FAC", "sort": "due"}),
+    ("/queues/all/", {"text": "电梯"}),
+    ("/queues/all/", {"page": "40"}),
+]
 QUEUES = ["mine", "unassigned", "to_dispatch", "due_soon", "breached", "escalated", "callback",
           "all"]  # fmt: skip
 
@@ -99,8 +105,10 @@ def lists_and_queues(*, runs: int = 30, budget: float = 20.0):
             t = _time_get(client, f"{label} as {username}", "/api/v1/tickets", params,
                           runs=runs, budget=budget, target_ms=50)  # fmt: skip
             timings.append(t)
-        for name in QUEUES:
-            t = _time_get(client, f"/queues/{name}/ as {username}", f"/queues/{name}/", {},
+        pages = [(f"/queues/{name}/", {}) for name in QUEUES] + QUEUE_VARIANTS
+        for path, params in pages:
+            shown = path + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+            t = _time_get(client, f"{shown} as {username}", path, params,
                           runs=runs, budget=budget, target_ms=150)  # fmt: skip
             timings.append(t)
     return [t.as_dict() for t in timings], _explain_slowest(timings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import F, FilteredRelation, Min, Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from propdesk.core.paging import IdsFirst
@@ -75,24 +75,42 @@ def sorted_rows(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
     return qs.select_related(*RELATED).order_by(*(SORTS.get(sort) or SORTS["received"]))
 
 
+class DueOrder:
+    """The ids of a queue by next running due time, a slice at a time: first the tickets with
+    a running clock, soonest due first (few: running clocks are the open tickets' clocks),
+    then every other ticket newest first. Grouping a company's whole queue by its clocks to
+    sort it read hundreds of thousands of rows for a page of 25 (benchmarks/bench.py)."""
+
+    def __init__(self, qs: QuerySet[Ticket]) -> None:
+        running = Q(clocks__state=ClockState.RUNNING)
+        self.timed = (
+            qs.filter(running)
+            .values("pk")
+            .annotate(next_due=Min("clocks__due_at", filter=running))
+            .order_by("next_due", "-received_at", "-pk")
+        )
+        self.untimed = (
+            qs.exclude(pk__in=qs.filter(running).values("pk"))
+            .order_by("-received_at", "-pk")
+            .values("pk")
+        )
+
+    def __getitem__(self, item: slice) -> list[dict]:
+        start, stop = item.start or 0, item.stop
+        rows = list(self.timed[start:stop])
+        if stop is not None and len(rows) == stop - start:
+            return rows
+        timed = start + len(rows) if rows else self.timed.order_by().count()
+        rest = self.untimed[max(0, start - timed) : None if stop is None else stop - timed]
+        return rows + list(rest)
+
+
 def sorted_page_rows(qs: QuerySet[Ticket], sort: str) -> IdsFirst:
     """The queue in the chosen order, read a page at a time: the page's ids first, then those
-    25 tickets with their relations (core.paging.IdsFirst). By due time, the ids come from one
-    grouped query joined once to the running clocks (which are few); sorting the full rows
-    instead grouped every selected column of a company-wide queue
-    (benchmarks/console_bench.py)."""
+    25 tickets with their relations (core.paging.IdsFirst); by due time, see DueOrder."""
     if sort == "due":
-        ordered = (
-            qs.annotate(
-                running=FilteredRelation("clocks", condition=Q(clocks__state=ClockState.RUNNING))
-            )
-            .values("pk")
-            .annotate(next_due=Min("running__due_at"))
-            .order_by(F("next_due").asc(nulls_last=True), "-received_at", "-pk")
-        )
-    else:
-        ordered = qs.order_by(*SORTS.get(sort, SORTS["received"])).values("pk")
-    return IdsFirst(qs, ordered, RELATED)
+        return IdsFirst(qs, DueOrder(qs), RELATED)
+    return IdsFirst(qs, qs.order_by(*SORTS.get(sort, SORTS["received"])).values("pk"), RELATED)
 
 
 def urgent_clocks(tickets: list[Ticket], now: datetime) -> dict[int, dict]:

@@ -176,3 +176,22 @@ def test_a_queue_past_the_count_limit_says_so(world, client, earlier, monkeypatc
     exact = client.get("/queues/all/", {"sort": sort, "category": "ENV"})
     assert "共 1 件" in " ".join(exact.content.decode().split())
     assert numbers_on(exact) == {litter.number}
+
+
+def test_due_order_pages_run_on_from_the_timed_tickets_to_the_rest(world, earlier):
+    """Tickets with a running clock come first, soonest due first, then the others newest
+    first; every slice, across the boundary too, is that one order (console.queues.DueOrder)."""
+    from propdesk.console.queues import DueOrder
+    from propdesk.tickets import services
+    from propdesk.tickets.models import Ticket
+
+    made = [register(world, earlier + timedelta(minutes=i)) for i in range(5)]
+    for ticket in made[1::2]:  # withdrawn: their clocks stop
+        services.cancel(world.agent, ticket, reason="业主撤回", now=earlier + timedelta(hours=1))
+    timed = [made[0], made[2], made[4]]  # registered earliest, so due earliest
+    untimed = [made[3], made[1]]  # newest first
+    expected = [t.pk for t in timed + untimed]
+    order = DueOrder(Ticket.objects.filter(project=world.project))
+    for start in range(6):
+        for stop in range(start, 7):
+            assert [r["pk"] for r in order[start:stop]] == expected[start:stop], (start, stop)

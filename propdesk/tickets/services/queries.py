@@ -68,8 +68,10 @@ def filter_tickets(
         category = Category.objects.filter(code=f.category).first()
         if category is None:
             raise InvalidInput(_("分类编码“%(s)s”不存在") % {"s": f.category}, field="category")
-        # A top-level category includes everything filed under it.
-        qs = qs.filter(Q(category=category) | Q(category__parent=category))
+        # A top-level category includes everything filed under it. The ids are read first so
+        # the ticket query filters one indexed column instead of joining the categories.
+        ids = [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
+        qs = qs.filter(category_id__in=ids)
     if f.grade:
         if f.grade in GradeLevel.values:
             qs = qs.filter(grade_level=f.grade)
