@@ -249,6 +249,40 @@ def change_grades(
         )  # fmt: skip
 
 
+#: Comparisons on the age fact an age filter can be drawn from (at least N days).
+_AT_LEAST = {">=": 0, ">": 1, "==": 0}
+
+
+def age_rule_filter(at: datetime) -> Q | None:
+    """The requests an age rule could grade higher at ``at``: old enough for the rule's
+    ``days_unresolved_our_fault`` threshold and, on the rule's scale, below its result. Only
+    time moves the age fact, so the grade sweep needs to look at no other request (every
+    rule of every company counts: a wider filter, never a narrower one). None when no active
+    rule reads the age; a condition on the age this cannot draw (below N days, one of a list)
+    gives every request old enough for the sweep's first week."""
+    found = Q()
+    any_rule = False
+    for rule in GradeRule.objects.filter(is_active=True):
+        ages = [c for c in rule.conditions if c.get("fact") == "days_unresolved_our_fault"]
+        if not ages:
+            continue
+        any_rule = True
+        drawable = [c for c in ages if c.get("op") in _AT_LEAST and isinstance(c.get("value"), int)]
+        if len(drawable) != len(ages):
+            return Q(received_at__lte=at - timedelta(days=1))
+        days = max(c["value"] + _AT_LEAST[c["op"]] for c in drawable)
+        field, rank = (
+            ("grade_level", LEVEL_RANK)
+            if rule.scale == GradeScale.LEVEL
+            else ("grade_class", CLASS_RANK)
+        )
+        if rule.result not in rank:
+            continue
+        below = [g for g, r in rank.items() if r > rank[rule.result]]
+        found |= Q(received_at__lte=at - timedelta(days=days), **{f"{field}__in": below})
+    return found if any_rule else None
+
+
 def evaluate(ticket: Ticket, at: datetime, *, group_size: int = 0) -> list[str]:
     """Apply both tables to the ticket; raise its grades where a rule says more severe.
     ``group_size`` is the size of a same-kind group the ticket is known to belong to (from a

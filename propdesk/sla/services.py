@@ -179,22 +179,20 @@ def prune_finished_timers(at: datetime) -> int:
 
 def grade_sweep(at: datetime) -> int:
     """Age-based grades (unresolved through our fault for a week, 15 days, a month): only
-    open requests of our own fault old enough and not yet at the top of both scales are read,
-    in batches, each under its row lock."""
-    from django.db.models import Q
+    open requests of our own fault that an age rule now grades above their grade are read
+    (grades.age_rule_filter, in the query), in batches, each under its row lock."""
 
     from propdesk.tickets.choices import WORKING_STATUSES, Nature
     from propdesk.tickets.models import Ticket
 
-    from .grades import evaluate
+    from .grades import age_rule_filter, evaluate
 
+    due = age_rule_filter(at)
+    if due is None:
+        return 0  # no active rule grades by age
     candidates = (
-        Ticket.objects.filter(
-            status__in=list(WORKING_STATUSES),
-            nature=Nature.EFFECTIVE,
-            received_at__lte=at - timedelta(days=7),
-        )
-        .filter(~Q(grade_class="major") | ~Q(grade_level__in=["1", "2", "3"]))
+        Ticket.objects.filter(status__in=list(WORKING_STATUSES), nature=Nature.EFFECTIVE)
+        .filter(due)
         .values_list("pk", flat=True)
         .order_by("pk")
     )

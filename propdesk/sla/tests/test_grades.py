@@ -10,6 +10,7 @@ from propdesk.sla.grades import regrade_group
 from propdesk.sla.services import grade_sweep
 from propdesk.tickets import services
 from propdesk.tickets.choices import EventKind
+from propdesk.tickets.models import Ticket
 from propdesk.tickets.tests.helpers import register
 from propdesk.worktime.arithmetic import SHANGHAI
 
@@ -213,3 +214,20 @@ def test_a_wrong_fact_at_intake_is_refused_by_its_name_and_nothing_is_saved(worl
         register(world, T0, grade_facts=facts)
     assert refused.value.field == field
     assert not Ticket.objects.exists()
+
+
+def test_the_sweep_reads_only_requests_an_age_rule_would_raise(world):
+    """Twenty requests a week old already graded 热点 by age cost the sweep one query, not a
+    lock and an evaluation each (grades.age_rule_filter)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tickets = [graded(world, {"nature": "effective"}) for _ in range(20)]
+    assert grade_sweep(T0 + timedelta(days=7)) == 20
+    with CaptureQueriesContext(connection) as queries:
+        assert grade_sweep(T0 + timedelta(days=8)) == 0
+    assert len(queries) <= 2  # the rules, then the (empty) batch of candidates
+    assert grade_sweep(T0 + timedelta(days=15)) == 20  # the 15-day level rule reads them again
+    assert {t.pk for t in tickets} == set(
+        Ticket.objects.filter(grade_level="3").values_list("pk", flat=True)
+    )
