@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -128,9 +129,19 @@ def _database() -> dict:
         # disk, so at a million tickets it scans whole tables where an index answers in a
         # tenth of the time (benchmarks/results/latest.md). 1.1 is the usual value for SSDs;
         # PG_RANDOM_PAGE_COST="" leaves the server's own setting.
-        cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
+        # A pooler in transaction mode (PgBouncer) refuses startup options: set it empty
+        # there and use ALTER DATABASE … SET random_page_cost = 1.1 instead.
+        cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1").strip()
         if cost:
-            config.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={float(cost)}"
+            try:
+                value = float(cost)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"PG_RANDOM_PAGE_COST must be a number (or empty), not {cost!r}"
+                ) from None
+            options = config.setdefault("OPTIONS", {})
+            given = options.get("options", "")
+            options["options"] = f"{given} -c random_page_cost={value}".strip()
     return config
 
 

@@ -51,10 +51,14 @@ class IdsFirst:
 
 
 class BoundedPaginator(Paginator):
-    """Django's paginator with the count stopped at COUNT_LIMIT; ``shown_count`` is what a page
-    prints ("1000+" past the bound)."""
+    """Django's paginator whose count may stop at a bound (``limit``, e.g. COUNT_LIMIT; None
+    counts everything); ``shown_count`` is what a page prints ("1000+" past the bound)."""
 
     count_is_exact = True
+
+    def __init__(self, object_list, per_page, *, limit: int | None = None, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.limit = limit
 
     @cached_property
     def count(self) -> int:
@@ -62,7 +66,9 @@ class BoundedPaginator(Paginator):
         qs = rows.qs if isinstance(rows, IdsFirst) else rows
         if not isinstance(qs, QuerySet):
             return len(rows)
-        n, self.count_is_exact = bounded_count(qs)
+        if self.limit is None:
+            return qs.count()
+        n, self.count_is_exact = bounded_count(qs, self.limit)
         return n
 
     @property

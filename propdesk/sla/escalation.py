@@ -43,13 +43,19 @@ def _listed(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
+def _specificity(p: EscalationPolicy) -> tuple[bool, bool, int]:
+    """A project's policy over its company's over the system's; of two alike, the newest (the
+    same choice wherever a policy is looked up)."""
+    return (p.project_id is not None, p.company_id is not None, p.pk)
+
+
 def policy_for(ticket: Ticket) -> Policy:
     rows = EscalationPolicy.objects.filter(
         Q(project_id=ticket.project_id)
         | Q(project__isnull=True, company_id=ticket.company_id)
         | Q(project__isnull=True, company__isnull=True)
     )
-    best = max(rows, key=lambda p: (p.project_id is not None, p.company_id is not None),
+    best = max(rows, key=_specificity,
                default=None)  # fmt: skip
     return _policy(best)
 
@@ -269,7 +275,7 @@ def _policies():
                 if p.project_id == project_id
                 or (p.project_id is None and p.company_id in (company_id, None))
             ]  # fmt: skip
-            best = max(fits, key=lambda p: (p.project_id is not None, p.company_id is not None),
+            best = max(fits, key=_specificity,
                        default=None)  # fmt: skip
             cache[key] = _policy(best)
         return cache[key]

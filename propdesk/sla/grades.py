@@ -249,17 +249,21 @@ def change_grades(
         )  # fmt: skip
 
 
-#: Comparisons on the age fact an age filter can be drawn from (at least N days).
-_AT_LEAST = {">=": 0, ">": 1, "==": 0}
+#: Comparisons on the age fact an age filter can be drawn from (at least N days). "==" is
+#: not one: a rule true on one day only stops blocking the rules below it the day after.
+_AT_LEAST = {">=": 0, ">": 1}
 
 
 def age_rule_filter(at: datetime) -> Q | None:
     """The requests an age rule could grade higher at ``at``: old enough for the rule's
-    ``days_unresolved_our_fault`` threshold and, on the rule's scale, below its result. Only
-    time moves the age fact, so the grade sweep needs to look at no other request (every
+    ``days_unresolved_our_fault`` threshold and, on the rule's scale, below its result (every
     rule of every company counts: a wider filter, never a narrower one). None when no active
-    rule reads the age; a condition on the age this cannot draw (below N days, one of a list)
-    gives every request old enough for the sweep's first week."""
+    rule reads the age; a condition on the age this cannot draw (below N days, exactly N, one
+    of a list) gives every request at least a day old.
+
+    The sweep is for what time alone changes. Every other fact changes with an event that
+    re-grades the request then (registration, correction, a new member of its same-kind
+    group), and a rule edited by an administrator applies to requests graded from then on."""
     found = Q()
     any_rule = False
     for rule in GradeRule.objects.filter(is_active=True):

@@ -104,8 +104,10 @@ def _open_at_end_parts(project_ids: ProjectIds, period: Period) -> list[QuerySet
     """Open at period end, as three disjoint parts by today's status, each read by its own
     index: requests neither closed nor merged (few: open and withdrawn ones), merged requests
     merged after the end, and closed requests closed after the end (``ticket_closed``).
-    Closing and merging are final and set their time, so together the parts are every request
-    received before the end that was not, at the end, closed, withdrawn or merged."""
+    Closing and merging set their time; merging is final, and a reopen clears the closure time
+    (a request closed before the end and reopened since counts as open at the end, as it did
+    when this was one query). Together the parts are every request received before the end
+    that was not, at the end, closed, withdrawn or merged."""
     merged_before = TicketEvent.objects.filter(
         ticket=OuterRef("pk"), kind=EventKind.MERGED, at__lt=period.end, data__has_key="into"
     )

@@ -195,3 +195,25 @@ def test_due_order_pages_run_on_from_the_timed_tickets_to_the_rest(world, earlie
     for start in range(6):
         for stop in range(start, 7):
             assert [r["pk"] for r in order[start:stop]] == expected[start:stop], (start, stop)
+
+
+def test_bulk_dispatch_never_sends_a_person_to_another_site(world, client, earlier):
+    client.force_login(world.supervisor)
+    answer = client.post(
+        "/queues-bulk/dispatch/", {"tickets": [], "next": "https://evil.example/queues/"}
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == "/queues/to_dispatch/"
+    same_site = client.post("/queues-bulk/dispatch/", {"tickets": [], "next": "/queues/all/"})
+    assert same_site["Location"] == "/queues/all/"
+
+
+def test_only_the_ticket_lists_stop_counting_at_the_limit(world, client, earlier, monkeypatch):
+    """Queues say "2+" past the limit; a callback list of the same length counts them all."""
+    monkeypatch.setattr("propdesk.core.paging.COUNT_LIMIT", 2)
+    made = [walk(world, earlier + timedelta(minutes=i), "resolved").number for i in range(3)]
+    client.force_login(world.supervisor)
+    queue = client.get("/queues/callback/").content.decode()
+    assert "共 2+ 件" in " ".join(queue.split())
+    callbacks = client.get("/callbacks/", {"tab": "open"}).content.decode()
+    assert all(number in callbacks for number in made)

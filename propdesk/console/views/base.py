@@ -30,10 +30,14 @@ def console_view(view: Callable) -> Callable:
     return wrapped
 
 
-def page_of(request: HttpRequest, rows, per_page: int = PAGE_SIZE):
-    """One page of a list; a page number out of range gives the last page. Counts stop at
-    core.paging.COUNT_LIMIT (the page shows "1000+")."""
-    return BoundedPaginator(rows, per_page).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, rows, per_page: int = PAGE_SIZE, *, bounded: bool = False):
+    """One page of a list; a page number out of range gives the last page. ``bounded`` lists
+    (the ticket queues, residents, hot issues: a company's can run to millions) count up to
+    core.paging.COUNT_LIMIT and show "1000+" past it; the others count everything."""
+    from propdesk.core import paging
+
+    limit = paging.COUNT_LIMIT if bounded else None
+    return BoundedPaginator(rows, per_page, limit=limit).get_page(request.GET.get("page"))
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

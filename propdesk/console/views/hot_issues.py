@@ -76,7 +76,7 @@ def hot_issue_list(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "project": project,
         "projects": projects if len(request.user.project_ids) > 1 else [],
-        "page": page_of(request, rows.order_by("-last_received_at", "-pk")),
+        "page": page_of(request, rows.order_by("-last_received_at", "-pk"), bounded=True),
         "query_for_tab": query_without(request, "status", "page"),
         "query_for_page": query_without(request, "page"),
     }

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -77,7 +78,7 @@ def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
     try:
         rows = queue(request.user, name, f, now=now)
         sort = request.GET.get("sort", "received")
-        page = page_of(request, sorted_page_rows(rows, sort))
+        page = page_of(request, sorted_page_rows(rows, sort), bounded=True)
     except DomainError as refused:
         error, page, sort = refused, None, "received"
     tickets = list(page.object_list) if page else []
@@ -146,7 +147,9 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     numbers = request.POST.getlist("tickets")
     department = request.POST.get("department", "")
     deadline = _deadline(request.POST.get("deadline", ""))
-    back = request.POST.get("next") or "/queues/to_dispatch/"
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "/queues/to_dispatch/"  # never send a person to another site
     if not numbers:
         messages.error(request, _("请先勾选诉求"))
         return redirect(back)

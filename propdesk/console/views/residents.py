@@ -129,7 +129,7 @@ def resident_search(request: HttpRequest) -> HttpResponse:
             residents = residents_for(user)
         if rooms is not None:
             residents = residents.filter(residencies__room__in=rooms.values("pk"))
-        page = page_of(request, residents.prefetch_related(_scoped_residencies(user)))
+        page = page_of(request, residents.prefetch_related(_scoped_residencies(user)), bounded=True)
     except DomainError as refused:
         context["error"] = refused
         return render(request, "console/residents.html", context, status=400)

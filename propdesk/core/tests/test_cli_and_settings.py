@@ -64,3 +64,20 @@ def test_services_refuse_naive_times_and_tests_can_freeze_the_clock():
     assert clock.now() != at
     with pytest.raises(ValueError, match="naive"):
         clock.resolve(datetime(2026, 9, 9, 10, 0))  # noqa: DTZ001
+
+
+def test_postgres_connections_get_the_ssd_page_cost_beside_options_of_their_own(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from propdesk import settings
+
+    url = "postgres://u@db:5432/propdesk?options=-c%20search_path%3Dpd"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("PG_RANDOM_PAGE_COST", raising=False)
+    options = settings._database()["OPTIONS"]["options"]
+    assert "search_path=pd" in options and "-c random_page_cost=1.1" in options
+    monkeypatch.setenv("PG_RANDOM_PAGE_COST", "")  # behind a pooler: the server's own
+    assert "random_page_cost" not in settings._database().get("OPTIONS", {}).get("options", "")
+    monkeypatch.setenv("PG_RANDOM_PAGE_COST", "fast")
+    with pytest.raises(ImproperlyConfigured, match="PG_RANDOM_PAGE_COST"):
+        settings._database()

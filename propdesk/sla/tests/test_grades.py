@@ -231,3 +231,21 @@ def test_the_sweep_reads_only_requests_an_age_rule_would_raise(world):
     assert {t.pk for t in tickets} == set(
         Ticket.objects.filter(grade_level="3").values_list("pk", flat=True)
     )
+
+
+def test_an_age_rule_true_on_one_day_only_leaves_the_sweep_reading_every_old_request(world):
+    """A rule "exactly N days" stops holding the day after, and a rule below it may then
+    apply: the sweep cannot narrow its reading from such a rule (grades.age_rule_filter)."""
+    from propdesk.sla.grades import age_rule_filter
+    from propdesk.sla.models import GradeRule
+
+    at = T0 + timedelta(days=10)
+    narrowed = age_rule_filter(at)
+    GradeRule.objects.create(
+        scale="class", order=0, name="一般:恰好第七天", result="general",
+        conditions=[{"fact": "days_unresolved_our_fault", "op": "==", "value": 7}],
+    )  # fmt: skip
+    wide = age_rule_filter(at)
+    old = graded(world, {"nature": "effective"})
+    assert Ticket.objects.filter(wide, pk=old.pk).exists()
+    assert str(wide) != str(narrowed)
