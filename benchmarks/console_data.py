@@ -4,7 +4,6 @@ callbacks, loaded with INSERT … SELECT (no per-row Python)."""
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -90,29 +89,10 @@ def progress(message: str) -> None:
 
 
 def _setup_database(url: str, *, fresh: bool) -> None:
-    import dj_database_url
-    import psycopg
+    """The scratch database, dropped and created first when ``fresh``, then migrated."""
+    from gen_sink import setup_database
 
-    config = dj_database_url.parse(url)
-    if fresh:
-        with psycopg.connect(
-            host=config["HOST"] or "127.0.0.1",
-            port=config["PORT"] or 5432,
-            user=config["USER"] or "postgres",
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "propdesk.settings")
-    import django
-
-    django.setup()
-    if fresh:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    setup_database(url, fresh=fresh)
 
 
 def _build_org() -> None:

@@ -13,6 +13,7 @@ from propdesk.sla.choices import ClockState
 from propdesk.sla.models import SlaClock
 from propdesk.tickets.choices import ACTIVE_WORK_ORDER_STATUSES, TERMINAL_STATUSES, Status
 from propdesk.tickets.models import Ticket
+from propdesk.tickets.serializers import SUMMARY_RELATED
 from propdesk.tickets.services import TicketFilter, filter_tickets, tickets_for
 
 QUEUES = {
@@ -66,7 +67,7 @@ def queue(user, name: str, f: TicketFilter, *, now: datetime) -> QuerySet[Ticket
     return filter_tickets(qs, f, now=now)
 
 
-RELATED = ("project", "category", "category__parent", "room__building", "room__unit")
+RELATED = SUMMARY_RELATED
 
 
 def sorted_rows(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:

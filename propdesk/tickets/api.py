@@ -24,7 +24,7 @@ from propdesk.residents.services import record_phone_reveal
 from . import schemas, services
 from .choices import ACTIVE_WORK_ORDER_STATUSES
 from .models import Attachment, TicketEvent, WorkOrder
-from .serializers import detail, event_data, summary, work_order_data
+from .serializers import SUMMARY_RELATED, detail, event_data, summary, work_order_data
 
 router = Router(tags=["tickets"])
 
@@ -75,10 +75,6 @@ class TicketQuery(Schema):
     clock: str | None = Field(None, description="only this clock (e.g. first_reply)")
     page: int = 1
     page_size: int = 20
-
-
-#: What a ticket summary reads besides the ticket (serializers.with_summary_relations).
-SUMMARY_RELATED = ("project", "category", "category__parent", "room__building", "room__unit")
 
 
 @router.get("/tickets", response=schemas.TicketPage, summary="List tickets in your scope")

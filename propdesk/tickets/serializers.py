@@ -25,10 +25,12 @@ def _user_name(user: User | None) -> str | None:
     return (user.display_name or user.username) if user else None
 
 
+#: What a ticket summary reads besides the ticket (lists, queues, the API).
+SUMMARY_RELATED = ("project", "category", "category__parent", "room__building", "room__unit")
+
+
 def with_summary_relations(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return qs.select_related(
-        "project", "category", "category__parent", "room__building", "room__unit"
-    )
+    return qs.select_related(*SUMMARY_RELATED)
 
 
 def summary(ticket: Ticket) -> dict[str, Any]:
