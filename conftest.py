@@ -113,15 +113,21 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    """Calendars and time-limit rules are cached per process; each test starts clean."""
-    from propdesk.sla.policies import clear_cache as clear_policies
+    """Calendars, time-limit, grade and escalation rules and categories are cached per
+    process; each test starts clean."""
+    from propdesk.sla import escalation, grades, policies
+    from propdesk.tickets.services.register import clear_category_cache
     from propdesk.worktime.services import clear_cache as clear_calendars
 
-    clear_calendars()
-    clear_policies()
+    clears = [
+        clear_calendars, policies.clear_cache, grades.clear_cache, escalation.clear_cache,
+        clear_category_cache,
+    ]  # fmt: skip
+    for clear in clears:
+        clear()
     yield
-    clear_calendars()
-    clear_policies()
+    for clear in clears:
+        clear()
 
 
 @pytest.fixture

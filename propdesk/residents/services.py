@@ -53,7 +53,12 @@ def get_resident(user: User, resident_id: int) -> Resident:
 
 
 def get_room(user: User, room_id: int) -> Room:
-    room = Room.objects.select_related("project", "building", "unit").filter(pk=room_id).first()
+    room = (
+        Room.objects.select_related("project", "building", "unit")
+        .filter(pk=room_id)
+        .order_by()
+        .first()
+    )
     if room is None:
         raise NotFound(_("房屋 %(id)s 不存在") % {"id": room_id})
     check_project_scope(user, room.project_id)

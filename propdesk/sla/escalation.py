@@ -14,6 +14,7 @@ from functools import reduce
 
 from django.db.models import Q
 
+from propdesk.core.cache import TtlCache
 from propdesk.org.choices import Role, ScopeLevel
 from propdesk.org.models import User
 from propdesk.tickets.choices import TERMINAL_STATUSES, EventKind
@@ -49,15 +50,27 @@ def _specificity(p: EscalationPolicy) -> tuple[bool, bool, int]:
     return (p.project_id is not None, p.company_id is not None, p.pk)
 
 
+#: Every escalation policy row: a handful, read on each registration that changes a grade.
+#: Saving or deleting one clears this process's copy (apps.py); others see it within a minute.
+_rows: TtlCache[list[EscalationPolicy]] = TtlCache(seconds=60)
+
+
+def clear_cache() -> None:
+    _rows.clear()
+
+
+def _choose(rows: Iterable[EscalationPolicy], project_id: int, company_id: int) -> Policy:
+    fits = [
+        p for p in rows
+        if p.project_id == project_id
+        or (p.project_id is None and p.company_id in (company_id, None))
+    ]  # fmt: skip
+    return _policy(max(fits, key=_specificity, default=None))
+
+
 def policy_for(ticket: Ticket) -> Policy:
-    rows = EscalationPolicy.objects.filter(
-        Q(project_id=ticket.project_id)
-        | Q(project__isnull=True, company_id=ticket.company_id)
-        | Q(project__isnull=True, company__isnull=True)
-    )
-    best = max(rows, key=_specificity,
-               default=None)  # fmt: skip
-    return _policy(best)
+    rows = _rows.get(None, lambda: list(EscalationPolicy.objects.all()))
+    return _choose(rows, ticket.project_id, ticket.company_id)
 
 
 def _policy(best: EscalationPolicy | None) -> Policy:
@@ -270,14 +283,7 @@ def _policies():
     def lookup(project_id: int, company_id: int) -> Policy:
         key = (project_id, company_id)
         if key not in cache:
-            fits = [
-                p for p in rows
-                if p.project_id == project_id
-                or (p.project_id is None and p.company_id in (company_id, None))
-            ]  # fmt: skip
-            best = max(fits, key=_specificity,
-                       default=None)  # fmt: skip
-            cache[key] = _policy(best)
+            cache[key] = _choose(rows, project_id, company_id)
         return cache[key]
 
     return lookup

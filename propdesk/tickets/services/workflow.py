@@ -337,7 +337,7 @@ def update_ticket(
         if name == "description":
             value = require_text(value, "description", _("诉求内容"))
         if name == "room_id" and value is not None:
-            room = Room.objects.filter(pk=value, project_id=ticket.project_id).first()
+            room = Room.objects.filter(pk=value, project_id=ticket.project_id).order_by().first()
             if room is None:
                 raise InvalidInput(_("该房屋不属于本项目"), field="room_id")
             # The building follows the room, and is history like any other field.
