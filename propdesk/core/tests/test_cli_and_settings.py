@@ -81,3 +81,41 @@ def test_postgres_connections_get_the_ssd_page_cost_beside_options_of_their_own(
     monkeypatch.setenv("PG_RANDOM_PAGE_COST", "fast")
     with pytest.raises(ImproperlyConfigured, match="PG_RANDOM_PAGE_COST"):
         settings._database()
+
+
+def test_postgres_connections_prepare_repeated_statements_unless_told_not_to(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from propdesk import settings
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db:5432/propdesk")
+    monkeypatch.delenv("PG_PREPARE_THRESHOLD", raising=False)
+    options = settings._database()["OPTIONS"]
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+    monkeypatch.setenv("PG_PREPARE_THRESHOLD", "")  # PgBouncer in transaction mode
+    options = settings._database().get("OPTIONS", {})
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
+    monkeypatch.setenv("PG_PREPARE_THRESHOLD", "often")
+    with pytest.raises(ImproperlyConfigured, match="PG_PREPARE_THRESHOLD"):
+        settings._database()
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.sqlite3")  # SQLite has no such thing
+    monkeypatch.setenv("PG_PREPARE_THRESHOLD", "5")
+    assert "prepare_threshold" not in settings._database()["OPTIONS"]
+
+
+def test_a_registration_runs_on_prepared_statements_on_postgres(world, now):
+    """The default deployment prepares what a connection repeats: the sixth registration on a
+    connection reuses its INSERTs' plans instead of parsing and planning them again."""
+    from django.db import connection
+
+    from propdesk.tickets import services
+    from propdesk.tickets.tests.scenarios import new_ticket_data
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(7):
+        services.register_ticket(world.agent, new_ticket_data(), now=now)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        (prepared,) = cursor.fetchone()
+    assert prepared > 0
