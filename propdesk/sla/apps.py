@@ -22,6 +22,11 @@ class SlaConfig(AppConfig):
             uid = f"propdesk.sla.clear.{model.__name__}"
             post_save.connect(_clearing(clear), sender=model, weak=False, dispatch_uid=uid)
             post_delete.connect(_clearing(clear), sender=model, weak=False, dispatch_uid=uid)
+        from propdesk.worktime.services import calendar_changed
+
+        calendar_changed.connect(
+            _replan_later, weak=False, dispatch_uid="propdesk.sla.replan_after_calendar_change"
+        )
 
 
 def _clearing(clear):
@@ -29,3 +34,10 @@ def _clearing(clear):
         clear()
 
     return receiver
+
+
+def _replan_later(since, **kwargs) -> None:
+    """Replanning reads every clock open over the changed days: the worker does it."""
+    from .tasks import replan_clocks
+
+    replan_clocks.enqueue(since.isoformat())

@@ -49,3 +49,16 @@ def reconcile_clocks() -> dict:
         return services.reconcile().as_dict()
     finally:
         services.ensure_periodic()
+
+
+@task()
+def replan_clocks(since: str) -> int:
+    """After a calendar change: the open clocks over the changed days, on the new calendar."""
+    from datetime import date
+
+    from propdesk.worktime.services import clear_cache
+
+    from .replan import replan_after_calendar_change
+
+    clear_cache()  # this worker may hold the calendar as it was for minutes yet
+    return replan_after_calendar_change(date.fromisoformat(since))

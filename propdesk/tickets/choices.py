@@ -164,3 +164,4 @@ class EventKind(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("添加附件")
     SLA_WARNING = "sla_warning", _("时限预警")
     SLA_BREACHED = "sla_breached", _("超时")
+    SLA_REPLANNED = "sla_replanned", _("时限重算")

@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import Calendar, CalendarDay, CalendarYear, ProjectSchedule
-from .services import clear_cache
+from .services import announce_change, clear_cache
 
 
 class CalendarYearInline(admin.TabularInline):
@@ -11,11 +14,26 @@ class CalendarYearInline(admin.TabularInline):
 
 
 class ClearsCache:
-    """Edits take effect in this process at once (others re-read within CACHE_SECONDS)."""
+    """Edits take effect in this process at once (others re-read within CACHE_SECONDS), and
+    the clocks running over the changed days are replanned once the edit commits."""
+
+    def _changed(self, obj) -> None:
+        day = getattr(obj, "date", None)
+        announce_change(day if isinstance(day, date) else timezone.localdate())
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        clear_cache()
+        self._changed(obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed(obj)
+
+    def delete_queryset(self, request, queryset):
+        is_days = queryset.model is CalendarDay
+        days = list(queryset.values_list("date", flat=True)) if is_days else []
+        super().delete_queryset(request, queryset)
+        announce_change(min(days, default=timezone.localdate()))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -10,6 +10,7 @@ from datetime import date, time
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from propdesk.core.cache import TtlCache
@@ -43,6 +44,22 @@ _projects: TtlCache[tuple[int | None, time, time]] = TtlCache(CACHE_SECONDS)
 def clear_cache() -> None:
     _calendars.clear()
     _projects.clear()
+
+
+#: Sent after a change to working days or hours commits, with ``since``: the first day whose
+#: working time may differ. The time limits replan the clocks running over it (sla.replan).
+calendar_changed = Signal()
+
+
+def announce_change(since: date) -> None:
+    """This process reads calendars afresh now; everyone is told once the change commits."""
+    clear_cache()
+
+    def tell() -> None:
+        clear_cache()
+        calendar_changed.send(sender=Calendar, since=since)
+
+    transaction.on_commit(tell)
 
 
 def _load(calendar_id: int | None, work_start: time, work_end: time) -> WorkCalendar:
@@ -284,7 +301,7 @@ def import_calendar(
     CalendarYear.objects.update_or_create(
         calendar=calendar, year=year, defaults={"source": source[:100]}
     )
-    transaction.on_commit(clear_cache)
+    announce_change(min(d.date for d in days))
     return [year]
 
 

@@ -4,10 +4,13 @@ its form), attachments, corrections of grade facts, and the print views of 投�
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
@@ -28,7 +31,7 @@ from ..moves import PAGE_MOVES, MoveForms, body_from_post, move_form
 from .base import console_view
 
 #: Events the system writes on its own (clocks, grades); shown in grey on the timeline.
-SYSTEM_EVENTS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED}
+SYSTEM_EVENTS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_REPLANNED}
 
 
 def _shown_value(field, value) -> str:
@@ -55,6 +58,19 @@ def _changes(data: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _moved_due(e: TicketEvent) -> list[tuple[str, str, str]]:
+    """A clock replanned on a changed calendar: its due moment before and after."""
+    if e.kind != EventKind.SLA_REPLANNED:
+        return []
+
+    def shown(text: str | None) -> str:
+        if not text:
+            return "—"
+        return localtime(datetime.fromisoformat(text)).strftime("%Y-%m-%d %H:%M")
+
+    return [(str(_("应完成时间")), shown(e.data.get("due_before")), shown(e.data.get("due_at")))]
+
+
 def _clock_name(data: dict) -> str:
     kind = data.get("clock")
     return str(ClockKind(kind).label) if kind in ClockKind.values else ""
@@ -71,7 +87,7 @@ def _page_context(
         {
             **event_data(e),
             "system": e.actor_id is None or e.kind in SYSTEM_EVENTS,
-            "changes": _changes(e.data),
+            "changes": _changes(e.data) or _moved_due(e),
             "clock": _clock_name(e.data),
         }
         for e in TicketEvent.objects.filter(ticket=ticket)
