@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "propdesk.core.middleware.ApiMethodNotAllowed",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -142,18 +143,24 @@ def _database() -> dict:
             options = config.setdefault("OPTIONS", {})
             given = options.get("options", "")
             options["options"] = f"{given} -c random_page_cost={value}".strip()
-        # Server-side binding lets psycopg prepare a statement a connection has run this many
-        # times: PostgreSQL then skips parsing and planning it (planning alone was a third of
-        # the database's work per registration at a million tickets). PgBouncer in transaction
-        # mode before 1.21 cannot keep prepared statements: PG_PREPARE_THRESHOLD="" there.
+        # Server-side binding lets psycopg prepare an INSERT (or a one-row UPDATE) that a
+        # connection has run this many times: PostgreSQL then skips parsing and planning it
+        # (registration writes a dozen rows; planning was a third of the database's work per
+        # registration at a million tickets). SELECTs are not prepared: see core/pgcursor.py.
+        # PgBouncer in transaction mode keeps prepared statements only from 1.21 on, with
+        # max_prepared_statements set: otherwise PG_PREPARE_THRESHOLD="" there.
         threshold = os.environ.get("PG_PREPARE_THRESHOLD", "5").strip()
         if threshold:
             if not threshold.isdigit():
                 raise ImproperlyConfigured(
                     f"PG_PREPARE_THRESHOLD must be a whole number (or empty), not {threshold!r}"
                 )
+            from propdesk.core.pgcursor import PreparedWritesCursor
+
             config.setdefault("OPTIONS", {}).update(
-                server_side_binding=True, prepare_threshold=int(threshold)
+                server_side_binding=True,
+                prepare_threshold=int(threshold),
+                cursor_factory=PreparedWritesCursor,
             )
     return config
 

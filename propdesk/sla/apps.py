@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -31,13 +32,26 @@ class SlaConfig(AppConfig):
 
 def _clearing(clear):
     def receiver(**kwargs) -> None:
+        # Now, and again at commit: a request served meanwhile may have read the old row.
         clear()
+        transaction.on_commit(clear)
 
     return receiver
 
 
 def _replan_later(since, **kwargs) -> None:
-    """Replanning reads every clock open over the changed days: the worker does it."""
+    """Replanning reads every clock open over the changed days: the worker does it, once now
+    and once more when every process has read the calendar again (a clock started in the
+    meantime on a process's cached copy is on the old calendar). A clock already replanned
+    does not move the second time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from propdesk.worktime.services import CACHE_SECONDS
+
     from .tasks import replan_clocks
 
     replan_clocks.enqueue(since.isoformat())
+    later = timezone.now() + timedelta(seconds=CACHE_SECONDS + 30)
+    replan_clocks.using(run_after=later).enqueue(since.isoformat())

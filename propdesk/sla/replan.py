@@ -11,7 +11,7 @@ again and its ticket an event saying from when to when.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
 from django.db import transaction
@@ -23,38 +23,78 @@ from propdesk.worktime.arithmetic import SHANGHAI
 
 from . import policies
 from .choices import NATURAL_UNITS, ClockState
-from .engine import active_minutes, calendar_of, place
+from .engine import active_minutes, breach, calendar_of, drop_timers, schedule
 from .lifecycle import pauses_of
 from .models import SlaClock
 
 OPEN_STATES = (ClockState.RUNNING, ClockState.PAUSED)
+#: A due moment that moves by less is the same moment: times are kept to the microsecond and
+#: working time is counted in whole minutes, so counting a suspended clock's time again can
+#: come out a minute or two off; a change of days or hours moves it by far more.
+SAME_MOMENT = timedelta(minutes=5)
 
 
-def _moments_now(clock: SlaClock, calendar, at: datetime, pauses) -> tuple:
-    """What place() would leave: (due_at, warn_at, remaining_minutes) on this calendar."""
-    if clock.state == ClockState.PAUSED:
-        used = active_minutes(calendar, clock.unit, clock.started_at, clock.paused_at, pauses)
-        return clock.due_at, clock.warn_at, max(0, clock.span_minutes - used)
-    used = active_minutes(calendar, clock.unit, clock.started_at, at, pauses)
-    left = clock.span_minutes - used
+def _due_now(clock: SlaClock, calendar, at: datetime, pauses) -> tuple[datetime, datetime, int]:
+    """The running clock's due and warning moments and its span on the calendar as it is now.
+
+    A clock under a rule that was never suspended is due where its rule now puts it: the
+    third working day is the third working day, whatever the hours or holidays are now.
+    Otherwise (suspended on the way, or a fixed span) the working minutes it has left are
+    counted again from now, as resuming does.
+    """
+    unit, percent = clock.unit, clock.warning_percent
+    if clock.policy_id is not None and not pauses:
+        due = policies.due_after(calendar, clock.started_at, unit, clock.amount).at
+        span = policies.minutes_between(calendar, unit, clock.started_at, due)
+        warn = policies.add_minutes(calendar, unit, clock.started_at, span * percent // 100)
+        return due, min(warn, due), span
+    span = clock.span_minutes
+    left = span - active_minutes(calendar, unit, clock.started_at, at, pauses)
     if left <= 0:
-        return at, at, None
-    due = policies.add_minutes(calendar, clock.unit, at, left)
-    before_warning = left - clock.span_minutes * (100 - clock.warning_percent) // 100
-    warn = min(policies.add_minutes(calendar, clock.unit, at, max(0, before_warning)), due)
-    return due, warn, None
+        # No time left. Already due before (its timer not run yet): the sweep breaches it
+        # at that moment. Due only on the calendar as it now is: now.
+        due = min(clock.due_at, at)
+        return due, due, span
+    due = policies.add_minutes(calendar, unit, at, left)
+    before_warning = max(0, left - span * (100 - percent) // 100)
+    return due, min(policies.add_minutes(calendar, unit, at, before_warning), due), span
+
+
+def _same_due(clock: SlaClock, calendar, due: datetime) -> bool:
+    """The same deadline: a few minutes apart, or the close of one working day and the start
+    of the next with no working time between them (counting minutes may land on either)."""
+    lo, hi = sorted((clock.due_at, due))
+    if hi - lo < SAME_MOMENT:
+        return True
+    different_days = lo.astimezone(SHANGHAI).date() != hi.astimezone(SHANGHAI).date()
+    return different_days and policies.minutes_between(calendar, clock.unit, lo, hi) == 0
 
 
 def _warnings_now(clock: SlaClock, calendar) -> list[str]:
     """The calendar's warnings for the clock's span (a year not loaded yet), as they are now."""
-    if clock.policy_id is None or not clock.amount:
+    if clock.policy_id is None:
         return list(clock.calendar_warnings)
-    return list(policies.due_after(calendar, clock.started_at, clock.unit, clock.amount).warnings)
+    due = policies.due_after(calendar, clock.started_at, clock.unit, clock.amount)
+    return list(due.warnings)
+
+
+def _move(clock: SlaClock, due: datetime, warn: datetime, span: int, at: datetime) -> None:
+    drop_timers(clock)
+    clock.timer_version += 1
+    clock.span_minutes = span
+    clock.due_at, clock.warn_at = due, warn
+    clock.save()
+    if due <= at:
+        breach(clock, at)  # due already, on the calendar as it now is: breached at that moment
+    else:
+        schedule(clock)
 
 
 def replan_ticket(ticket_id: int, clock_ids: list[int], at: datetime) -> int:
     """Put these open clocks of one ticket on its calendar as it is now; returns how many
-    moved. The ticket is locked: a move on it waits, and then sees the clocks as left here."""
+    moved. The ticket is locked: a move on it waits, and then sees the clocks as left here.
+    A suspended clock keeps the working minutes it had left (resuming counts them on the
+    calendar as it is then); only its calendar warnings are brought up to date."""
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
         if ticket is None:
@@ -70,16 +110,18 @@ def replan_ticket(ticket_id: int, clock_ids: list[int], at: datetime) -> int:
         pauses = pauses_of(ticket)
         moved = 0
         for clock in clocks:
-            paused = clock.state == ClockState.PAUSED
-            before = (clock.due_at, clock.warn_at, clock.remaining_minutes)
             warnings = _warnings_now(clock, calendar)
-            if _moments_now(clock, calendar, at, pauses) == before:
+            due, warn, span = clock.due_at, clock.warn_at, clock.span_minutes
+            if clock.state == ClockState.RUNNING:
+                own = [(a, b) for a, b in pauses if (b or at) > clock.started_at]
+                due, warn, span = _due_now(clock, calendar, at, own)
+            if _same_due(clock, calendar, due):
                 if warnings != clock.calendar_warnings:
                     clock.calendar_warnings = warnings
                     clock.save(update_fields=["calendar_warnings"])
                 continue
+            before = clock.due_at
             clock.calendar_warnings = warnings
-            place(clock, calendar, clock.paused_at if paused else at, pauses, suspended=paused)
             TicketEvent.objects.create(
                 ticket=ticket,
                 kind=EventKind.SLA_REPLANNED,
@@ -89,11 +131,11 @@ def replan_ticket(ticket_id: int, clock_ids: list[int], at: datetime) -> int:
                 data={
                     "clock": clock.kind,
                     "clock_id": clock.pk,
-                    "due_before": before[0].astimezone(SHANGHAI).isoformat(),
-                    "due_at": clock.due_at.astimezone(SHANGHAI).isoformat(),
-                    **({"remaining_before": before[2]} if paused else {}),
+                    "due_before": before.astimezone(SHANGHAI).isoformat(),
+                    "due_at": due.astimezone(SHANGHAI).isoformat(),
                 },
             )
+            _move(clock, due, warn, span, at)
             moved += 1
         return moved
 

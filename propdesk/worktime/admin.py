@@ -17,13 +17,13 @@ class ClearsCache:
     """Edits take effect in this process at once (others re-read within CACHE_SECONDS), and
     the clocks running over the changed days are replanned once the edit commits."""
 
-    def _changed(self, obj) -> None:
-        day = getattr(obj, "date", None)
-        announce_change(day if isinstance(day, date) else timezone.localdate())
+    def _changed(self, obj, before: object = None) -> None:
+        days = [d for d in (getattr(obj, "date", None), before) if isinstance(d, date)]
+        announce_change(min(days, default=timezone.localdate()))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        self._changed(obj)
+        self._changed(obj, form.initial.get("date"))  # a day moved: from the earlier one
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

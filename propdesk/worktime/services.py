@@ -301,7 +301,8 @@ def import_calendar(
     CalendarYear.objects.update_or_create(
         calendar=calendar, year=year, defaults={"source": source[:100]}
     )
-    announce_change(min(d.date for d in days))
+    # The whole year was replaced, and the neighbouring year's days the file names.
+    announce_change(min(date(year, 1, 1), *(d.date for d in days)))
     return [year]
 
 

@@ -90,3 +90,36 @@ def test_common_area_repairs_and_other_months_do_not_count(world, now):
     done_repair(world, now, scope="common_area")
     assert repair_month(world.project, now.date()).repairs == 1
     assert repair_month(world.project, date(2026, 8, 1)).repairs == 0
+
+
+def test_the_daily_run_samples_every_project_without_anyone_asking(world, now):
+    from propdesk.callbacks.tasks import sample_all
+
+    repairs = [done_repair(world, now + timedelta(hours=i)) for i in range(10)]
+
+    assert sample_all(now=now + timedelta(days=1)) == 3  # 30% of ten, none called back yet
+    assert [t.ticket for t in CallbackTask.objects.order_by("ticket__resolved_at")] == repairs[:3]
+    assert sample_all(now=now + timedelta(days=2)) == 0  # booked ones count toward the target
+
+
+def test_early_in_a_month_the_month_before_is_still_sampled(world, now):
+    from propdesk.callbacks.tasks import months_to_sample, sample_all
+
+    assert months_to_sample(date(2026, 10, 3)) == [date(2026, 9, 1), date(2026, 10, 1)]
+    assert months_to_sample(date(2026, 10, 8)) == [date(2026, 10, 1)]
+    late = [done_repair(world, now.replace(day=29) + timedelta(hours=i)) for i in range(4)]
+
+    assert sample_all(now=now.replace(month=10, day=2)) == 2  # ceil(30% of 4)
+    assert {t.ticket for t in CallbackTask.objects.all()} == set(late[:2])
+
+
+def test_the_worker_keeps_one_daily_run_booked_for_seven_in_the_morning(world, now):
+    from django_tasks_db.models import DBTaskResult
+
+    from propdesk.callbacks.tasks import ensure_booked, sample_repairs
+
+    ensure_booked(now=now)  # Wednesday 10:00
+    ensure_booked(now=now)
+
+    (run,) = DBTaskResult.objects.filter(task_path=sample_repairs.module_path, status="READY")
+    assert run.run_after == now.replace(hour=7) + timedelta(days=1)

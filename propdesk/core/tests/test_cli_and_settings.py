@@ -92,6 +92,7 @@ def test_postgres_connections_prepare_repeated_statements_unless_told_not_to(mon
     monkeypatch.delenv("PG_PREPARE_THRESHOLD", raising=False)
     options = settings._database()["OPTIONS"]
     assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+    assert options["cursor_factory"].__name__ == "PreparedWritesCursor"
     monkeypatch.setenv("PG_PREPARE_THRESHOLD", "")  # PgBouncer in transaction mode
     options = settings._database().get("OPTIONS", {})
     assert "server_side_binding" not in options and "prepare_threshold" not in options
@@ -103,19 +104,33 @@ def test_postgres_connections_prepare_repeated_statements_unless_told_not_to(mon
     assert "prepare_threshold" not in settings._database()["OPTIONS"]
 
 
-def test_a_registration_runs_on_prepared_statements_on_postgres(world, now):
-    """The default deployment prepares what a connection repeats: the sixth registration on a
-    connection reuses its INSERTs' plans instead of parsing and planning them again."""
+def test_a_registration_runs_on_prepared_inserts_and_lists_are_planned_each_time(world, now):
+    """The default deployment prepares the rows a connection keeps writing; a list filtered
+    on a state a partial index serves is planned for its values every time (a generic plan
+    of it scanned the whole table)."""
     from django.db import connection
 
     from propdesk.tickets import services
+    from propdesk.tickets.services import TicketFilter, filter_tickets, tickets_for
     from propdesk.tickets.tests.scenarios import new_ticket_data
 
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
     for _ in range(7):
         services.register_ticket(world.agent, new_ticket_data(), now=now)
+        list(filter_tickets(tickets_for(world.supervisor), TicketFilter(breached=True)))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-        (prepared,) = cursor.fetchone()
-    assert prepared > 0
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith('INSERT INTO "tickets_ticket"') for s in prepared)
+    assert not [s for s in prepared if not s.startswith(("INSERT", "UPDATE"))]
+
+
+def test_only_inserts_and_one_row_updates_are_worth_preparing():
+    from propdesk.core.pgcursor import worth_preparing
+
+    assert worth_preparing('INSERT INTO "tickets_ticket" ("number") VALUES (%s) RETURNING "id"')
+    assert worth_preparing('UPDATE "sla_slaclock" SET "state" = %s WHERE "sla_slaclock"."id" = %s')
+    assert not worth_preparing('UPDATE "sla_slaclock" SET "state" = %s WHERE "state" = %s')
+    assert not worth_preparing('SELECT "id" FROM "sla_slaclock" WHERE "state" = %s')
+    assert not worth_preparing(b"INSERT INTO x VALUES (1)")  # not a plain query text

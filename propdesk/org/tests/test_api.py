@@ -195,3 +195,23 @@ def test_unknown_address_under_the_api_is_a_json_404(world):
 
     assert response.status_code == 404
     assert response.json()["detail"] == "没有这个接口:/api/v1/ticket"
+
+
+def test_a_method_an_address_does_not_take_is_a_json_405_naming_those_it_does(world, agent):
+    response = agent.client.delete("/api/v1/tickets")
+
+    assert response.status_code == 405
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert "DELETE" in body["detail"] and "POST" in body["detail"]
+    assert set(response["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
+
+
+def test_a_console_page_refusing_a_method_is_not_turned_into_json(world):
+    client = Client()
+    client.force_login(world.agent)
+
+    response = client.get("/logout/")  # signing out takes a POST
+
+    assert response.status_code == 405
+    assert not response.get("Content-Type", "").startswith("application/json")

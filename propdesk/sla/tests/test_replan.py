@@ -1,6 +1,6 @@
 """Clocks running over days whose working time changed are put on the new calendar."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
@@ -107,8 +107,13 @@ def test_a_calendar_import_books_the_replanning_for_the_worker(
     with django_capture_on_commit_callbacks(execute=True):
         import_2027(tmp_path, TWO_HOLIDAYS)
 
-    task = DBTaskResult.objects.get(task_path="propdesk.sla.tasks.replan_clocks")
-    assert task.args_kwargs["args"] == ["2027-01-01"]
+    # Once now, and once more when every process has read the new calendar.
+    now_and_later = DBTaskResult.objects.filter(
+        task_path="propdesk.sla.tasks.replan_clocks"
+    ).order_by("run_after")
+    assert [t.args_kwargs["args"] for t in now_and_later] == [["2027-01-01"], ["2027-01-01"]]
+    first, second = now_and_later
+    assert second.run_after - first.run_after >= timedelta(minutes=5)
 
 
 def test_the_timeline_shows_the_due_moment_before_and_after(world, tmp_path, client):
@@ -121,3 +126,59 @@ def test_the_timeline_shows_the_due_moment_before_and_after(world, tmp_path, cli
 
     assert "时限重算" in page
     assert "2027-01-14 18:00 → 2027-01-18 18:00" in page
+
+
+def test_times_with_seconds_and_clocks_past_their_warning_do_not_move_for_nothing(world):
+    """Real times carry seconds; a clock already warned has its warning in the past: neither
+    is a change of the calendar."""
+    ticket = register(world, at("2026-12-24 10:00:37.250000"))
+    services.accept(world.agent, ticket, now=at("2026-12-24 10:05:11"))
+
+    # Nothing changed on any calendar: an hours edit announced for today replans nothing.
+    assert replan_after_calendar_change(date(2026, 12, 24), now=at("2026-12-29 16:59:59")) == 0
+    assert [e.data for e in ticket.events.filter(kind=EventKind.SLA_REPLANNED)] == []
+
+
+def test_shorter_working_hours_keep_a_working_day_limit_a_number_of_working_days(world):
+    from datetime import time
+
+    from propdesk.worktime.models import ProjectSchedule
+    from propdesk.worktime.services import clear_cache
+
+    ticket = complaint_before_new_year(world)  # Thursday 2026-12-24 10:00
+    result = clock(ticket, "result_reply")  # 5 working days: Thursday 12-31 at closing time
+    assert result.due_at == at("2026-12-31 18:00")
+
+    ProjectSchedule.objects.create(
+        project=world.project, work_start=time(9, 0), work_end=time(17, 0)
+    )
+    clear_cache()
+    replan_after_calendar_change(date(2026, 12, 25), now=at("2026-12-25 09:00"))
+
+    # Still the fifth working day, now ending at 17:00 — not pushed days later by counting
+    # the old day's minutes on a shorter day.
+    result.refresh_from_db()
+    assert result.due_at == at("2026-12-31 17:00")
+
+
+def test_a_project_on_another_calendar_is_replanned_on_its_own(world, tmp_path):
+    from propdesk.worktime.models import Calendar, CalendarDay, CalendarYear, ProjectSchedule
+    from propdesk.worktime.services import clear_cache
+
+    ours = complaint_before_new_year(world)
+    world.agent.scope_projects.add(world.other_project)
+    world.agent.__dict__.pop("project_ids", None)  # read the scope again
+    theirs = register(world, at("2026-12-24 10:00"), room_id=world.other_room.pk)
+    services.accept(world.agent, theirs, now=at("2026-12-24 10:05"))
+    own = Calendar.objects.create(code="HK", name="香港日历")
+    CalendarYear.objects.create(calendar=own, year=2026, source="manual")
+    CalendarYear.objects.create(calendar=own, year=2027, source="manual")
+    CalendarDay.objects.create(calendar=own, date=date(2027, 1, 1), is_workday=False)
+    ProjectSchedule.objects.create(project=world.other_project, calendar=own)
+    clear_cache()
+
+    import_2027(tmp_path, TWO_HOLIDAYS)  # the system calendar: two days off
+    replan_after_calendar_change(date(2027, 1, 1), now=at("2026-12-28 09:00"))
+
+    assert clock(ours, "close").due_at == at("2027-01-18 18:00")  # two days later
+    assert clock(theirs, "close").due_at == at("2027-01-15 18:00")  # its own: one day later

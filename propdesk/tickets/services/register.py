@@ -206,29 +206,34 @@ def register_ticket(
     client_ref = (data.client_ref or "").strip()
     try:
         return _register(actor, data, client_ref, clock.resolve(now)), True
-    except (InvalidInput, IntegrityError) as refused:
-        # A retry of a registration already made (same client_ref) gets that ticket, even if
-        # the retry itself would now be refused (a category switched off since). Looked for
-        # only now, not first: that would cost every registration a query.
-        existing = _registered_before(
-            actor, client_ref, clashed=isinstance(refused, IntegrityError)
-        )
+    except _Clash as clash:
+        # A concurrent retry with the same client_ref won the race: its ticket.
+        existing = _registered_before(clash.company_id, client_ref)
+        if existing is None:
+            raise clash.error from None
+    except InvalidInput:
+        # A retry of a registration already made gets that ticket even if the retry itself
+        # would now be refused (a category switched off since). Looked for only now, not
+        # first: that would cost every registration a query.
+        existing = _registered_before(actor.company_id, client_ref)
         if existing is None:
             raise
-        check_project_scope(actor, existing.project_id)
-        return existing, False
+    check_project_scope(actor, existing.project_id)
+    return existing, False
 
 
-def _registered_before(actor: User, client_ref: str, *, clashed: bool) -> Ticket | None:
-    """The ticket registered with this client_ref in the actor's company. An actor of no
-    company (a superuser) finds one only when the insert clashed with it: client_refs are
-    unique per company, not across the group."""
-    if not client_ref or (actor.company_id is None and not clashed):
+class _Clash(Exception):
+    """The insert broke a unique rule, in this company (client_refs are unique per company)."""
+
+    def __init__(self, company_id: int, error: IntegrityError) -> None:
+        super().__init__(str(error))
+        self.company_id, self.error = company_id, error
+
+
+def _registered_before(company_id: int | None, client_ref: str) -> Ticket | None:
+    if not client_ref or company_id is None:
         return None
-    found = Ticket.objects.filter(client_ref=client_ref)
-    if actor.company_id is not None:
-        found = found.filter(company=actor.company_id)
-    return found.order_by("pk").first()
+    return Ticket.objects.filter(company=company_id, client_ref=client_ref).first()
 
 
 def _register(actor: User, data: NewTicket, client_ref: str, at: datetime) -> Ticket:
@@ -281,44 +286,47 @@ def _register(actor: User, data: NewTicket, client_ref: str, at: datetime) -> Ti
             _("联系电话“%(p)s”格式不对") % {"p": data.contact_phone}, field="contact_phone"
         )
 
-    with transaction.atomic():
-        ticket = Ticket.objects.create(
-            number=next_ticket_number(project, at),
-            company=project.company,
-            project=project,
-            client_ref=client_ref,
-            kind=data.kind,
-            channel=data.channel,
-            category=category,
-            nature=data.nature,
-            repair_scope=data.repair_scope,
-            is_paid_repair=data.is_paid_repair,
-            help_type=data.help_type,
-            is_emergency=data.is_emergency,
-            on_site_finished_at=on_site_finished_at,
-            reporter_type=data.reporter_type,
-            resident=resident,
-            contact_name=contact_name,
-            contact_phone=contact_phone,
-            room=room,
-            building=building,
-            place=data.place.strip(),
-            description=description,
-            expectation=data.expectation.strip(),
-            agreed_reply_at=data.agreed_reply_at,
-            received_at=received_at,
-            registered_at=at,
-            registered_by=actor,
-            **facts,
-        )
-        record_event(
-            ticket,
-            EventKind.REGISTERED,
-            actor,
-            at,
-            to_status=ticket.status,
-            data={"channel": ticket.channel, "kind": ticket.kind},
-        )
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                number=next_ticket_number(project, at),
+                company=project.company,
+                project=project,
+                client_ref=client_ref,
+                kind=data.kind,
+                channel=data.channel,
+                category=category,
+                nature=data.nature,
+                repair_scope=data.repair_scope,
+                is_paid_repair=data.is_paid_repair,
+                help_type=data.help_type,
+                is_emergency=data.is_emergency,
+                on_site_finished_at=on_site_finished_at,
+                reporter_type=data.reporter_type,
+                resident=resident,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                room=room,
+                building=building,
+                place=data.place.strip(),
+                description=description,
+                expectation=data.expectation.strip(),
+                agreed_reply_at=data.agreed_reply_at,
+                received_at=received_at,
+                registered_at=at,
+                registered_by=actor,
+                **facts,
+            )
+            record_event(
+                ticket,
+                EventKind.REGISTERED,
+                actor,
+                at,
+                to_status=ticket.status,
+                data={"channel": ticket.channel, "kind": ticket.kind},
+            )
+    except IntegrityError as error:
+        raise _Clash(project.company_id, error) from error
     setattr(ticket, REGISTERED_IN_MEMORY, ticket.updated_at)
     return ticket
 

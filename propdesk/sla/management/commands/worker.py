@@ -1,11 +1,13 @@
 """``propdesk worker``: reconcile the clocks, then run the background worker (timers, daily
-reconcile). Run several on PostgreSQL; they never take the same task (SKIP LOCKED)."""
+reconcile, delivery, the monthly reports, the daily repair sampling). Run several on
+PostgreSQL; they never take the same task (SKIP LOCKED)."""
 
 from __future__ import annotations
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from propdesk.callbacks.tasks import ensure_booked as ensure_sampling_booked
 from propdesk.notify.services import ensure_delivery_booked
 from propdesk.sla.services import ensure_periodic, reconcile
 from propdesk.stats.tasks import ensure_booked as ensure_reports_booked
@@ -30,6 +32,7 @@ class Command(BaseCommand):
         ensure_periodic()
         ensure_delivery_booked()
         ensure_reports_booked()
+        ensure_sampling_booked()
         worker_args = [
             "--interval",
             str(interval),
