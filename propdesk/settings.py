@@ -4,6 +4,7 @@
   nothing else; point it at PostgreSQL (``postgres://user@host:5432/db``) for a group.
 - ``SECRET_KEY``: generated once into ``var/secret_key`` when unset; never committed.
 - ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated), ``PROPDESK_VAR_DIR``.
+- ``PUBLIC_URL``: the address residents reach the site at (the links sent to them).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
     if h.strip()
 ]
+#: Where residents reach this site: the survey links sent to them start with it.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000").strip().rstrip("/")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

@@ -9,10 +9,12 @@ class Event(models.TextChoices):
 
     TICKET_REGISTERED_RECEIPT = "ticket_registered_receipt", _("登记回执")
     TICKET_RESOLVED = "ticket_resolved", _("处理结果通知")
+    TICKET_REPLY = "ticket_reply", _("回复住户")
     WORK_ORDER_ASSIGNED = "work_order_assigned", _("派单通知")
     SLA_WARNING = "sla_warning", _("时限预警")
     SLA_BREACHED = "sla_breached", _("超时通知")
     ESCALATED = "escalated", _("升级通知")
+    SURVEY_INVITATION = "survey_invitation", _("满意度调查邀请")
 
 
 class Channel(models.TextChoices):

@@ -1,5 +1,6 @@
 """Who is told what when something happens to a request (SPEC §10): residents get a receipt
-at registration and a message at resolution; staff get assignments, warnings and breaches.
+at registration, the replies staff send them by SMS, WeChat or email, and a message at
+resolution; staff get assignments, warnings and breaches.
 Everything is queued in the outbox, in the transaction of the change."""
 
 from __future__ import annotations
@@ -82,11 +83,28 @@ def _resolved(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
     )  # fmt: skip
 
 
+#: A reply recorded as given by one of these is sent by it: the outbox delivers it (to nobody
+#: when the resident has no such address on file: then it was given from elsewhere, say the
+#: mailbox the request came to). By phone, in person or by letter it was given already.
+SENT_REPLIES = {"sms": "sms", "wechat": "wechat", "email": "email"}
+
+
+def _replied(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
+    channel = SENT_REPLIES.get(event.data.get("channel", ""))
+    if channel is None:
+        return
+    yield Outgoing(
+        "ticket_reply", _resident_side(ticket), key=f"reply:{event.data.get('reply_id')}",
+        ticket=ticket, context={"content": event.note}, channels=[channel],
+    )  # fmt: skip
+
+
 HANDLERS = {
     EventKind.REGISTERED: _receipt,
     EventKind.DISPATCHED: _assigned,
     EventKind.TRANSFERRED: _assigned,
     EventKind.RESOLVED: _resolved,
+    EventKind.REPLIED: _replied,
     EventKind.ANSWERED: _resolved,
     EventKind.OUTCOME_SHARED: _resolved,
 }

@@ -64,3 +64,37 @@ def test_a_breach_reaches_the_handler_and_the_supervisor_in_app_and_by_email(
     notify.deliver_due(now=T0 + timedelta(hours=25))
     assert len(smtp_server.messages) == before
     assert handle.state == "breached"
+
+
+def test_a_reply_given_by_sms_is_sent_by_sms_and_one_by_phone_sends_nothing(world):
+    ticket = register(world, T0)
+    services.accept(world.agent, ticket, now=T0 + timedelta(minutes=5))
+
+    services.reply_to_resident(
+        world.agent, ticket, content="已联系电梯维保单位,今天16点前到场维修。", channel="sms",
+        now=T0 + timedelta(minutes=20),
+    )  # fmt: skip
+    services.reply_to_resident(
+        world.agent, ticket, content="电话告知了维修安排", channel="phone",
+        now=T0 + timedelta(minutes=30),
+    )  # fmt: skip
+
+    [sms] = OutboxMessage.objects.filter(ticket=ticket, event="ticket_reply")
+    assert (sms.channel, sms.address) == ("sms", world.resident.phone)
+    assert "已联系电梯维保单位,今天16点前到场维修。" in sms.body
+    assert ticket.number in sms.body
+
+
+def test_a_reply_by_email_to_a_resident_without_an_address_is_recorded_as_given(world):
+    ticket = register(world, T0)
+    services.accept(world.agent, ticket, now=T0 + timedelta(minutes=5))
+
+    services.reply_to_resident(
+        world.agent, ticket, content="方案已发到您来信的邮箱", channel="email",
+        now=T0 + timedelta(minutes=20),
+    )  # fmt: skip
+
+    # 张伟 has no email on file: the agent answered from the mailbox the request came to; the
+    # reply is on record, and nothing is sent, least of all by another channel.
+    assert ticket.replies.get().channel == "email"
+    assert not OutboxMessage.objects.filter(ticket=ticket, event="ticket_reply").exists()

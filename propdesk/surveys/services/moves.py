@@ -136,6 +136,9 @@ def issue(
         ),
         batch_size=500,
     )
+    if channel == Channel.LINK:
+        # The links go out from the worker once the issue commits (surveys/services/links.py).
+        transaction.on_commit(lambda: _send_links_later(campaign.pk))
     return _move(
         campaign,
         CampaignStatus.ISSUED,
@@ -147,6 +150,12 @@ def issue(
         channel=channel,
         invitations=len(households),
     )
+
+
+def _send_links_later(campaign_id: int) -> None:
+    from ..tasks import send_survey_links
+
+    send_survey_links.enqueue(campaign_id)
 
 
 @transaction.atomic
