@@ -152,7 +152,14 @@ class MoveForms:
     def _reply(self) -> list[FormField]:
         return [
             FormField("content", _("回复内容"), "textarea", True),
-            FormField("channel", _("回复方式"), "select", True, ReplyChannel.choices),
+            FormField(
+                "channel",
+                _("回复方式"),
+                "select",
+                True,
+                ReplyChannel.choices,
+                help=_("选短信、微信或电子邮件时，系统会把回复发给住户（住户登记了该联系方式时）"),
+            ),
         ]
 
     def _suspend(self) -> list[FormField]:

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "propdesk.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from django.core.checks import register
+
+        from .checks import public_url
+
+        register(public_url)

@@ -150,8 +150,10 @@ def _routes(recipient: Recipient | None, channels: Collection[str] | None) -> li
             ContactChannel.WECHAT: Channel.WECHAT,
             ContactChannel.EMAIL: Channel.EMAIL,
         }.get(recipient.preferred_contact)
-        for channel in (preferred, Channel.SMS, Channel.EMAIL):
-            if channel and reachable[channel] and _allowed(channels, channel):
+        # Channels asked for by name come first (a reply recorded as sent by WeChat goes by
+        # WeChat even to a resident who prefers SMS); then the resident's own choice.
+        for channel in (*(channels or ()), preferred, Channel.SMS, Channel.EMAIL):
+            if channel in reachable and reachable[channel] and _allowed(channels, channel):
                 return [
                     _Route(
                         channel,

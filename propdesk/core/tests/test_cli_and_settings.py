@@ -27,14 +27,14 @@ def _run(args: list[str], var_dir, **env) -> subprocess.CompletedProcess:
 
 
 def test_python_dash_m_propdesk_runs_management_commands_and_generates_a_secret_key(tmp_path):
-    result = _run(["check"], tmp_path)
+    result = _run(["check"], tmp_path, PUBLIC_URL="https://wuye.example.cn")
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
     key = (tmp_path / "secret_key").read_text()
     assert len(key) >= 50
     # The key is generated once and kept: a second start uses the same one.
-    _run(["check"], tmp_path)
+    _run(["check"], tmp_path, PUBLIC_URL="https://wuye.example.cn")
     assert (tmp_path / "secret_key").read_text() == key
 
 
@@ -134,3 +134,15 @@ def test_only_inserts_and_one_row_updates_are_worth_preparing():
     assert not worth_preparing('UPDATE "sla_slaclock" SET "state" = %s WHERE "state" = %s')
     assert not worth_preparing('SELECT "id" FROM "sla_slaclock" WHERE "state" = %s')
     assert not worth_preparing(b"INSERT INTO x VALUES (1)")  # not a plain query text
+
+
+def test_a_production_site_left_with_a_localhost_public_url_is_warned(settings):
+    from propdesk.core.checks import public_url
+
+    settings.DEBUG, settings.PUBLIC_URL = False, "http://localhost:8000"
+    (warning,) = public_url(None)
+    assert warning.id == "propdesk.W001" and "PUBLIC_URL" in warning.msg
+    settings.PUBLIC_URL = "https://wuye.example.cn"
+    assert public_url(None) == []
+    settings.DEBUG, settings.PUBLIC_URL = True, "http://localhost:8000"  # make run
+    assert public_url(None) == []

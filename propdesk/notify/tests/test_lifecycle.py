@@ -98,3 +98,43 @@ def test_a_reply_by_email_to_a_resident_without_an_address_is_recorded_as_given(
     # reply is on record, and nothing is sent, least of all by another channel.
     assert ticket.replies.get().channel == "email"
     assert not OutboxMessage.objects.filter(ticket=ticket, event="ticket_reply").exists()
+
+
+def test_a_reply_by_wechat_goes_by_wechat_even_to_a_resident_who_prefers_sms(world):
+    ticket = register(world, T0)
+    services.accept(world.agent, ticket, now=T0 + timedelta(minutes=5))
+
+    services.reply_to_resident(
+        world.agent, ticket, content="师傅下午2点上门", channel="wechat",
+        now=T0 + timedelta(minutes=20),
+    )  # fmt: skip
+
+    [message] = OutboxMessage.objects.filter(ticket=ticket, event="ticket_reply")
+    assert (message.channel, message.address) == ("wechat", world.resident.phone)
+
+
+def test_a_reply_by_sms_to_a_caller_who_is_not_on_file_goes_to_the_number_they_gave(world):
+    ticket = register(
+        world, T0, reporter_type="contact", resident_id=None, contact_name="刘先生",
+        contact_phone="13811112222", project="SZHY", place="3栋大堂",
+    )  # fmt: skip
+    services.accept(world.agent, ticket, now=T0 + timedelta(minutes=5))
+
+    services.reply_to_resident(
+        world.agent, ticket, content="已安排保洁", channel="sms", now=T0 + timedelta(minutes=9)
+    )
+
+    [message] = OutboxMessage.objects.filter(ticket=ticket, event="ticket_reply")
+    assert (message.channel, message.address) == ("sms", "13811112222")
+
+
+def test_an_answer_given_by_sms_sends_the_result_once_not_a_reply_too(world):
+    ticket = register(world, T0, kind="consultation", category="FEE-MGMT")
+
+    services.answer(
+        world.agent, ticket, content="物业费按建筑面积计收", channel="sms",
+        now=T0 + timedelta(minutes=3),
+    )  # fmt: skip
+
+    assert not OutboxMessage.objects.filter(ticket=ticket, event="ticket_reply").exists()
+    assert OutboxMessage.objects.filter(ticket=ticket, event="ticket_resolved").count() == 1

@@ -137,8 +137,9 @@ def issue(
         batch_size=500,
     )
     if channel == Channel.LINK:
-        # The links go out from the worker once the issue commits (surveys/services/links.py).
-        transaction.on_commit(lambda: _send_links_later(campaign.pk))
+        # The links go out from the worker once the issue commits, not before the period
+        # begins (surveys/services/links.py).
+        transaction.on_commit(lambda: _send_links_later(campaign, at), robust=True)
     return _move(
         campaign,
         CampaignStatus.ISSUED,
@@ -152,10 +153,13 @@ def issue(
     )
 
 
-def _send_links_later(campaign_id: int) -> None:
+def _send_links_later(campaign: Campaign, at: datetime) -> None:
     from ..tasks import send_survey_links
+    from .links import first_sending
 
-    send_survey_links.enqueue(campaign_id)
+    start = first_sending(campaign, at)
+    task = send_survey_links.using(run_after=start) if start else send_survey_links
+    task.enqueue(campaign.pk)
 
 
 @transaction.atomic
