@@ -56,7 +56,8 @@ def awaiting(ticket: Ticket, kinds: Iterable[str] | None = None, *, work_order=N
     return list(qs.order_by("pk"))
 
 
-def _sla_event(clock: SlaClock, kind: EventKind, at: datetime, **data) -> TicketEvent:
+def clock_event(clock: SlaClock, kind: EventKind, at: datetime, **data) -> TicketEvent:
+    """The ticket's event about one of its clocks (written by the system, no actor)."""
     return TicketEvent.objects.create(
         ticket_id=clock.ticket_id,
         kind=kind,
@@ -302,7 +303,7 @@ def breach(clock: SlaClock, at: datetime) -> None:
     clock.save(
         update_fields=["state", "breached_at", "timer_version", "warn_task_id", "due_task_id"]
     )
-    _sla_event(clock, EventKind.SLA_BREACHED, at)
+    clock_event(clock, EventKind.SLA_BREACHED, at)
     clock_notices([clock], EventKind.SLA_BREACHED, at)
     escalate_later([clock.ticket_id], at)
 
@@ -319,7 +320,7 @@ def escalate_later(ticket_ids, at: datetime) -> None:
 def warn(clock: SlaClock, at: datetime) -> None:
     clock.warned_at = at
     clock.save(update_fields=["warned_at"])
-    _sla_event(clock, EventKind.SLA_WARNING, at)
+    clock_event(clock, EventKind.SLA_WARNING, at)
     clock_notices([clock], EventKind.SLA_WARNING, at)
 
 

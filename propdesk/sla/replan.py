@@ -18,12 +18,12 @@ from django.db import transaction
 
 from propdesk.core import clock as core_clock
 from propdesk.tickets.choices import EventKind
-from propdesk.tickets.models import Ticket, TicketEvent
+from propdesk.tickets.models import Ticket
 from propdesk.worktime.arithmetic import SHANGHAI
 
 from . import policies
 from .choices import NATURAL_UNITS, ClockState
-from .engine import active_minutes, breach, calendar_of, drop_timers, schedule
+from .engine import active_minutes, breach, calendar_of, clock_event, drop_timers, schedule
 from .lifecycle import pauses_of
 from .models import SlaClock
 
@@ -122,19 +122,11 @@ def replan_ticket(ticket_id: int, clock_ids: list[int], at: datetime) -> int:
                 continue
             before = clock.due_at
             clock.calendar_warnings = warnings
-            TicketEvent.objects.create(
-                ticket=ticket,
-                kind=EventKind.SLA_REPLANNED,
-                actor=None,
-                at=at,
-                work_order_id=clock.work_order_id,
-                data={
-                    "clock": clock.kind,
-                    "clock_id": clock.pk,
-                    "due_before": before.astimezone(SHANGHAI).isoformat(),
-                    "due_at": due.astimezone(SHANGHAI).isoformat(),
-                },
-            )
+            clock_event(
+                clock, EventKind.SLA_REPLANNED, at,
+                due_before=before.astimezone(SHANGHAI).isoformat(),
+                due_at=due.astimezone(SHANGHAI).isoformat(),
+            )  # fmt: skip
             _move(clock, due, warn, span, at)
             moved += 1
         return moved

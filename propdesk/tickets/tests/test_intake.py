@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from propdesk.core.errors import InvalidInput, OutOfScope
 from propdesk.org.models import Company
 from propdesk.residents.models import Residency, Resident
@@ -254,3 +256,14 @@ def test_registering_for_a_room_outside_ones_scope_is_refused(world, now):
             now=now,
         ),
     )
+
+
+def test_a_category_switched_off_is_refused_at_once_though_it_was_just_used(world, now):
+    services.register_ticket(world.agent, new_ticket_data(category="FAC-GATE"), now=now)
+    gate = Category.objects.get(code="FAC-GATE")  # read once, and kept for a minute
+    gate.is_active = False
+    gate.save()  # as the admin saves it
+
+    with pytest.raises(InvalidInput) as refused:
+        services.register_ticket(world.agent, new_ticket_data(category="FAC-GATE"), now=now)
+    assert refused.value.field == "category"
