@@ -5,6 +5,8 @@
 - ``SECRET_KEY``: generated once into ``var/secret_key`` when unset; never committed.
 - ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated), ``PROPDESK_VAR_DIR``.
 - ``PUBLIC_URL``: the address residents reach the site at (the links sent to them).
+- HTTPS: ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_*``, ``SESSION_COOKIE_SECURE``,
+  ``CSRF_COOKIE_SECURE``, ``SECURE_PROXY_SSL_HEADER`` (README: the deployment section).
 """
 
 from __future__ import annotations
@@ -52,6 +54,19 @@ PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000").strip().rstri
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+
+# HTTPS (README: the deployment section): all off by default, so `make run` and a laptop work
+# over plain HTTP; a site served over HTTPS turns them on from the environment.
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = _env_bool("CSRF_COOKIE_SECURE", False)
+#: Behind a proxy that ends TLS: the header it sets to "https" (e.g. X-Forwarded-Proto). Only
+#: set it when the proxy always sets or strips that header, or a client could claim HTTPS.
+if _proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
