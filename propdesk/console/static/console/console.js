@@ -13,3 +13,11 @@ document.addEventListener("click", (event) => {
     document.querySelectorAll(all.dataset.checkAll).forEach((box) => { box.checked = all.checked; });
   }
 });
+document.addEventListener("change", (event) => {
+  // A select that submits its form when changed (no inline onchange: the CSP forbids it).
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
+});
+htmx.onLoad((root) => {
+  // Progress bars take their width from data-percent (no style attribute: the CSP forbids it).
+  root.querySelectorAll("[data-percent]").forEach((bar) => { bar.style.width = bar.dataset.percent + "%"; });
+});
