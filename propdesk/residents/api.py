@@ -6,12 +6,12 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from propdesk.tickets.choices import Status
 from propdesk.tickets.models import Ticket
 
-from . import services
+from . import phones, services
 from .choices import Relation
 from .models import Residency, Resident, Room, mask_phone
 
@@ -30,8 +30,12 @@ class ResidencyOut(Schema):
 class ResidentOut(Schema):
     id: int
     name: str
-    phone: str
+    phone: str = Field(description="masked; POST …/reveal-phone shows it in full")
     phone2: str
+    phone_warning: str = Field(
+        "", description="not empty when the phone could not be validated and is kept as typed"
+    )
+    phone2_warning: str = ""
     preferred_contact: str
     contact_times: str
     notes: str
@@ -72,6 +76,8 @@ def _resident(resident: Resident) -> dict:
         "name": resident.name,
         "phone": mask_phone(resident.phone),
         "phone2": mask_phone(resident.phone2),
+        "phone_warning": phones.warning(resident.phone),
+        "phone2_warning": phones.warning(resident.phone2),
         "preferred_contact": resident.preferred_contact,
         "contact_times": resident.contact_times,
         "notes": resident.notes,

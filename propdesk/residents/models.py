@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from propdesk.org.models import Company, Project
 
+from . import phones
 from .choices import ContactChannel, Relation
 
-
-def phone_digits(value: str) -> str:
-    """Digits only, without a +86 / 0086 prefix, so 138-1234-5678 finds 13812345678."""
-    digits = re.sub(r"\D", "", value or "")
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
-            digits = digits[len(prefix) :]
-    return digits
-
-
-def mask_phone(value: str) -> str:
-    """138****5678: lists show phones masked (SPEC §2)."""
-    if not value:
-        return ""
-    if len(value) <= 4:
-        return "*" * len(value)
-    if len(value) < 8:
-        return value[:1] + "*" * (len(value) - 3) + value[-2:]
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+#: Kept under their old names: lists, API and look-ups import them from here.
+phone_digits = phones.digits
+mask_phone = phones.mask
 
 
 class Building(models.Model):
@@ -122,9 +105,10 @@ class Resident(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        # Normalising the stored form is infrastructure for lookups, not a business rule.
-        self.phone = phone_digits(self.phone)
-        self.phone2 = phone_digits(self.phone2)
+        # One stored form per number, so that every way of typing it finds it (phones.py); a
+        # phone that cannot be validated is kept as typed, never dropped.
+        self.phone = phones.canonical(self.phone)
+        self.phone2 = phones.canonical(self.phone2)
         super().save(*args, **kwargs)
 
 

@@ -12,7 +12,8 @@ from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.org.services import check_project_scope
 
-from .models import Resident, Room, phone_digits
+from . import phones
+from .models import Resident, Room
 
 
 def residents_for(user: User) -> QuerySet[Resident]:
@@ -28,19 +29,35 @@ def find_residents(
         raise InvalidInput(_("请输入电话、姓名或房屋"), field="phone")
     qs = residents_for(user)
     if phone:
-        digits = phone_digits(phone)
-        if len(digits) < 4:
-            raise InvalidInput(_("电话至少输入 4 位数字"), field="phone")
-        if len(digits) >= 11:
-            qs = qs.filter(Q(phone=digits) | Q(phone2=digits))
-        else:
-            # The last digits are what people remember: "尾号 5678".
-            qs = qs.filter(Q(phone__endswith=digits) | Q(phone2__endswith=digits))
+        qs = qs.filter(phone_lookup(phone))
     if name:
         qs = qs.filter(name__contains=name)
     if room_id:
         qs = qs.filter(residencies__room_id=room_id)
     return qs
+
+
+def phone_lookup(typed: str, fields: tuple[str, ...] = ("phone", "phone2")) -> Q:
+    """Who has this phone, however it is typed: a whole number in any of its forms
+    (+86 755 1234 5678, 0755-12345678) is compared in its stored form, and also finds the same
+    line with an extension; anything else by the last digits people remember ("尾号 5678")."""
+    typed = typed or ""
+    number = phones.normalise(typed)
+    found = Q()
+    if number.valid:
+        for name in fields:
+            found |= Q(**{name: number.canonical})
+            if not number.extension:
+                found |= Q(**{f"{name}__startswith": number.canonical + phones.EXTENSION_SEPARATOR})
+        return found
+    digits = phones.digits(typed)
+    if len(digits) < 4:
+        raise InvalidInput(_("电话至少输入 4 位数字"), field="phone")
+    for name in fields:
+        found |= Q(**{f"{name}__endswith": digits})
+        # … or the line before an extension (075512345678-801).
+        found |= Q(**{f"{name}__contains": digits + phones.EXTENSION_SEPARATOR})
+    return found
 
 
 def get_resident(user: User, resident_id: int) -> Resident:

@@ -161,6 +161,11 @@ class TicketSummary(Schema):
 class TicketDetail(TicketSummary):
     nature: str
     reporter_type: str
+    contact_phone_warning: str = Field(
+        "",
+        description="not empty when the contact phone could not be validated and was kept as "
+        "typed: says so, to be confirmed with the caller",
+    )
     resident_id: int | None
     expectation: str
     agreed_reply_at: datetime | None

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from propdesk.core import clock as core_clock
 from propdesk.org.models import User
 from propdesk.residents.models import mask_phone
+from propdesk.residents.phones import warning as phone_warning
 from propdesk.sla.models import SlaClock
 from propdesk.sla.queries import clock_data
 
@@ -173,6 +174,7 @@ def _detail_data(
         {
             "nature": ticket.nature,
             "reporter_type": ticket.reporter_type,
+            "contact_phone_warning": phone_warning(ticket.contact_phone),
             "resident_id": ticket.resident_id,
             "expectation": ticket.expectation,
             "agreed_reply_at": ticket.agreed_reply_at,

@@ -71,3 +71,20 @@ def time_left(clock: dict | None):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def phone_flag(stored: str | None):
+    """A visible warning beside a phone kept as typed because it could not be validated
+    (residents/phones.py); nothing for a valid or an empty phone."""
+    from propdesk.residents.phones import warning
+
+    said = warning(stored)
+    if not said:
+        return ""
+    return format_html(
+        ' <span class="badge text-bg-warning phone-warning" title="{}">'
+        '<i class="bi bi-exclamation-triangle"></i> {}</span>',
+        said,
+        _("号码未核实"),
+    )

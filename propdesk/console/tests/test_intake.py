@@ -88,3 +88,26 @@ def test_an_outsider_cannot_register_in_another_project(world, client):
     answer = client.post("/intake/", form(world, confirmed="1"))
     assert answer.status_code in (400, 403)
     assert not Ticket.objects.exists()
+
+
+def test_the_read_back_shows_a_phone_kept_unvalidated_with_its_warning(world, client):
+    client.force_login(world.agent)
+
+    kept = client.post("/intake/", form(world, contact_phone="abc")).content.decode()
+    assert 'id="readback-phone-warning"' in kept and "未能核实" in kept
+    valid = client.post("/intake/", form(world, contact_phone="+86 755 1234 5678")).content
+    assert "0755 1234 5678" in valid.decode()
+    assert "readback-phone-warning" not in valid.decode()
+
+
+@pytest.mark.parametrize("typed", ["+86 755 2233 4455", "0755-22334455", "4455"])
+def test_the_caller_is_found_whichever_way_the_number_is_typed(world, client, typed):
+    from propdesk.residents.models import Residency, Resident
+
+    caller = Resident.objects.create(company=world.company, name="陈静", phone="075522334455")
+    Residency.objects.create(resident=caller, room=world.room, relation="tenant")
+    client.force_login(world.agent)
+
+    found = client.get("/intake/household/", {"phone": typed}).content.decode()
+
+    assert "陈静" in found and "张伟" not in found

@@ -307,3 +307,17 @@ def test_reveal_is_post_only(world, client):
 
     assert response.status_code == 405
     assert not AuditLog.objects.filter(action=AuditAction.PHONE_REVEAL).exists()
+
+
+def test_a_phone_kept_unvalidated_is_flagged_on_the_resident_pages(world, client):
+    """A phone that could not be validated is kept as typed (residents/phones.py) and every
+    page that shows it says so; a valid one is not flagged."""
+    world.resident.phone2 = "abc"
+    world.resident.save()
+
+    for url in (f"/residents/{world.resident.pk}/", f"/rooms/{world.room.pk}/"):
+        html = page(client, world.agent, url)
+        assert html.count("phone-warning") == 1, url
+        assert "号码未核实" in html
+    found = results(page(client, world.agent, "/residents/", {"name": "张伟"}))
+    assert "号码未核实" in found

@@ -121,3 +121,17 @@ def test_the_ticket_page_costs_a_bounded_number_of_queries(
     client.force_login(world.supervisor)
     with django_assert_max_num_queries(45):
         assert client.get(f"/tickets/{ticket.number}/").status_code == 200
+
+
+def test_a_contact_phone_kept_unvalidated_is_shown_with_a_warning(world, client, earlier):
+    ticket = register(
+        world, earlier, reporter_type="contact", resident_id=None, contact_name="",
+        contact_phone="abc", place="3栋大堂", project="SZHY",
+    )  # fmt: skip
+    client.force_login(world.agent)
+
+    html = client.get(f"/tickets/{ticket.number}/").content.decode()
+
+    assert 'id="phone-warning"' in html and "未能核实" in html
+    valid = register(world, earlier)
+    assert 'id="phone-warning"' not in client.get(f"/tickets/{valid.number}/").content.decode()

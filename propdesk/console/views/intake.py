@@ -17,6 +17,7 @@ from propdesk.core import clock
 from propdesk.core.errors import DomainError, InvalidInput
 from propdesk.hotissues.services import similar_open_requests
 from propdesk.org.models import Project
+from propdesk.residents import phones
 from propdesk.residents.models import Resident, Room, mask_phone
 from propdesk.residents.services import find_residents, find_rooms, get_resident, get_room
 from propdesk.tickets import services
@@ -80,6 +81,7 @@ def _household(user, resident: Resident | None, room: Room | None) -> dict:
                 "name": r.resident.name,
                 "relation": r.get_relation_display(),
                 "phone": mask_phone(r.resident.phone),
+                "stored_phone": r.resident.phone,
                 "key": r.resident.is_key_customer,
                 "notes": r.resident.notes,
                 "id": r.resident_id,
@@ -202,6 +204,9 @@ def _readback(user, data: services.NewTicket) -> dict:
         "channel": Channel(data.channel).label if data.channel in Channel.values else "",
         "category": category.full_name,
         "who": resident.name if resident else data.contact_name or _("匿名"),
+        # What the agent typed, read back in full to the caller (the household's own phones
+        # stay masked).
+        "phone": phones.normalise(data.contact_phone),
         "where": " ".join(x for x in (room.label if room else "", data.place) if x),
         "description": data.description,
         "expectation": data.expectation,

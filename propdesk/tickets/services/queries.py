@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock as core_clock
 from propdesk.core.errors import InvalidInput
 from propdesk.org.models import User
+from propdesk.residents import phones
 from propdesk.sla.queries import filter_by_clocks
 
 from ..choices import ACTIVE_WORK_ORDER_STATUSES, GradeClass, GradeLevel, Kind, Status
@@ -40,6 +41,15 @@ class TicketFilter:
     due_soon: bool = False
     breached: bool = False
     clock: str | None = None
+
+
+def _phone_typed(text: str) -> Q:
+    """A whole phone in any of its forms (0755-12345678, +86 755 1234 5678) finds the number
+    as it is stored (residents/phones.py)."""
+    number = phones.normalise(text)
+    if not number.valid or number.canonical == text:
+        return Q()
+    return Q(contact_phone__startswith=number.canonical)
 
 
 def _day_start(day: date) -> datetime:
@@ -104,5 +114,6 @@ def filter_tickets(
             | Q(place__icontains=text)
             | Q(contact_name__icontains=text)
             | Q(contact_phone__contains=text)
+            | _phone_typed(text)
         )
     return qs

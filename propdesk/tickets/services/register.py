@@ -14,7 +14,8 @@ from propdesk.core.cache import TtlCache
 from propdesk.core.errors import InvalidInput, NotFound
 from propdesk.org.models import Project, User
 from propdesk.org.services import check_project_scope
-from propdesk.residents.models import Building, Resident, Room, phone_digits
+from propdesk.residents import phones
+from propdesk.residents.models import Building, Resident, Room
 
 from ..choices import Channel, EventKind, HelpType, Kind, Nature, RepairScope, ReporterType
 from ..models import Category, Ticket
@@ -269,7 +270,8 @@ def _register(actor: User, data: NewTicket, client_ref: str, at: datetime) -> Ti
     project, room, building, resident = _resolve_place(data, actor)
     facts = _grade_facts(data.grade_facts, project)
     contact_name = data.contact_name.strip()
-    contact_phone = phone_digits(data.contact_phone)
+    # Kept as typed, with a warning where it is shown, when it cannot be validated (phones.py).
+    contact_phone = phones.clean(data.contact_phone, "contact_phone", _("联系电话")).canonical
     if data.reporter_type == ReporterType.RESIDENT:
         if resident is None:
             raise InvalidInput(_("反映人为住户时须选择住户"), field="resident_id")
@@ -281,10 +283,6 @@ def _register(actor: User, data: NewTicket, client_ref: str, at: datetime) -> Ti
     else:
         if resident is not None or contact_name or contact_phone:
             raise InvalidInput(_("匿名诉求不能带住户或联系方式"), field="reporter_type")
-    if contact_phone and not 5 <= len(contact_phone) <= 15:
-        raise InvalidInput(
-            _("联系电话“%(p)s”格式不对") % {"p": data.contact_phone}, field="contact_phone"
-        )
 
     try:
         with transaction.atomic():

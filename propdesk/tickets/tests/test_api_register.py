@@ -126,7 +126,7 @@ def test_blank_description_is_400_naming_the_field(world, agent):
         ({"resident_id": 999999, "room_id": None}, "resident_id", "999999"),
         ({"repair_scope": "in_home"}, "repair_scope", "报修"),
         ({"help_type": "medical"}, "help_type", "求助"),
-        ({"contact_phone": "12"}, "contact_phone", "12"),
+        ({"contact_phone": "1" * 21}, "contact_phone", "1" * 21),
     ],
 )
 def test_bad_field_is_400_naming_it(world, agent, overrides, field, words):
