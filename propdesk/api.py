@@ -215,6 +215,7 @@ def _mount() -> None:
     from propdesk.hotissues.api import router as hot_issues_router
     from propdesk.notify.api import router as notify_router
     from propdesk.org.api import router as org_router
+    from propdesk.org.api_tokens import router as tokens_router
     from propdesk.residents.api import router as residents_router
     from propdesk.sla.api import router as sla_router
     from propdesk.stats.api import router as stats_router
@@ -222,6 +223,7 @@ def _mount() -> None:
     from propdesk.tickets.api import router as tickets_router
 
     api.add_router("/", org_router)
+    api.add_router("/", tokens_router)
     api.add_router("/", residents_router)
     api.add_router("/", tickets_router)
     api.add_router("/", sla_router)

@@ -228,6 +228,15 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 LOGIN_URL = "/login/"
+# Failed logins at every way in (console, admin, API token; org.logins): this many wrong
+# passwords in a row lock the account, this many failures from one address within the lockout
+# period lock the address (a call centre behind one NAT address shares it), for this long.
+LOGIN_FAILURES_PER_USER = int(os.environ.get("LOGIN_FAILURES_PER_USER", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+#: Proxies in front that append the client's address to X-Forwarded-For (0: none, the
+#: connection's own address counts). Never more than there are, or a client picks its address.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 # Background work: Django's Tasks API (django-tasks backport) on the database backend, so a
 # timer is a row written in the same transaction as the business change that set it.

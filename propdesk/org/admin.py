@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_logins import unlock_logins
 from .models import ApiToken, Company, Department, Project, Region, User
 
 
@@ -31,8 +32,11 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "display_name", "role", "department", "scope_level", "is_active"]
+    list_display = [
+        "username", "display_name", "role", "department", "scope_level", "is_active", "locked_until"
+    ]  # fmt: skip
     list_filter = ["role", "scope_level", "is_active"]
+    actions = [unlock_logins]
     search_fields = ["username", "display_name", "phone"]
     filter_horizontal = ["scope_projects", "groups", "user_permissions"]
     fieldsets = (

@@ -124,7 +124,7 @@ class User(AbstractUser):
     scope_projects = models.ManyToManyField(
         Project, blank=True, related_name="staff", verbose_name=_("范围:项目")
     )
-    #: Consecutive failed console logins; reset by a successful one (see org.services.sign_in).
+    #: Consecutive failed logins at any way in; reset by a successful one (org.logins.sign_in).
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
@@ -157,6 +157,25 @@ class User(AbstractUser):
 
     def in_scope(self, project_id: int | None) -> bool:
         return project_id is not None and project_id in self.project_ids
+
+
+class LoginAddress(models.Model):
+    """Failed logins from one network address, at every way in (console, admin, API token):
+    too many within the lockout period and the address is refused for a while, whatever the
+    user name (org.logins)."""
+
+    ip = models.GenericIPAddressField(_("地址"), unique=True)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    #: When the current count began; a count older than the lockout period starts again.
+    counting_since = models.DateTimeField(_("计数起点"))
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录地址")
+        verbose_name_plural = pgettext_lazy("plural", "登录地址")
+
+    def __str__(self) -> str:
+        return self.ip
 
 
 class ApiToken(models.Model):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +14,11 @@ from openpyxl import Workbook
 from propdesk.console.views.base import console_view
 from propdesk.core import clock
 from propdesk.core.errors import DomainError
+from propdesk.core.exports import csv_download, xlsx_download, xlsx_row
 from propdesk.tickets.models import Ticket
 
 from . import figures
 from .exports import log_export
-from .exports_tickets import csv_text
-from .exports_xlsx import as_text_if_formula
 from .period import scope_for
 
 AREA_NAMES = {
@@ -83,31 +80,15 @@ def defect_list(request: HttpRequest) -> HttpResponse:
             scope=scope.kind + ":" + scope.code,
             rows=len(rows),
         )
-        name = f"defects-{year}"
+        name = f"defects-{year}.{fmt}"
         if fmt == "csv":
-            out = io.StringIO()
-            out.write("\ufeff")
-            writer = csv.writer(out)
-            writer.writerow(_headers())
-            writer.writerows([csv_text(v) for v in row] for row in rows)
-            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        else:
-            book = Workbook()
-            sheet = book.active
-            sheet.title = _("缺陷反馈")
-            sheet.append(_headers())
-            for row in rows:
-                sheet.append(row)
-                for cell in sheet[sheet.max_row]:
-                    as_text_if_formula(cell)
-            data = io.BytesIO()
-            book.save(data)
-            response = HttpResponse(
-                data.getvalue(),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-        return response
+            return csv_download(name, _headers(), rows)
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("缺陷反馈"))
+        sheet.append(xlsx_row(sheet, _headers()))
+        for row in rows:
+            sheet.append(xlsx_row(sheet, row))
+        return xlsx_download(book, name)
     return render(
         request,
         "stats/defects.html",

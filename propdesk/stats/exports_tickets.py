@@ -1,37 +1,22 @@
 """A ticket list the user can see as Excel or CSV (issue 7 §3). The contact phone is never
-exported; a resident's words that a spreadsheet would run as a formula arrive as words."""
+exported; cells are written by core.exports, so a resident's words that a spreadsheet would run
+as a formula arrive as words."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from propdesk.core.exports import csv_bytes, workbook_bytes, xlsx_cell, xlsx_row
 from propdesk.tickets.models import Ticket
 
-from .exports_xlsx import HEADER_FILL, HEADER_FONT, as_text_if_formula, excel_value
+from .exports_xlsx import HEADER_FILL, HEADER_FONT
 from .tables import Cell
-
-TIME_FORMAT = "yyyy-mm-dd hh:mm"
-#: Text a spreadsheet would run as a formula (CSV/formula injection): a resident's
-#: description starting with "=" must arrive as the words they typed, not as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value: Any) -> Any:
-    """A CSV cell that Excel would run as a formula gets a leading apostrophe (OWASP)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _room_or_place(t: Ticket) -> str:
@@ -73,39 +58,15 @@ def tickets_xlsx(rows: Iterable[Ticket]) -> bytes:
     for column, width in TICKET_WIDTHS.items():
         sheet.column_dimensions[get_column_letter(column + 1)].width = width
     sheet.freeze_panes = "A2"
-    header = []
-    for text in ticket_headers():
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header.append(cell)
-    sheet.append(header)
+    sheet.append(xlsx_row(sheet, ticket_headers(), font=HEADER_FONT, fill=HEADER_FILL))
     for ticket in rows:
-        line = []
-        for _header, value_of in TICKET_COLUMNS:
-            value = value_of(ticket)
-            cell = WriteOnlyCell(sheet, value=excel_value(value))
-            as_text_if_formula(cell)
-            if isinstance(value, datetime):
-                cell.number_format = TIME_FORMAT
-            line.append(cell)
-        sheet.append(line)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheet.append([xlsx_cell(sheet, value_of(ticket)) for _header, value_of in TICKET_COLUMNS])
+    return workbook_bytes(book)
 
 
 def tickets_csv(rows: Iterable[Ticket]) -> bytes:
-    """A ticket list as UTF-8 CSV with a byte-order mark, which Excel needs to read Chinese."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(ticket_headers())
-    for ticket in rows:
-        line = []
-        for _header, value_of in TICKET_COLUMNS:
-            value = value_of(ticket)
-            if isinstance(value, datetime):
-                value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-            line.append(csv_text(value))
-        writer.writerow(line)
-    return out.getvalue().encode("utf-8")
+    """A ticket list as CSV (UTF-8 with a byte-order mark, which Excel needs for Chinese)."""
+    return csv_bytes(
+        ticket_headers(),
+        ([value_of(ticket) for _header, value_of in TICKET_COLUMNS] for ticket in rows),
+    )

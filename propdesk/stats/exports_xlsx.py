@@ -1,51 +1,22 @@
 """The monthly report as an Excel workbook (SPEC §9, issue 7 §3): one sheet per table of
-``tables``, Chinese headers in the first row, numbers as numbers. The cell helpers here are
-shared with the ticket list's workbook (``exports_tickets``)."""
+``tables``, Chinese headers in the first row, numbers as numbers, every cell written by
+core.exports. The header style is shared with the ticket list's workbook (``exports_tickets``)."""
 
 from __future__ import annotations
 
-import io
-from datetime import datetime
-from typing import Any
-
-from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+
+from propdesk.core.exports import workbook_bytes, write_row
 
 from .models import MonthlyReport
-from .tables import Cell as Value
 from .tables import report_tables, report_title
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 TOTAL_FONT = Font(bold=True)
 PERCENT_FORMAT = "0.0"
-
-
-def excel_value(value: Any) -> Any:
-    """Excel keeps no time zone: times go in as Shanghai wall-clock time."""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
-
-
-def as_text_if_formula(cell: Cell | WriteOnlyCell) -> None:
-    """openpyxl stores a string starting with "=" as a formula; a resident's words must stay
-    words, so such a cell is written as plain text (the other formula starts are harmless in
-    a typed .xlsx cell)."""
-    if cell.data_type == "f":
-        cell.data_type = "s"
-
-
-def _write_row(sheet: Worksheet, row: int, values: list[Value], font: Font | None = None) -> None:
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=excel_value(value))
-        as_text_if_formula(cell)
-        if font is not None:
-            cell.font = font
 
 
 def report_xlsx(report: MonthlyReport) -> bytes:
@@ -55,13 +26,13 @@ def report_xlsx(report: MonthlyReport) -> bytes:
     book.properties.title = report_title(report)
     for table in report_tables(report):
         sheet = book.create_sheet(table.title[:31])  # Excel's limit on a sheet name
-        _write_row(sheet, 1, list(table.headers), HEADER_FONT)
+        write_row(sheet, 1, list(table.headers), HEADER_FONT)
         for cell in sheet[1]:
             cell.fill = HEADER_FILL
         for number, row in enumerate(table.rows, start=2):
-            _write_row(sheet, number, row)
+            write_row(sheet, number, row)
         if table.total is not None:
-            _write_row(sheet, len(table.rows) + 2, table.total, TOTAL_FONT)
+            write_row(sheet, len(table.rows) + 2, table.total, TOTAL_FONT)
         for column in table.percent_columns:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
                 cell.number_format = PERCENT_FORMAT
@@ -69,6 +40,4 @@ def report_xlsx(report: MonthlyReport) -> bytes:
             width = table.widths.get(column, max(10, 2 * len(table.headers[column]) + 2))
             sheet.column_dimensions[get_column_letter(column + 1)].width = width
         sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from propdesk.console.queues import QUEUES, queue, sorted_rows
@@ -20,6 +19,7 @@ from propdesk.console.views.base import console_view, page_of
 from propdesk.console.views.queues import _filter_from
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.core.exports import CSV_TYPE, XLSX_TYPE, download
 from propdesk.org.choices import ScopeLevel
 from propdesk.org.models import Project, User
 from propdesk.sla.choices import ClockKind
@@ -33,7 +33,6 @@ from .period import Period, scope_for
 #: A larger export is refused rather than cut short: a partial list passed on as the whole
 #: would mislead whoever reads it.
 MAX_EXPORT_ROWS = 20_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- the statistics page ---------------------------------------------------------------------
@@ -188,12 +187,6 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stats/report.html", context, status=400 if error else 200)
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 def _report_filename(report: MonthlyReport, extension: str) -> str:
     return f"{report.scope_name}-{report.year}-{report.month:02d}-{_('客服工作月报')}.{extension}"
 
@@ -205,7 +198,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     exports.log_export(
         request.user, "monthly_report", pk, ip=request.META.get("REMOTE_ADDR"), format="xlsx"
     )
-    return _download(content, XLSX, _report_filename(report, "xlsx"))
+    return download(content, XLSX_TYPE, _report_filename(report, "xlsx"))
 
 
 @console_view
@@ -215,7 +208,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     exports.log_export(
         request.user, "monthly_report", pk, ip=request.META.get("REMOTE_ADDR"), format="pdf"
     )
-    return _download(content, "application/pdf", _report_filename(report, "pdf"))
+    return download(content, "application/pdf", _report_filename(report, "pdf"))
 
 
 @console_view
@@ -255,8 +248,8 @@ def tickets_export(request: HttpRequest) -> HttpResponse:
         query=request.GET.urlencode(),
     )
     stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
-    content_type = XLSX if fmt == "xlsx" else "text/csv; charset=utf-8"
-    return _download(content, content_type, f"tickets-{name}-{stamp}.{fmt}")
+    content_type = XLSX_TYPE if fmt == "xlsx" else CSV_TYPE
+    return download(content, content_type, f"tickets-{name}-{stamp}.{fmt}")
 
 
 def _query_without_export(request: HttpRequest) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from propdesk.core.errors import NotAuthenticated
 from propdesk.core.models import AuditAction, AuditLog
-from propdesk.org.services import LOCKOUT, MAX_FAILED_LOGINS, sign_in
+from propdesk.org.logins import lockout, max_failed_logins, sign_in
 
 
 def test_the_right_password_signs_in_and_resets_the_count(world, now):
@@ -20,13 +20,13 @@ def test_the_right_password_signs_in_and_resets_the_count(world, now):
 
 
 def test_five_failures_lock_the_account_until_the_lockout_ends(world, now):
-    for _ in range(MAX_FAILED_LOGINS):
+    for _ in range(max_failed_logins()):
         with pytest.raises(NotAuthenticated):
             sign_in("agent", "wrong", now=now)
     with pytest.raises(NotAuthenticated) as locked:
-        sign_in("agent", "pw-agent", now=now + LOCKOUT - timedelta(seconds=1))
+        sign_in("agent", "pw-agent", now=now + lockout() - timedelta(seconds=1))
     assert "锁定" in locked.value.message
-    assert sign_in("agent", "pw-agent", now=now + LOCKOUT) == world.agent
+    assert sign_in("agent", "pw-agent", now=now + lockout()) == world.agent
     assert AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 6
 
 

@@ -5,7 +5,6 @@ Every export is written to the audit log."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from propdesk.callbacks.records import callbacks_between, yearly_rates
 from propdesk.core import clock
 from propdesk.core.audit import audit
 from propdesk.core.errors import InvalidInput
+from propdesk.core.exports import csv_download
 from propdesk.core.models import AuditAction
 from propdesk.org.models import Project
 from propdesk.org.services import check_project_scope
@@ -35,13 +35,7 @@ def _csv(request: HttpRequest, name: str, header: list, rows: list[list]) -> Htt
         detail={"rows": len(rows), "query": request.GET.urlencode()},
         ip=request.META.get("REMOTE_ADDR"),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with the byte-order mark
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
+    return csv_download(f"{name}.csv", header, rows)  # residents' words never run as formulas
 
 
 def _date(value: str | None, default: date, field: str) -> date:
