@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
 BROWSER_TESTS := propdesk/console/tests/browser propdesk/surveys/tests/browser
 NOT_BROWSER   := $(addprefix --ignore=,$(BROWSER_TESTS))
 
-.PHONY: run test test-sqlite test-postgres lint format install demo clean messages bench
+.PHONY: run test test-sqlite test-postgres system-deps lint format install demo clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,28 +36,36 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test-sqlite: install
+# First step of every test target: Chromium, CJK fonts, Pango/HarfBuzz, poppler-utils and
+# postgresql-client, installed with apt-get when run as root, otherwise a stop at once with the
+# command to run; then whether PostgreSQL answers (REQUIRE_POSTGRES=1 stops here if not).
+system-deps:
+	@PG_URL="$(PG_URL)" scripts/system_deps.sh
+
+# REQUIRE_BROWSER=1: the browser tests fail, never skip, when they cannot drive Chromium.
+test-sqlite: system-deps install
 	@echo "== test suite on SQLite"
 	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider $(NOT_BROWSER)
 	@echo "== browser tests on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(BROWSER_TESTS)
+	env -u DATABASE_URL REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider $(BROWSER_TESTS)
 
 # Runs the suite on PostgreSQL when a server answers at PG_URL; otherwise says so and skips
-# (REQUIRE_POSTGRES=1, as CI sets it, turns the skip into a failure).
-test-postgres: install
+# (REQUIRE_POSTGRES=1, as CI sets it, turns the skip into a failure, already in system-deps).
+test-postgres: system-deps install
 	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
 		echo "== test suite on PostgreSQL ($(PG_URL))"; \
 		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider --create-db \
 			$(NOT_BROWSER) && \
 		echo "== browser tests on PostgreSQL" && \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -p no:cacheprovider --create-db $(BROWSER_TESTS); \
+		DATABASE_URL="$(PG_URL)" REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider --create-db \
+			$(BROWSER_TESTS); \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable at $(PG_URL)"; exit 1; \
 	else \
-		echo "== PostgreSQL not reachable at $(PG_URL): the PostgreSQL run was SKIPPED (SQLite only)"; \
+		echo "== WARNING: PostgreSQL not reachable at $(PG_URL): the PostgreSQL run was SKIPPED (SQLite only)"; \
 	fi
 
-test: lint test-sqlite test-postgres
+test: system-deps lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var/test-*

@@ -101,7 +101,7 @@ def september(world) -> MonthlyReport:
 def pdf_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is missing: install Debian's poppler-utils (see .ci/run)")
+        pytest.fail(f"{name} is missing: install Debian's poppler-utils (scripts/system_deps.sh)")
     return path
 
 
