@@ -5,17 +5,16 @@ from __future__ import annotations
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from propdesk.core.errors import NotAuthenticated
 from propdesk.org.logins import client_ip, sign_in
 
+from .base import back_to
+
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = "/"
+    next_url = back_to(request, "/")
     error, status = None, 200
     username = ""
     if request.method == "POST":

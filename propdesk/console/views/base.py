@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from propdesk.core.errors import NotFound, PermissionDenied
 from propdesk.core.paging import BoundedPaginator
@@ -46,3 +47,15 @@ def query_without(request: HttpRequest, *names: str) -> str:
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+def back_to(request: HttpRequest, default: str) -> str:
+    """Where to go after an action: the form's (or address's) ``next`` when it is a page of
+    this site, else ``default``. Never another site: not ``https://evil.example/``, not
+    ``//evil.example``, not ``javascript:``."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

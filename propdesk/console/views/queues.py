@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +23,7 @@ from propdesk.tickets.services.guards import MANAGERS, role_of
 
 from ..models import SavedFilter
 from ..queues import QUEUES, SORTS, queue, sorted_page_rows, urgent_clocks
-from .base import console_view, page_of, query_without
+from .base import back_to, console_view, page_of, query_without
 
 FILTER_FIELDS = ("project", "kind", "category", "grade", "status", "text")
 
@@ -112,6 +111,8 @@ def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
 def save_filter(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip()[:50]
     queue_name = request.POST.get("queue", "all")
+    if queue_name not in QUEUES:
+        queue_name = "all"
     query = request.POST.get("query", "")[:500]
     if not name:
         messages.error(request, _("请填写筛选名称"))
@@ -127,7 +128,7 @@ def save_filter(request: HttpRequest) -> HttpResponse:
 @console_view
 def delete_filter(request: HttpRequest, pk: int) -> HttpResponse:
     SavedFilter.objects.filter(user=request.user, pk=pk).delete()
-    return redirect(request.POST.get("next") or "/queues/")
+    return redirect(back_to(request, "/queues/"))
 
 
 def _deadline(value: str) -> datetime | None:
@@ -147,9 +148,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     numbers = request.POST.getlist("tickets")
     department = request.POST.get("department", "")
     deadline = _deadline(request.POST.get("deadline", ""))
-    back = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = "/queues/to_dispatch/"  # never send a person to another site
+    back = back_to(request, "/queues/to_dispatch/")  # never to another site
     if not numbers:
         messages.error(request, _("请先勾选诉求"))
         return redirect(back)

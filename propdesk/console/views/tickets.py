@@ -28,7 +28,7 @@ from propdesk.tickets.serializers import detail, event_data
 from propdesk.tickets.services.guards import MOVE_LABELS
 
 from ..moves import PAGE_MOVES, MoveForms, body_from_post, move_form
-from .base import console_view
+from .base import back_to, console_view
 
 #: Events the system writes on its own (clocks, grades); shown in grey on the timeline.
 SYSTEM_EVENTS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_REPLANNED}
@@ -165,7 +165,7 @@ def upload_attachment(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("已添加附件 %(n)s") % {"n": upload.name})
         except DomainError as refused:
             messages.error(request, refused.message)
-    return redirect(request.POST.get("next") or f"/tickets/{number}/")
+    return redirect(back_to(request, f"/tickets/{number}/"))
 
 
 @require_POST
