@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, File, Query, Router, Schema, Status
@@ -25,6 +25,7 @@ from . import schemas, services
 from .choices import ACTIVE_WORK_ORDER_STATUSES
 from .models import Attachment, TicketEvent, WorkOrder
 from .serializers import SUMMARY_RELATED, detail, event_data, summary, work_order_data
+from .services.attachments import attachment_response
 
 router = Router(tags=["tickets"])
 
@@ -329,9 +330,7 @@ def download_attachment(request: HttpRequest, number: str, attachment_id: int):
         raise NotFound(
             _("附件“%(name)s”的文件已丢失,请联系管理员") % {"name": attachment.original_name}
         ) from None
-    return FileResponse(
-        stored, content_type=attachment.content_type, filename=attachment.original_name
-    )
+    return attachment_response(attachment, stored)  # nosniff; a download unless an image
 
 
 @router.get(

@@ -1,8 +1,9 @@
 """Attachments: photos, video, audio and documents, stored through Django's storage API.
 
 Limits (settings): ``ATTACHMENT_MAX_BYTES`` per file, ``ATTACHMENT_MAX_PER_TICKET`` per ticket,
-and a list of accepted types checked by extension *and* by the file's first bytes, so a
-renamed executable is refused.
+and a list of accepted types: the name's extension must be one of them and the content must be
+that type (filetypes.matches, by content), so a renamed page or program is refused. Served with
+``nosniff`` and, unless an image, as a download (:func:`attachment_response`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import datetime
+from typing import IO
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,42 +27,8 @@ from propdesk.org.models import User
 
 from ..choices import EventKind
 from ..models import Attachment, Ticket
+from .filetypes import ACCEPTED_TYPES, matches
 from .guards import check_move, get_work_order, lock_ticket, record_event
-
-ZIP = (b"PK\x03\x04",)
-OLE = (b"\xd0\xcf\x11\xe0",)
-#: extension → (content type, accepted leading bytes; None when the format has no signature)
-ACCEPTED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
-    ".webp": ("image/webp", (b"RIFF",)),
-    ".heic": ("image/heic", None),
-    ".mp4": ("video/mp4", None),
-    ".mov": ("video/quicktime", None),
-    ".mp3": ("audio/mpeg", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
-    ".m4a": ("audio/mp4", None),
-    ".amr": ("audio/amr", (b"#!AMR",)),
-    ".wav": ("audio/wav", (b"RIFF",)),
-    ".pdf": ("application/pdf", (b"%PDF",)),
-    ".doc": ("application/msword", OLE),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ZIP,
-    ),
-    ".xls": ("application/vnd.ms-excel", OLE),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
-    ".txt": ("text/plain", None),
-}
-#: RIFF is a container: bytes 8–12 say what is inside, so a WAV renamed .webp is refused.
-RIFF_FORMS = {".webp": b"WEBP", ".wav": b"WAVE"}
-#: Formats without a fixed signature must at least not look like a program (compared in lower
-#: case, after any byte-order mark and leading blanks).
-FORBIDDEN_PREFIXES = tuple(
-    p.lower() for p in (b"MZ", b"\x7fELF", b"#!/", b"<?php", b"<script", b"<html")
-)
-LEADING_BLANKS = b"\xef\xbb\xbf \t\r\n"
 
 
 def _check_file(upload: UploadedFile) -> tuple[str, str]:
@@ -80,17 +49,9 @@ def _check_file(upload: UploadedFile) -> tuple[str, str]:
         )
     if upload.size == 0:
         raise InvalidInput(_("文件“%(name)s”是空的") % {"name": name}, field="file")
-    upload.seek(0)
-    head = upload.read(64)
-    upload.seek(0)
-    content_type, signatures = ACCEPTED_TYPES[ext]
-    if (signatures is not None and not head.startswith(signatures)) or (
-        ext in RIFF_FORMS and head[8:12] != RIFF_FORMS[ext]
-    ):
+    if not matches(ext, upload):
         raise InvalidInput(_("文件“%(name)s”的内容与扩展名不符") % {"name": name}, field="file")
-    if signatures is None and head.lstrip(LEADING_BLANKS).lower().startswith(FORBIDDEN_PREFIXES):
-        raise InvalidInput(_("文件“%(name)s”不是可接受的附件") % {"name": name}, field="file")
-    return name, content_type
+    return name, ACCEPTED_TYPES[ext][0]
 
 
 def add_attachment(
@@ -141,3 +102,18 @@ def add_attachment(
         default_storage.delete(stored_name)
         raise
     return attachment
+
+
+def attachment_response(attachment: Attachment, stored: IO[bytes]) -> FileResponse:
+    """The stored file as browsers get it: an image shown in the page, anything else downloaded;
+    never sniffed into another type (``nosniff``) and never run (a ``sandbox`` policy)."""
+    image = attachment.content_type.startswith("image/")
+    response = FileResponse(
+        stored,
+        content_type=attachment.content_type,
+        as_attachment=not image,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
