@@ -24,6 +24,7 @@ urlpatterns = [
     path("intake/", intake.intake_page, name="intake"),
     path("intake/household/", intake.household_panel, name="intake_household"),
     path("intake/similar/", intake.similar_panel, name="intake_similar"),
+    path("intake/check/", intake.check_intake, name="intake_check"),
     # queues
     path("queues/", queues.queue_page, name="queues"),
     path("queues/<str:name>/", queues.queue_page, name="queue"),

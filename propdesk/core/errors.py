@@ -16,11 +16,16 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = str(message)
         self.field = field
+        #: Every refusal of the same request when several were found at once (registration
+        #: names all the fields to correct), this one first; raised as this one.
+        self.errors: list[DomainError] = [self]
 
     def as_dict(self) -> dict:
         data = {"detail": self.message, "code": self.code}
         if self.field:
             data["field"] = self.field
+        if len(self.errors) > 1:
+            data["errors"] = [{"field": e.field or "", "detail": e.message} for e in self.errors]
         return data
 
 

@@ -227,10 +227,20 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+class FieldErrorOut(Schema):
+    field: str
+    detail: str
+
+
 class ErrorOut(Schema):
     detail: str
     code: str | None = None
     field: str | None = None
+    errors: list[FieldErrorOut] | None = Field(
+        None,
+        description="when several fields are refused at once (registration): each with its "
+        "message; detail and field are the first's",
+    )
 
 
 # ---- bodies of the moves (POST /tickets/{number}/actions/{action}) ----

@@ -8,10 +8,14 @@ import uuid
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, InvalidInput
@@ -22,7 +26,7 @@ from propdesk.residents.models import Resident, Room, mask_phone
 from propdesk.residents.services import find_residents, find_rooms, get_resident, get_room
 from propdesk.tickets import services
 from propdesk.tickets.choices import Channel, Kind, ReporterType, Status
-from propdesk.tickets.models import Category
+from propdesk.tickets.models import Category, Ticket
 
 from .base import console_view
 
@@ -165,44 +169,114 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _aware(value: str) -> datetime | None:
+class _FormErrors(list):
+    """The refusals of one intake form, each naming its field: (field, message) pairs."""
+
+    def add(self, refused: DomainError) -> None:
+        self.append((refused.field or "", refused.message))
+
+    def by_field(self) -> dict[str, list[str]]:
+        fields: dict[str, list[str]] = {}
+        for name, message in self:
+            fields.setdefault(name, []).append(message)
+        return fields
+
+
+def _aware(value: str, name: str, errors: _FormErrors) -> datetime | None:
     if not value:
         return None
     try:
         return timezone.make_aware(datetime.fromisoformat(value))
     except ValueError:
-        raise InvalidInput(_("时间格式不对"), field="received_at") from None
+        errors.add(InvalidInput(_("时间格式不对,如 2026-09-09 10:00"), field=name))
+        return None
 
 
-def _new_ticket(post) -> services.NewTicket:
+def _chosen(post, name: str, errors: _FormErrors) -> int | None:
+    value = (post.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        errors.add(InvalidInput(_("所选的住户或房屋无效,请重新选择"), field=name))
+        return None
+    return int(value)
+
+
+def _new_ticket(post, errors: _FormErrors) -> services.NewTicket:
+    """The request as the form gives it; what cannot even be read (a malformed time, a
+    tampered id) goes into ``errors`` naming its field, and the rest is still checked."""
     data = {name: (post.get(name) or "").strip() for name in TEXT_FIELDS}
     data["project"] = data["project"] or None
     return services.NewTicket(
         **data,
-        resident_id=int(post["resident_id"]) if post.get("resident_id") else None,
-        room_id=int(post["room_id"]) if post.get("room_id") else None,
-        received_at=_aware(post.get("received_at", "")),
-        agreed_reply_at=_aware(post.get("agreed_reply_at", "")),
+        resident_id=_chosen(post, "resident_id", errors),
+        room_id=_chosen(post, "room_id", errors),
+        received_at=_aware(post.get("received_at", ""), "received_at", errors),
+        agreed_reply_at=_aware(post.get("agreed_reply_at", ""), "agreed_reply_at", errors),
         is_emergency=post.get("is_emergency") == "on",
         client_ref=(post.get("client_ref") or "").strip(),
     )
 
 
+def _checked(request: HttpRequest) -> tuple[services.NewTicket, _FormErrors]:
+    """The form read and checked by registration's own checks (services.validate_ticket), all
+    refusals at once, nothing written."""
+    errors = _FormErrors()
+    data = _new_ticket(request.POST, errors)
+    for refused in services.validate_ticket(request.user, data):
+        errors.add(refused)
+    return data, errors
+
+
+def _warnings(data: services.NewTicket) -> list[tuple[str, str]]:
+    """What is accepted but worth a second look before saving, by field."""
+    said = phones.warning(data.contact_phone)
+    return [("contact_phone", said)] if said else []
+
+
+class _Undo(Exception):
+    """Raised inside the registration's transaction to undo it (a file refused, a dry run)."""
+
+
+def _register_with_files(
+    request: HttpRequest, data: services.NewTicket, *, keep: bool
+) -> tuple[Ticket | None, bool, _FormErrors]:
+    """Register and attach the files in one transaction, with the services' own checks: a
+    refused file undoes the whole registration (nothing half-written) and is reported at the
+    file field. ``keep=False`` is a dry run: everything is undone, the refusals are known."""
+    errors = _FormErrors()
+    stored: list[str] = []
+    uploads = request.FILES.getlist("files")
+    try:
+        with transaction.atomic():
+            ticket, created = services.register_ticket(request.user, data)
+            for upload in uploads if created else ():
+                try:
+                    stored.append(services.add_attachment(request.user, ticket, upload).file.name)
+                except DomainError as refused:
+                    errors.add(InvalidInput(f"{upload.name}:{refused.message}", field="files"))
+            if errors or not keep:
+                raise _Undo
+    except _Undo:
+        for name in stored:  # the rows are rolled back; the stored copies go too
+            default_storage.delete(name)
+        return None, False, errors
+    except DomainError as refused:
+        errors.add(refused)
+        return None, False, errors
+    return ticket, created, errors
+
+
 def _readback(user, data: services.NewTicket) -> dict:
-    """The summary read back to the caller before saving, with names instead of codes."""
+    """The summary read back to the caller before saving, with names instead of codes (the
+    data has passed registration's checks)."""
     category = Category.objects.filter(code=data.category).select_related("parent").first()
     room = get_room(user, data.room_id) if data.room_id else None
     resident = get_resident(user, data.resident_id) if data.resident_id else None
-    if not data.description:
-        raise InvalidInput(_("请填写诉求内容"), field="description")
-    if category is None:
-        raise InvalidInput(_("请选择分类"), field="category")
-    if data.kind not in Kind.values:
-        raise InvalidInput(_("请选择类型"), field="kind")
     return {
-        "kind": Kind(data.kind).label,
+        "kind": Kind(data.kind).label if data.kind in Kind.values else "",
         "channel": Channel(data.channel).label if data.channel in Channel.values else "",
-        "category": category.full_name,
+        "category": category.full_name if category else "",
         "who": resident.name if resident else data.contact_name or _("匿名"),
         # What the agent typed, read back in full to the caller (the household's own phones
         # stay masked).
@@ -215,9 +289,42 @@ def _readback(user, data: services.NewTicket) -> dict:
 
 
 @console_view
+@require_POST
+def check_intake(request: HttpRequest) -> JsonResponse:
+    """fetch from the intake form's 核对 button: every refusal at once beside its field, and
+    warnings, before the read-back; or, when nothing is refused, the read-back itself. Fields
+    by registration's own checks; attached files by a registration that is undone."""
+    try:
+        data, errors = _checked(request)
+        if not errors and request.FILES:
+            errors = _register_with_files(request, data, keep=False)[2]
+        readback = (
+            ""
+            if errors
+            else render_to_string(
+                "console/intake_readback.html",
+                {"readback": _readback(request.user, data)},
+                request=request,
+            )
+        )
+    except DomainError as refused:  # a 403 of the scope, say: shown like the others
+        errors, readback, data = _FormErrors([(refused.field or "", refused.message)]), "", None
+    return JsonResponse(
+        {
+            "errors": [{"field": f, "message": m} for f, m in errors],
+            "warnings": [{"field": f, "message": m} for f, m in _warnings(data)] if data else [],
+            "readback": readback,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@console_view
 def intake_page(request: HttpRequest) -> HttpResponse:
-    """GET: an empty form (a room or resident may be given). POST without ``confirmed``: the
-    read-back. POST with it: register, attach the files, go to the new ticket."""
+    """GET: an empty form (a room or resident may be given). POST without ``confirmed``: every
+    refusal beside its field, or the read-back (what check_intake answers to the page's script,
+    for a browser without it). POST with it: register and attach the files in one go, then go
+    to the new ticket; a refused file is shown at the file field and nothing is saved."""
     source = request.POST if request.method == "POST" else request.GET
     # A room or resident chosen before (the household file's "register" button, or the form
     # posted back) is chosen again: digits only, it goes into a URL.
@@ -239,25 +346,25 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         "posted": request.POST if request.method == "POST" else request.GET,
         # One id per form shown: pressing "confirm" twice (or a retried POST) registers once.
         "client_ref": request.POST.get("client_ref") or f"console-{uuid.uuid4()}",
+        "description_max": services.DESCRIPTION_MAX_LENGTH,
+        "errors": {},
     }
-    if request.method != "POST":
+    if request.method != "POST" or request.POST.get("confirmed") == "0":  # 返回修改
         return render(request, "console/intake.html", context)
-    try:
-        data = _new_ticket(request.POST)
+    data, errors = _checked(request)
+    context["warnings"] = dict(_warnings(data))
+    if not errors:
         if request.POST.get("confirmed") != "1":
             context["readback"] = _readback(request.user, data)
             return render(request, "console/intake.html", context)
-        ticket, created = services.register_ticket(request.user, data)
-    except DomainError as refused:
-        context["error"] = {"field": refused.field or "", "message": refused.message}
-        return render(request, "console/intake.html", context, status=400)
-    if created:
-        messages.success(request, _("已登记 %(n)s") % {"n": ticket.number})
-    # The request is saved whatever happens to a file: a refused file is reported on the
-    # ticket page, where it can be added again.
-    for upload in request.FILES.getlist("files"):
-        try:
-            services.add_attachment(request.user, ticket, upload)
-        except DomainError as refused:
-            messages.error(request, f"{upload.name}:{refused.message}")
-    return redirect("console:ticket", number=ticket.number)
+        ticket, created, errors = _register_with_files(request, data, keep=True)
+        if ticket is not None:
+            if created:
+                messages.success(request, _("已登记 %(n)s") % {"n": ticket.number})
+            return redirect("console:ticket", number=ticket.number)
+        if all(field == "files" for field, _message in errors):
+            # Only files refused: the request itself is fine, read back again to confirm.
+            context["readback"] = _readback(request.user, data)
+    context["errors"] = errors.by_field()
+    context["error_list"] = errors
+    return render(request, "console/intake.html", context, status=400)

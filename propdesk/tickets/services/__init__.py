@@ -14,7 +14,13 @@ from .dispatch import (
 from .grading import escalate_by_hand, set_grade
 from .guards import MOVE_FROM, MOVE_ROLES, allowed_moves, may
 from .queries import TicketFilter, filter_tickets, tickets_for
-from .register import NewTicket, get_ticket, register_ticket
+from .register import (
+    DESCRIPTION_MAX_LENGTH,
+    NewTicket,
+    get_ticket,
+    register_ticket,
+    validate_ticket,
+)
 from .workflow import (
     accept,
     add_progress_note,
@@ -29,6 +35,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "DESCRIPTION_MAX_LENGTH",
     "MOVE_FROM",
     "MOVE_ROLES",
     "FeeLine",
@@ -63,4 +70,5 @@ __all__ = [
     "tickets_for",
     "transfer",
     "update_ticket",
+    "validate_ticket",
 ]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, NamedTuple, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.core.cache import TtlCache
-from propdesk.core.errors import InvalidInput, NotFound
+from propdesk.core.errors import DomainError, InvalidInput, NotFound
 from propdesk.org.models import Project, User
 from propdesk.org.services import check_project_scope
 from propdesk.residents import phones
@@ -24,10 +27,14 @@ from .numbering import next_ticket_number
 
 #: A received-at a little in the future is clock skew between devices, not a mistake.
 RECEIVED_AT_SKEW = timedelta(minutes=5)
+#: The longest description intake takes, in characters (the console counts them as they are
+#: typed): a long letter is summarised, and the letter itself attached.
+DESCRIPTION_MAX_LENGTH = 2000
 CENTS = Decimal("0.01")
 #: register_ticket leaves on the ticket it has just made the ``updated_at`` it wrote last:
 #: serializers.detail() then answers from that object instead of reading the ticket back.
 REGISTERED_IN_MEMORY = "_registered_in_memory"
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -237,53 +244,156 @@ def _registered_before(company_id: int | None, client_ref: str) -> Ticket | None
     return Ticket.objects.filter(company=company_id, client_ref=client_ref).first()
 
 
-def _register(actor: User, data: NewTicket, client_ref: str, at: datetime) -> Ticket:
-    _choice(data.kind, Kind, "kind", _("类型"))
-    _choice(data.channel, Channel, "channel", _("来源"))
-    _choice(data.reporter_type, ReporterType, "reporter_type", _("反映人类型"))
-    _choice(data.nature, Nature, "nature", _("性质"))
-    if data.repair_scope:
-        _choice(data.repair_scope, RepairScope, "repair_scope", _("维修范围"))
-    if data.help_type:
-        _choice(data.help_type, HelpType, "help_type", _("求助类型"))
+def validate_ticket(
+    actor: User, data: NewTicket, *, now: datetime | None = None
+) -> list[DomainError]:
+    """Every refusal registering ``data`` now would meet, each naming its field, without
+    writing anything: what the console shows beside the fields before the read-back."""
+    require_role(actor, "register")
+    checks = _Checks()
+    with suppress(DomainError):  # each refusal is kept in checks.errors
+        _check(actor, data, clock.resolve(now), checks)
+    return checks.errors
+
+
+class _Checks:
+    """Runs a registration's checks one after another and keeps every refusal, so that all the
+    fields to correct are named at once, not one per try."""
+
+    def __init__(self) -> None:
+        self.errors: list[DomainError] = []
+
+    def run(self, check: Callable[..., _T], *args: Any) -> _T | None:
+        try:
+            return check(*args)
+        except DomainError as refused:
+            self.errors.extend(refused.errors)
+        return None
+
+    def raise_any(self) -> None:
+        """The first refusal (its status and field, as before), carrying all of them."""
+        if self.errors:
+            first = self.errors[0]
+            first.errors = list(self.errors)
+            raise first
+
+
+class _Checked(NamedTuple):
+    """What the checks of a registration found: the values the ticket is written with."""
+
+    description: str
+    category: Category
+    received_at: datetime
+    on_site_finished_at: datetime | None
+    project: Project
+    room: Room | None
+    building: Building | None
+    resident: Resident | None
+    facts: dict
+    contact_name: str
+    contact_phone: str
+
+
+def _description(text: str) -> str:
+    description = require_text(text, "description", _("诉求内容"))
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise InvalidInput(
+            _("诉求内容最多 %(max)s 字,现在 %(n)s 字;原件可作为附件上传")
+            % {"max": DESCRIPTION_MAX_LENGTH, "n": len(description)},
+            field="description",
+        )
+    return description
+
+
+def _kind_details(data: NewTicket) -> None:
     if data.kind != Kind.REPAIR and (data.repair_scope or data.is_paid_repair):
         raise InvalidInput(_("只有报修才有维修范围和有偿维修"), field="repair_scope")
     if data.kind != Kind.HELP and data.help_type:
         raise InvalidInput(_("只有求助才有求助类型"), field="help_type")
-    description = require_text(data.description, "description", _("诉求内容"))
-    category = _resolve_category(data.category)
+
+
+def _received_at(data: NewTicket, at: datetime) -> datetime:
     received_at = clock.resolve(data.received_at) if data.received_at else at
     if received_at > at + RECEIVED_AT_SKEW:
         raise InvalidInput(_("接报时间不能晚于现在"), field="received_at")
+    return received_at
+
+
+def _agreed_reply_at(data: NewTicket, received_at: datetime) -> None:
     if data.agreed_reply_at and clock.resolve(data.agreed_reply_at) < received_at:
         raise InvalidInput(_("约定反馈时间不能早于接报时间"), field="agreed_reply_at")
 
-    on_site_finished_at = None
-    if data.on_site_finished_at is not None:
-        if not data.is_emergency:
-            raise InvalidInput(_("只有紧急事件才有现场处置完成时间"), field="on_site_finished_at")
-        on_site_finished_at = clock.resolve(data.on_site_finished_at)
-        if not received_at <= on_site_finished_at <= at + RECEIVED_AT_SKEW:
-            raise InvalidInput(
-                _("现场处置完成时间须在接报之后、现在之前"), field="on_site_finished_at"
-            )
-    project, room, building, resident = _resolve_place(data, actor)
-    facts = _grade_facts(data.grade_facts, project)
+
+def _on_site_finished_at(
+    data: NewTicket, received_at: datetime | None, at: datetime
+) -> datetime | None:
+    if data.on_site_finished_at is None:
+        return None
+    if not data.is_emergency:
+        raise InvalidInput(_("只有紧急事件才有现场处置完成时间"), field="on_site_finished_at")
+    finished = clock.resolve(data.on_site_finished_at)
+    if received_at is not None and not received_at <= finished <= at + RECEIVED_AT_SKEW:
+        raise InvalidInput(_("现场处置完成时间须在接报之后、现在之前"), field="on_site_finished_at")
+    return finished
+
+
+def _contact(
+    data: NewTicket, resident: Resident | None, contact_phone: str, place_known: bool
+) -> tuple[str, str]:
     contact_name = data.contact_name.strip()
-    # Kept as typed, with a warning where it is shown, when it cannot be validated (phones.py).
-    contact_phone = phones.clean(data.contact_phone, "contact_phone", _("联系电话")).canonical
     if data.reporter_type == ReporterType.RESIDENT:
         if resident is None:
-            raise InvalidInput(_("反映人为住户时须选择住户"), field="resident_id")
-        contact_name = contact_name or resident.name
-        contact_phone = contact_phone or resident.phone
-    elif data.reporter_type == ReporterType.CONTACT:
+            if place_known or data.resident_id is None:
+                raise InvalidInput(_("反映人为住户时须选择住户"), field="resident_id")
+            return contact_name, contact_phone  # the resident itself was refused already
+        return contact_name or resident.name, contact_phone or resident.phone
+    if data.reporter_type == ReporterType.CONTACT:
         if not contact_name and not contact_phone:
             raise InvalidInput(_("请填写联系人姓名或电话"), field="contact_name")
-    else:
-        if resident is not None or contact_name or contact_phone:
-            raise InvalidInput(_("匿名诉求不能带住户或联系方式"), field="reporter_type")
+    elif resident is not None or contact_name or contact_phone:
+        raise InvalidInput(_("匿名诉求不能带住户或联系方式"), field="reporter_type")
+    return contact_name, contact_phone
 
+
+def _check(actor: User, data: NewTicket, at: datetime, checks: _Checks | None = None) -> _Checked:
+    """Every check of a registration, all of them run: the refusals are raised together."""
+    checks = checks or _Checks()
+    run = checks.run
+    run(_choice, data.kind, Kind, "kind", _("类型"))
+    run(_choice, data.channel, Channel, "channel", _("来源"))
+    reporter_type = run(_choice, data.reporter_type, ReporterType, "reporter_type", _("反映人类型"))
+    run(_choice, data.nature, Nature, "nature", _("性质"))
+    if data.repair_scope:
+        run(_choice, data.repair_scope, RepairScope, "repair_scope", _("维修范围"))
+    if data.help_type:
+        run(_choice, data.help_type, HelpType, "help_type", _("求助类型"))
+    run(_kind_details, data)
+    description = run(_description, data.description)
+    category = run(_resolve_category, data.category)
+    received_at = run(_received_at, data, at)
+    if received_at is not None:
+        run(_agreed_reply_at, data, received_at)
+    on_site_finished_at = run(_on_site_finished_at, data, received_at, at)
+    place = run(_resolve_place, data, actor)
+    project, room, building, resident = place or (None, None, None, None)
+    facts = run(_grade_facts, data.grade_facts, project) if project is not None else {}
+    # Kept as typed, with a warning where it is shown, when it cannot be validated (phones.py).
+    phone = run(phones.clean, data.contact_phone, "contact_phone", _("联系电话"))
+    contact = None
+    if reporter_type is not None:  # who to contact depends on it: not asked when it is wrong
+        contact = run(_contact, data, resident, phone.canonical if phone else "", place is not None)
+    checks.raise_any()
+    return _Checked(
+        description, category, received_at, on_site_finished_at, project, room, building,
+        resident, facts, *contact,
+    )  # fmt: skip
+
+
+def _register(actor: User, data: NewTicket, client_ref: str, at: datetime) -> Ticket:
+    (
+        description, category, received_at, on_site_finished_at, project, room, building,
+        resident, facts, contact_name, contact_phone,
+    ) = _check(actor, data, at)  # fmt: skip
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
