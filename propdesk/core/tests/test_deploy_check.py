@@ -25,6 +25,8 @@ HTTPS_SETTINGS = (
     "CSRF_COOKIE_SECURE",
     "SECURE_PROXY_SSL_HEADER",
     "SECRET_KEY",
+    # Set by the browser tests' fixture for their own process; never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
