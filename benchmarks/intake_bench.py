@@ -297,6 +297,8 @@ def cleanup(database_url: str, runs: list[str]) -> int:
     timer tasks, events, outbox, notifications, hot-issue members …)."""
     import psycopg
 
+    from propdesk.core.append_only import lifted_sql
+
     with psycopg.connect(_dsn(database_url)) as conn, conn.transaction():
         ids = [
             r[0]
@@ -313,6 +315,9 @@ def cleanup(database_url: str, runs: list[str]) -> int:
             " UNION SELECT due_task_id::text FROM sla_slaclock WHERE ticket_id = ANY(%(ids)s))",
             {"ids": ids},
         )
+        # Events refuse deletes (core/append_only.py): lifted for this transaction only.
+        lift, restore = lifted_sql("tickets_ticketevent")
+        conn.execute(lift)
         referring = conn.execute(
             "SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c"
             " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
@@ -322,6 +327,7 @@ def cleanup(database_url: str, runs: list[str]) -> int:
         for table_name, column in referring:
             conn.execute(f"DELETE FROM {table_name} WHERE {column} = ANY(%s)", [ids])
         conn.execute("DELETE FROM tickets_ticket WHERE id = ANY(%s)", [ids])
+        conn.execute(restore)
     return len(ids)
 
 

@@ -172,9 +172,10 @@ def cleanup(run: str) -> int:
         return 0
     from django_tasks_db.models import DBTaskResult
 
+    from propdesk.core.append_only import lifted
     from propdesk.sla.models import SlaClock
 
-    with transaction.atomic():
+    with transaction.atomic(), lifted(connection, "tickets_ticketevent"):
         timers = [
             t
             for pair in SlaClock.objects.filter(ticket_id__in=ids).values_list(
@@ -190,7 +191,8 @@ def cleanup(run: str) -> int:
         ):
             for f in model._meta.concrete_fields:
                 if f.is_relation and f.related_model is Ticket and model is not Ticket:
-                    # Raw: events are immutable to the ORM, and nothing cascades from these.
+                    # Raw: events are immutable to the ORM (and to the database until lifted
+                    # above), and nothing cascades from these.
                     model._base_manager.filter(**{f"{f.name}__in": ids})._raw_delete(
                         connection.alias
                     )

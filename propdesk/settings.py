@@ -156,6 +156,12 @@ def _database() -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'propdesk.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's SQLite backend, keeping the append-only triggers of ticket events and the
+        # audit log through a flush and a table rebuild (core/append_only.py).
+        config["ENGINE"] = "propdesk.core.db.sqlite3"
+        # Tests in memory, as Django does for SQLite; said outright because pytest-django
+        # recognises SQLite by the engine's name and would otherwise name a file per worker.
+        config["TEST"] = {"NAME": ":memory:"}
         # WAL lets the web server and a worker read while one writes; IMMEDIATE takes the
         # write lock at BEGIN so two writers queue up instead of failing half-way.
         config["CONN_MAX_AGE"] = 0
