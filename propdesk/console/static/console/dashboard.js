@@ -2,6 +2,8 @@
 // page as JSON (#dashboard-data), so this script holds no text of its own to translate.
 (function () {
   "use strict";
+  // Tooltips drawn on the canvas (renderMode richText): ECharts' HTML tooltips carry style
+  // attributes, which the Content-Security-Policy refuses.
   const source = document.getElementById("dashboard-data");
   if (!source || typeof echarts === "undefined") {
     return; // the numbers are on the page anyway; charts are a convenience
@@ -22,7 +24,7 @@
 
   draw("chart-intake", {
     grid: { left: 36, right: 16, top: 16, bottom: 28 },
-    tooltip: { trigger: "axis" },
+    tooltip: { renderMode: "richText", trigger: "axis" },
     xAxis: { type: "category", data: data.intake.days, boundaryGap: false },
     yAxis: { type: "value", minInterval: 1 },
     series: [{ type: "line", data: data.intake.counts, smooth: true, areaStyle: { opacity: 0.15 } }],
@@ -30,7 +32,7 @@
 
   const byStatus = draw("chart-status", {
     grid: { left: 36, right: 16, top: 16, bottom: 28 },
-    tooltip: { trigger: "item" },
+    tooltip: { renderMode: "richText", trigger: "item" },
     xAxis: { type: "category", data: data.status.map((row) => row.name), axisLabel: { interval: 0 } },
     yAxis: { type: "value", minInterval: 1 },
     series: [{ type: "bar", data: data.status, barMaxWidth: 36 }],

@@ -61,6 +61,18 @@ class Watched:
     def assert_clean(self, where: str) -> None:
         assert self.problems == [], (where, self.problems)
 
+    def hover_charts(self, path: str) -> None:
+        """Move the mouse across every chart of ``path``: ECharts shows its tooltips."""
+        page = self.visit(path)
+        charts = page.locator("canvas").all()
+        assert charts, path
+        for chart in charts:
+            box = chart.bounding_box()
+            for x in (0.3, 0.5, 0.7):
+                page.mouse.move(box["x"] + box["width"] * x, box["y"] + box["height"] * 0.6)
+                page.wait_for_timeout(100)
+        self.assert_clean(f"{path}, charts hovered")
+
 
 def test_every_page_runs_under_the_policy_without_a_violation(world, open_page):
     # Data for every page: tickets in several states, a month's report, a survey with answers.
@@ -108,6 +120,8 @@ def test_every_page_runs_under_the_policy_without_a_violation(world, open_page):
     hq = Watched(open_page, "hq")
     for path in ("/", "/stats/", "/reports/", f"/reports/{report.pk}/", "/reports/defects/"):
         hq.visit(path)
+    for path in ("/", "/stats/", f"/surveys/{campaign.pk}/"):
+        hq.hover_charts(path)
     for path in ("/surveys/", f"/surveys/{campaign.pk}/", f"/surveys/{campaign.pk}/households/"):
         hq.visit(path)
     paper = hq.visit(f"/surveys/{campaign.pk}/paper/")

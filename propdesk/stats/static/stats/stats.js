@@ -2,6 +2,8 @@
 // from the page as JSON (#stats-data), so this script holds no text of its own to translate.
 (function () {
   "use strict";
+  // Tooltips drawn on the canvas (renderMode richText): ECharts' HTML tooltips carry style
+  // attributes, which the Content-Security-Policy refuses.
   const source = document.getElementById("stats-data");
   if (!source || typeof echarts === "undefined") {
     return; // the tables on the page carry the same figures; charts are a convenience
@@ -23,7 +25,7 @@
 
   draw("chart-trend", {
     grid: grid,
-    tooltip: { trigger: "axis" },
+    tooltip: { renderMode: "richText", trigger: "axis" },
     xAxis: { type: "category", data: data.trend.months, boundaryGap: false },
     yAxis: { type: "value", minInterval: 1 },
     series: [{ name: data.trend.label, type: "line", data: data.trend.received, smooth: true,
@@ -35,7 +37,7 @@
   const pareto = data.pareto;
   draw("chart-pareto", {
     grid: grid,
-    tooltip: { trigger: "axis" },
+    tooltip: { renderMode: "richText", trigger: "axis" },
     legend: { top: 0 },
     xAxis: { type: "category", data: pareto.names, axisLabel: { interval: 0, rotate: pareto.names.length > 5 ? 30 : 0 } },
     yAxis: [
@@ -71,7 +73,7 @@
 
   draw("chart-kind", {
     grid: grid,
-    tooltip: { trigger: "item" },
+    tooltip: { renderMode: "richText", trigger: "item" },
     xAxis: { type: "category", data: data.by_kind.map((row) => row.name), axisLabel: { interval: 0 } },
     yAxis: { type: "value", minInterval: 1 },
     series: [{ type: "bar", data: data.by_kind.map((row) => row.value), barMaxWidth: 36,
@@ -79,7 +81,7 @@
   });
 
   draw("chart-channel", {
-    tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+    tooltip: { renderMode: "richText", trigger: "item", formatter: "{b}: {c} ({d}%)" },
     series: [{ type: "pie", radius: ["35%", "65%"], data: data.by_channel,
       label: { formatter: "{b} {c}" } }],
   });
@@ -88,7 +90,7 @@
   if (projects.names.length > 1) {
     draw("chart-projects", {
       grid: grid,
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       xAxis: { type: "category", data: projects.names, axisLabel: { interval: 0, rotate: projects.names.length > 8 ? 30 : 0 } },
       yAxis: [

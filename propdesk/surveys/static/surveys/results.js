@@ -4,6 +4,8 @@
 // no text of its own to translate; the same numbers are in the tables under the charts.
 (function () {
   "use strict";
+  // Tooltips drawn on the canvas (renderMode richText): ECharts' HTML tooltips carry style
+  // attributes, which the Content-Security-Policy refuses.
   const source = document.getElementById("survey-chart-data");
   if (!source || typeof echarts === "undefined") {
     return;
@@ -23,7 +25,7 @@
 
   draw("chart-areas", {
     grid: { left: 44, right: 16, top: 24, bottom: 28 },
-    tooltip: { trigger: "axis", valueFormatter: (v) => (v === null ? "—" : v + "%") },
+    tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: (v) => (v === null ? "—" : v + "%") },
     xAxis: { type: "category", data: data.areas.names, axisLabel: { interval: 0 } },
     yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
     series: [{
@@ -38,7 +40,7 @@
   const pareto = data.pareto;
   draw("chart-pareto", {
     grid: { left: 40, right: 44, top: 28, bottom: 28 },
-    tooltip: { trigger: "axis" },
+    tooltip: { renderMode: "richText", trigger: "axis" },
     legend: { top: 0, data: [pareto.count_label, pareto.cumulative_label] },
     xAxis: { type: "category", data: pareto.names, axisLabel: { interval: 0, overflow: "truncate", width: 80 } },
     yAxis: [
