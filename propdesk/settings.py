@@ -232,6 +232,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing directory
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+#: Where ``propdesk backup`` writes its archives unless told ``--output`` (README "Backup and
+#: restore"); never under MEDIA_ROOT, which is served to the web.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 
 LOGIN_URL = "/login/"
 # Failed logins at every way in (console, admin, API token; org.logins): this many wrong

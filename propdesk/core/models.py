@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("数据导出")
     PHONE_REVEAL = "phone_reveal", _("查看完整电话")
     TOKEN_CREATED = "token_created", _("创建 API 令牌")
+    BACKUP = "backup", _("备份")
+    RESTORE = "restore", _("从备份恢复")
 
 
 class AuditLog(models.Model):
