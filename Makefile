@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
 # Browser tests run on their own, in one process, after the rest: they drive a live server and
 # empty every table after each test, which the other transactional tests must not meet.
+# --dist loadgroup: tests marked xdist_group share one worker (the demo module loads the full
+# demo once for all its tests); the others are spread as usual.
 BROWSER_TESTS := propdesk/console/tests/browser propdesk/surveys/tests/browser
 NOT_BROWSER   := $(addprefix --ignore=,$(BROWSER_TESTS))
 
@@ -45,7 +47,7 @@ system-deps:
 # REQUIRE_BROWSER=1: the browser tests fail, never skip, when they cannot drive Chromium.
 test-sqlite: system-deps install
 	@echo "== test suite on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider $(NOT_BROWSER)
+	env -u DATABASE_URL $(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider $(NOT_BROWSER)
 	@echo "== browser tests on SQLite"
 	env -u DATABASE_URL REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider $(BROWSER_TESTS)
 
@@ -54,7 +56,7 @@ test-sqlite: system-deps install
 test-postgres: system-deps install
 	@if $(BIN)/python scripts/pg_available.py "$(PG_URL)"; then \
 		echo "== test suite on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 -p no:cacheprovider --create-db \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -n 2 --dist loadgroup -p no:cacheprovider --create-db \
 			$(NOT_BROWSER) && \
 		echo "== browser tests on PostgreSQL" && \
 		DATABASE_URL="$(PG_URL)" REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider --create-db \

@@ -13,6 +13,7 @@ from propdesk.core import clock
 from propdesk.org.models import Company
 from propdesk.tickets import services
 
+from . import routine
 from .coverage import coverage
 from .moves import Env
 from .org import COMPANY_CODE, create_org
@@ -69,6 +70,11 @@ def load_demo(
         # Duplicates first: the ticket they merge into must still be open when they do.
         for plan in sorted(plans, key=lambda p: p.merge_into is None):
             Walk(env, plan).run()
+        # The routine around the tickets: notices delivered and read, monthly reports.
+        routine.deliver_notices(env.limit)
+        routine.read_notifications(rng, env.limit)
+        first = min(plan.received_at for plan in plans)
+        routine.monthly_reports(rng, staff, org.company.pk, first, env.limit)
     return Summary(
         projects=len(org.projects),
         rooms=sum(len(p.rooms) for p in org.projects.values()),

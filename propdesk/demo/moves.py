@@ -12,6 +12,8 @@ from django.utils import timezone
 from propdesk.callbacks.choices import Satisfaction
 from propdesk.org.choices import Role
 from propdesk.org.models import Department, User
+from propdesk.sla.choices import ClockState
+from propdesk.sla.models import SlaClock
 from propdesk.tickets import services
 from propdesk.tickets.choices import Kind, ReplyChannel
 
@@ -72,7 +74,9 @@ class Moves:
         self.fast = self.sc.emergency
         self.desk = None if self.fast else DESK
         self.office = None if self.fast else OFFICE
-        self.cur = Cursor(self.rng, plan.registered_at, env.limit)
+        # A ticket planned "late" is one the desk lets slip: its moves ignore the clocks.
+        in_time = None if "late" in plan.flags else self._next_due
+        self.cur = Cursor(self.rng, plan.registered_at, env.limit, in_time)
         self.dept = self._code(self.sc.dept)
         self.orders: dict[str, int] = {}  # department code → sequence of its active order
         self.ctx = Context(plan.ctx)
@@ -81,6 +85,15 @@ class Moves:
         self.ctx["eta"] = "24小时"
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _next_due(self) -> datetime | None:
+        """When the first of the ticket's running clocks falls due: the next move comes first."""
+        return (
+            SlaClock.objects.filter(ticket=self.ticket, state=ClockState.RUNNING)
+            .order_by("due_at")
+            .values_list("due_at", flat=True)
+            .first()
+        )
 
     def _code(self, suffix: str) -> str:
         return suffix if suffix.startswith("HQ-") else f"{self.plan.project.code}-{suffix}"
@@ -190,7 +203,7 @@ class Moves:
                 "appointment_at": appointment,
                 "fee_agreement_note": self.rng.choice(ph.FEE_AGREEMENTS),
             }
-            deadline = appointment
+            deadline = appointment + timedelta(hours=2)  # done on that visit
             self.ctx["eta"] = appt_text
         else:
             self.ctx["eta"] = self._eta(deadline - at)

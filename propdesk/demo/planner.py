@@ -106,6 +106,8 @@ class Planner:
         path = path or self._path(scenario, reporter, channel)
         target = fit_target(scenario, path, target)
         chosen = set(flags) if flags is not None else self._random_flags(scenario, path)
+        if flags is None and target == S.REOPENED and path == SATISFIED and rng.random() < 0.6:
+            chosen.add("reopen_after_close")  # closed, then the resident came back
         household = self._household(project, scenario)
         plan = self._make(scenario, project, household, channel, reporter, target, path, chosen)
         if satisfaction:
@@ -137,8 +139,8 @@ class Planner:
                 flags.add("reopen_after_close")
         if scenario.kind == Kind.COMPLAINT and rng.random() < 0.06:
             flags.add("reclassify")
-        if not scenario.emergency and rng.random() < 0.08:
-            flags.add("late")
+        if not scenario.emergency and rng.random() < 0.05:
+            flags.add("late")  # the desk lets this one slip: its clocks are missed
         if scenario.kind == Kind.COMPLAINT and rng.random() < 0.08:
             flags.add("case")
         return flags
@@ -262,11 +264,16 @@ class Planner:
     ) -> Plan:
         rng = self.rng
         room = household.room
-        long_path = path == DISAGREEMENT or flags & {"rework", "reopen_after_close"}
+        # A dispute left reopened by its callback is recent; one that was closed took weeks.
+        long_path = bool(flags & {"rework", "reopen_after_close"}) or (
+            path == DISAGREEMENT and target != S.REOPENED
+        )
         if after is not None:
             received = min(after, self.now - timedelta(minutes=20))
         else:
-            received = received_time(rng, self.now, target, scenario, long_path=bool(long_path))
+            received = received_time(
+                rng, self.now, target, scenario, long_path=long_path, late="late" in flags
+            )
         registered = min(
             received + registration_delay(rng, channel, scenario), self.now - timedelta(minutes=2)
         )

@@ -46,7 +46,7 @@ TARGET_WEIGHTS = {
         S.ACCEPTED: 4,
         S.REGISTERED: 3,
         S.SUSPENDED: 5,
-        S.REOPENED: 5,
+        S.REOPENED: 3,
         S.CANCELLED: 3,
     },
     Kind.REPAIR: {
@@ -58,7 +58,7 @@ TARGET_WEIGHTS = {
         S.ACCEPTED: 2,
         S.REGISTERED: 3,
         S.SUSPENDED: 3,
-        S.REOPENED: 2,
+        S.REOPENED: 1,
         S.CANCELLED: 4,
     },
     Kind.HELP: {S.CLOSED: 85, S.RESOLVED: 6, S.IN_PROGRESS: 3, S.CALLBACK_DONE: 3, S.CANCELLED: 3},

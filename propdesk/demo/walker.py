@@ -8,6 +8,8 @@ would have written.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from propdesk.callbacks.choices import SATISFIED_LEVELS, CallbackMethod, Satisfaction
 from propdesk.tickets import services
 from propdesk.tickets.choices import ClosureReason, Kind, Status
@@ -94,7 +96,7 @@ class Walk(Moves):
             notes = ph.PATROL_NOTES if plan.channel == "patrol" else ph.ON_SPOT_NOTES
             return self._close(ClosureReason.CONFIRMED_ON_SPOT, notes)
         if plan.path == DISAGREEMENT:
-            self._callback(self.rng.choice(UNHAPPY))
+            self._callback(self.rng.choice(UNHAPPY), recent=target == S.REOPENED)
             if target == S.REOPENED:
                 return None
             # A disputed complaint is followed up once a week until the company decides (§4).
@@ -107,11 +109,9 @@ class Walk(Moves):
                     now=self.cur.step(60 * 24 * 5, 60 * 24 * 7, self.office),
                 )
             return self._close_contested(ClosureReason.DISAGREEMENT)
-        after_close = target == S.REOPENED and (
-            "reopen_after_close" in plan.flags or self.rng.random() < 0.3
-        )
+        after_close = target == S.REOPENED and "reopen_after_close" in plan.flags
         if target == S.REOPENED and not after_close:
-            self._callback(self.rng.choice(UNHAPPY))
+            self._callback(self.rng.choice(UNHAPPY), recent=True)
             return None
         if "rework" in plan.flags:
             self._callback(self.rng.choice(UNHAPPY))
@@ -125,7 +125,9 @@ class Walk(Moves):
                 self.agent,
                 self.ticket,
                 reason=self.rng.choice(ph.REOPEN_REASONS).format_map(self.ctx),
-                now=self.cur.step(60 * 24 * 2, 60 * 24 * 9, self.desk),
+                now=self._recently()
+                if target == S.REOPENED
+                else self.cur.step(60 * 24 * 2, 60 * 24 * 9, self.desk),
             )
             if target == S.REOPENED:
                 return None
@@ -160,7 +162,13 @@ class Walk(Moves):
         self._start(self.dept)
         self._finish(self.rng.choice(ph.REWORK_RESULTS))
 
-    def _callback(self, satisfaction: str) -> None:
+    def _recently(self) -> datetime:
+        """A move that left the ticket where it stands now came in the last hour: the desk has
+        not had time to act on it yet (so none of its clocks is due)."""
+        return self.cur.at(self.env.limit - timedelta(minutes=self.rng.uniform(5, 45)))
+
+    def _callback(self, satisfaction: str, *, recent: bool = False) -> None:
+        """``recent``: the resident's answer just came in (it leaves the ticket reopened)."""
         rng, plan = self.rng, self.plan
         key = plan.resident is not None and plan.resident.is_key_customer
         if key or (satisfaction not in SATISFIED_LEVELS and rng.random() < 0.4):
@@ -184,7 +192,9 @@ class Walk(Moves):
             method=method,
             comment=rng.choice(comments),
             resident_confirmation=f"住户{name}签字确认" if method == CallbackMethod.VISIT else "",
-            now=self.cur.step(60, 60 * 20 if repair else 60 * 26, self.desk),
+            now=self._recently()
+            if recent
+            else self.cur.step(60, 60 * 20 if repair else 60 * 26, self.desk),
         )
 
     def _close(self, reason: str, notes: tuple[str, ...]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -68,11 +68,15 @@ class DeliveryResult:
         return asdict(self)
 
 
-def _claim(at: datetime, paused: set[str]) -> list[OutboxMessage]:
+def _claim(
+    at: datetime, paused: set[str], channels: Collection[str] | None = None
+) -> list[OutboxMessage]:
     with transaction.atomic():
         qs = OutboxMessage.objects.select_for_update(skip_locked=True).filter(
             state=State.PENDING, next_attempt_at__lte=at
         )
+        if channels is not None:
+            qs = qs.filter(channel__in=list(channels))
         if paused:
             qs = qs.exclude(channel__in=paused)
         batch = list(qs.order_by("next_attempt_at", "pk")[:CLAIM_BATCH])
@@ -182,15 +186,18 @@ def _send_batch(
             provider.close()
 
 
-def deliver_due(*, now: datetime | None = None) -> DeliveryResult:
-    """Send every message whose time has come; safe to run often and from several workers."""
+def deliver_due(
+    *, now: datetime | None = None, channels: Collection[str] | None = None
+) -> DeliveryResult:
+    """Send every message whose time has come; safe to run often and from several workers.
+    ``channels`` limits the run to some channels (the demo delivers its in-app notices only)."""
 
     def moment() -> datetime:
         return core_clock.resolve(now)
 
     result = DeliveryResult(recovered=recover_stuck(now=now))
     paused: set[str] = set()
-    while batch := _claim(moment(), paused):
+    while batch := _claim(moment(), paused, channels):
         _send_batch(batch, moment, paused, result)
     return result
 
