@@ -1,13 +1,19 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditLog
 
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "object_type", "object_id", "ip"]
-    list_filter = ["action"]
+    list_display = ["at", "user", "action", "object_type", "object_id", "changed", "ip"]
+    list_filter = ["action", "object_type"]
     date_hierarchy = "at"
+    search_fields = ["object_id", "user__username"]
+
+    @admin.display(description=_("变更字段"))
+    def changed(self, obj: AuditLog) -> str:
+        return ", ".join(obj.detail.get("changed", [])) if isinstance(obj.detail, dict) else ""
 
     def has_add_permission(self, request):
         return False

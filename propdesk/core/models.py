@@ -1,4 +1,6 @@
-"""The audit log of SPEC §11: logins, permission changes, data exports and phone reveals."""
+"""The audit log of SPEC §11: logins, permission changes, data exports and phone reveals, and
+changes to the rules the clocks and grades follow. Rows are never changed or deleted (the
+database refuses it: core/append_only.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,9 @@ class AuditAction(models.TextChoices):
     TOKEN_CREATED = "token_created", _("创建 API 令牌")
     BACKUP = "backup", _("备份")
     RESTORE = "restore", _("从备份恢复")
+    #: A rule the clocks, grades or escalations follow: time limits, grade rules, escalation
+    #: policies, calendars and working hours (before and after in the detail).
+    CONFIG_CHANGE = "config_change", _("规则配置变更")
 
 
 class AuditLog(models.Model):

@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+
+from propdesk.core.audited_admin import AuditedAdmin
+from propdesk.core.models import AuditAction
 
 from .admin_logins import unlock_logins
 from .models import ApiToken, Company, Department, Project, Region, User
@@ -30,8 +35,17 @@ class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+#: What decides what a staff member may do and see (SPEC §1, §11): every change is audited.
+PERMISSION_FIELDS = (
+    "role", "company", "department", "scope_level", "scope_region", "scope_projects",
+    "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+)  # fmt: skip
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    audit_action = AuditAction.PERMISSION_CHANGE
+    audit_fields = PERMISSION_FIELDS
     list_display = [
         "username", "display_name", "role", "department", "scope_level", "is_active", "locked_until"
     ]  # fmt: skip
@@ -66,3 +80,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # tokens are made by `propdesk token create`
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AuditedAdmin, BaseGroupAdmin):
+    """Django's permission groups: a change to a group's permissions changes its members'."""
+
+    audit_action = AuditAction.PERMISSION_CHANGE

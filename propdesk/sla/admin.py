@@ -1,11 +1,16 @@
+"""Time limits, grade rules and escalation policies: every change is in the audit log with
+before and after (core.audited_admin)."""
+
 from django.contrib import admin
+
+from propdesk.core.audited_admin import AuditedAdmin
 
 from . import grades, policies
 from .models import EscalationPolicy, GradeRule, SlaClock, SlaPolicy
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = [
         "name", "clock", "kind", "channel", "grade_level", "category", "project",
         "unit", "amount", "warning_percent", "is_cap", "priority", "is_active",
@@ -36,7 +41,7 @@ class SlaClockAdmin(admin.ModelAdmin):
 
 
 @admin.register(GradeRule)
-class GradeRuleAdmin(admin.ModelAdmin):
+class GradeRuleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["scale", "order", "name", "result", "company", "is_active"]
     list_filter = ["scale", "company", "is_active"]
     search_fields = ["name", "source"]
@@ -48,7 +53,7 @@ class GradeRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationPolicy)
-class EscalationPolicyAdmin(admin.ModelAdmin):
+class EscalationPolicyAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = [
         "name", "company", "project", "breach_hold_hours", "reopen_threshold",
         "grade_levels_at_once", "grade_classes_at_once", "top_level",

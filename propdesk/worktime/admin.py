@@ -1,7 +1,12 @@
+"""Calendars, holidays and working hours: every change replans the clocks over the changed
+days and is in the audit log with before and after (core.audited_admin)."""
+
 from datetime import date
 
 from django.contrib import admin
 from django.utils import timezone
+
+from propdesk.core.audited_admin import AuditedAdmin
 
 from .models import Calendar, CalendarDay, CalendarYear, ProjectSchedule
 from .services import announce_change, clear_cache
@@ -41,13 +46,18 @@ class ClearsCache:
 
 
 @admin.register(Calendar)
-class CalendarAdmin(ClearsCache, admin.ModelAdmin):
+class CalendarAdmin(AuditedAdmin, ClearsCache, admin.ModelAdmin):
     list_display = ["code", "name", "company", "is_company_default"]
     inlines = [CalendarYearInline]
 
+    def audit_snapshot(self, obj):
+        """The calendar with the years it counts as known (its inline rows)."""
+        years = obj.years.order_by("year").values_list("year", "source") if obj.pk else []
+        return {**super().audit_snapshot(obj), "years": [[y, s] for y, s in years]}
+
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(ClearsCache, admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin, ClearsCache, admin.ModelAdmin):
     list_display = ["date", "is_workday", "note", "calendar"]
     list_filter = ["calendar", "is_workday"]
     date_hierarchy = "date"
@@ -55,5 +65,5 @@ class CalendarDayAdmin(ClearsCache, admin.ModelAdmin):
 
 
 @admin.register(ProjectSchedule)
-class ProjectScheduleAdmin(ClearsCache, admin.ModelAdmin):
+class ProjectScheduleAdmin(AuditedAdmin, ClearsCache, admin.ModelAdmin):
     list_display = ["project", "calendar", "work_start", "work_end"]

@@ -1,4 +1,5 @@
-"""Loading working calendars from the database, seeding them, and importing a year."""
+"""Loading working calendars from the database, seeding them, and importing a year (written
+to the audit log with the days before and after)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from datetime import date, time
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
+from propdesk.core.audit import audit_change
 from propdesk.core.cache import TtlCache
 from propdesk.core.errors import InvalidInput
-from propdesk.org.models import Project
+from propdesk.core.models import AuditAction
+from propdesk.org.models import Project, User
 
 from .arithmetic import DEFAULT_WORK_END, DEFAULT_WORK_START, WorkCalendar
 from .models import Calendar, CalendarDay, CalendarYear, ProjectSchedule
@@ -271,9 +275,30 @@ def parse_calendar_file(name: str, content: str) -> list[ImportedDay]:
     return days
 
 
+def _schedule(calendar: Calendar, year: int, others: list[date]) -> dict:
+    """What an import replaces, as the audit log records it."""
+    days = CalendarDay.objects.filter(calendar=calendar).filter(
+        Q(date__year=year) | Q(date__in=others)
+    )
+    known = CalendarYear.objects.filter(calendar=calendar, year=year).first()
+    return {
+        "year": year,
+        "source": known.source if known else None,
+        "days": [
+            [d.isoformat(), work, note]
+            for d, work, note in days.order_by("date").values_list("date", "is_workday", "note")
+        ],
+    }
+
+
 @transaction.atomic
 def import_calendar(
-    calendar: Calendar, days: list[ImportedDay], *, source: str, year: int | None = None
+    calendar: Calendar,
+    days: list[ImportedDay],
+    *,
+    source: str,
+    year: int | None = None,
+    actor: User | None = None,
 ) -> list[int]:
     """Replace one year's schedule with the file's; returns the year.
 
@@ -289,8 +314,9 @@ def import_calendar(
         year = max(counts, key=lambda y: (counts[y], y))
     if not any(d.date.year == year for d in days):
         raise InvalidInput(_("文件中没有 %(y)s 年的日期") % {"y": year}, field="year")
-    CalendarDay.objects.filter(calendar=calendar, date__year=year).delete()
     others = [d.date for d in days if d.date.year != year]
+    before = _schedule(calendar, year, others)
+    CalendarDay.objects.filter(calendar=calendar, date__year=year).delete()
     CalendarDay.objects.filter(calendar=calendar, date__in=others).delete()
     CalendarDay.objects.bulk_create(
         [
@@ -303,11 +329,17 @@ def import_calendar(
     )
     # The whole year was replaced, and the neighbouring year's days the file names.
     announce_change(min(date(year, 1, 1), *(d.date for d in days)))
+    after = _schedule(calendar, year, others)
+    audit_change(actor, AuditAction.CONFIG_CHANGE, calendar, before, after)
     return [year]
 
 
 def import_calendar_file(
-    path: str | Path, *, calendar_code: str = SYSTEM_CALENDAR_CODE, year: int | None = None
+    path: str | Path,
+    *,
+    calendar_code: str = SYSTEM_CALENDAR_CODE,
+    year: int | None = None,
+    actor: User | None = None,
 ) -> list[int]:
     path = Path(path)
     calendar = Calendar.objects.filter(code=calendar_code).first()
@@ -320,5 +352,5 @@ def import_calendar_file(
     except UnicodeDecodeError:
         raise InvalidInput(_("文件须为 UTF-8 编码"), field="file") from None
     return import_calendar(
-        calendar, parse_calendar_file(path.name, content), source=path.name, year=year
+        calendar, parse_calendar_file(path.name, content), source=path.name, year=year, actor=actor
     )
