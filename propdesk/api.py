@@ -12,7 +12,7 @@ from datetime import datetime
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -20,6 +20,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from propdesk.core.api_input import refuse_unstorable
 from propdesk.core.errors import DomainError, PermissionDenied
 from propdesk.org.services import user_for_token
 
@@ -91,6 +92,9 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     renderer=ReadableJSONRenderer(),
 )
+# Text and numbers no database column holds (a lone surrogate, NUL, ints past 64 bits) are a
+# 422 naming the field, before any view runs (core.api_input).
+api.add_decorator(refuse_unstorable, mode="operation")
 
 
 #: Where ninja says a value came from: the first part of an error's ``loc``, not a field.
@@ -122,32 +126,44 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 #: pydantic's error types in words a member of staff understands; others keep pydantic's text.
 _PYDANTIC_MESSAGES = {
-    "missing": _lazy("必须填写"),
-    "string_type": _lazy("应为文字"),
-    "int_parsing": _lazy("应为整数"),
-    "int_type": _lazy("应为整数"),
-    "int_from_float": _lazy("应为整数"),
-    "float_parsing": _lazy("应为数字"),
-    "decimal_parsing": _lazy("应为数字"),
-    "decimal_type": _lazy("应为数字"),
-    "bool_parsing": _lazy("应为 true 或 false"),
-    "bool_type": _lazy("应为 true 或 false"),
-    "datetime_parsing": _lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
-    "datetime_from_date_parsing": _lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
-    "datetime_type": _lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
-    "date_parsing": _lazy("应为日期,如 2026-09-09"),
-    "date_from_datetime_parsing": _lazy("应为日期,如 2026-09-09"),
-    "date_type": _lazy("应为日期,如 2026-09-09"),
-    "list_type": _lazy("应为列表"),
-    "dict_type": _lazy("应为 JSON 对象"),
-    "model_type": _lazy("应为 JSON 对象"),
-    "model_attributes_type": _lazy("应为 JSON 对象"),
+    "missing": gettext_lazy("必须填写"),
+    "string_type": gettext_lazy("应为文字"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_type": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "float_parsing": gettext_lazy("应为数字"),
+    "decimal_parsing": gettext_lazy("应为数字"),
+    "decimal_type": gettext_lazy("应为数字"),
+    "bool_parsing": gettext_lazy("应为 true 或 false"),
+    "bool_type": gettext_lazy("应为 true 或 false"),
+    "datetime_parsing": gettext_lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
+    "datetime_from_date_parsing": gettext_lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
+    "datetime_type": gettext_lazy("应为日期时间,如 2026-09-09T10:00:00+08:00"),
+    "date_parsing": gettext_lazy("应为日期,如 2026-09-09"),
+    "date_from_datetime_parsing": gettext_lazy("应为日期,如 2026-09-09"),
+    "date_type": gettext_lazy("应为日期,如 2026-09-09"),
+    "list_type": gettext_lazy("应为列表"),
+    "dict_type": gettext_lazy("应为 JSON 对象"),
+    "model_type": gettext_lazy("应为 JSON 对象"),
+    "model_attributes_type": gettext_lazy("应为 JSON 对象"),
+    # Bounds declared in a schema (Field(ge=…, le=…, max_length=…)); the limit from ``ctx``.
+    "greater_than_equal": gettext_lazy("应不小于 %(ge)s"),
+    "greater_than": gettext_lazy("应大于 %(gt)s"),
+    "less_than_equal": gettext_lazy("应不大于 %(le)s"),
+    "less_than": gettext_lazy("应小于 %(lt)s"),
+    "string_too_long": gettext_lazy("最多 %(max_length)s 个字"),
+    "too_long": gettext_lazy("最多 %(max_length)s 项"),
 }
 
 
 def _message_of(error: dict) -> str:
     known = _PYDANTIC_MESSAGES.get(error.get("type", ""))
-    return str(known) if known is not None else str(error.get("msg", ""))
+    if known is None:
+        return str(error.get("msg", ""))
+    try:
+        return str(known) % error.get("ctx", {})
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", ""))
 
 
 @api.exception_handler(ValidationError)

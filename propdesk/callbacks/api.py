@@ -12,6 +12,7 @@ from pydantic import Field
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, PermissionDenied
+from propdesk.core.paging import Page, PageSize
 from propdesk.org.models import Project
 from propdesk.org.services import check_project_scope
 from propdesk.tickets.schemas import ErrorOut
@@ -51,8 +52,8 @@ class TaskQuery(Schema):
     status: str | None = Field(None, description="open | done | cancelled")
     mine: bool = Field(False, description="only tasks I own")
     project: str | None = None
-    page: int = 1
-    page_size: int = 20
+    page: Page = 1
+    page_size: PageSize = 20
 
 
 @router.get("/callback-tasks", response={200: TaskPage, **ERRORS}, summary="Callback tasks")
@@ -66,8 +67,6 @@ def list_tasks(request: HttpRequest, query: Query[TaskQuery]):
         rows = rows.filter(owner=request.user)
     if query.project:
         rows = rows.filter(ticket__project__code=query.project)
-    if query.page < 1 or not 1 <= query.page_size <= 100:
-        raise InvalidInput(_("页码须≥1,每页 1–100 条"), field="page_size")
     start = (query.page - 1) * query.page_size
     return {
         "count": rows.count(),

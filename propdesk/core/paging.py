@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import Annotated, Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from pydantic import Field
 
 #: Rows counted exactly; above this a list shows "1000+".
 COUNT_LIMIT = 1000
@@ -75,3 +77,21 @@ class BoundedPaginator(Paginator):
     def shown_count(self) -> str:
         n = self.count
         return f"{n}+" if not self.count_is_exact else str(n)
+
+
+#: The highest page a list API accepts: past any list a person pages through, and the offset
+#: it asks the database for (page × page size) stays a 64-bit number. A larger page was a 500.
+MAX_PAGE = 100_000
+
+#: ``page`` of a list API: 1 to MAX_PAGE, a 422 naming ``page`` otherwise.
+Page = Annotated[int, Field(ge=1, le=MAX_PAGE, description="1, 2, … (at most 100000)")]
+
+
+def _page_size(most: int) -> Any:
+    return Annotated[int, Field(ge=1, le=most, description=f"rows per page, 1 to {most}")]
+
+
+#: ``page_size`` of a list API: 1 to 100 rows, a 422 naming ``page_size`` otherwise.
+PageSize = _page_size(100)
+#: ``page_size`` of a list read in bulk (a campaign's invitations): 1 to 500 rows.
+LongPageSize = _page_size(500)

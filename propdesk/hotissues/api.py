@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from propdesk.core.errors import InvalidInput
+from propdesk.core.paging import Page, PageSize
 from propdesk.org.models import Project
 from propdesk.residents.models import mask_phone
 from propdesk.tickets.models import Category
@@ -38,7 +39,7 @@ class MemberOut(Schema):
     merged_into: str | None
 
 
-class EventOut(Schema):
+class HotIssueEventOut(Schema):
     kind: str
     kind_display: str
     actor: str | None
@@ -70,7 +71,7 @@ class HotIssueOut(Schema):
 
 class HotIssueDetail(HotIssueOut):
     members: list[MemberOut]
-    events: list[EventOut]
+    events: list[HotIssueEventOut]
 
 
 class HotIssuePage(Schema):
@@ -143,8 +144,8 @@ def _detail(issue: HotIssue) -> dict:
 class HotIssueQuery(Schema):
     project: str | None = None
     status: list[str] | None = Field(None, description="detected, confirmed, dismissed")
-    page: int = 1
-    page_size: int = 20
+    page: Page = 1
+    page_size: PageSize = 20
 
 
 @router.get("/hot-issues", response={200: HotIssuePage, 400: ErrorOut}, summary="List hot issues")
@@ -159,8 +160,6 @@ def list_hot_issues(request: HttpRequest, query: Query[HotIssueQuery]):
             raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
     if query.status:
         rows = rows.filter(status__in=query.status)
-    if query.page < 1 or not 1 <= query.page_size <= 100:
-        raise InvalidInput(_("页码须≥1,每页 1–100 条"), field="page_size")
     start = (query.page - 1) * query.page_size
     return {
         "count": rows.count(),
@@ -227,11 +226,11 @@ def read_hot_issue(request: HttpRequest, pk: int):
     return _detail(services.get_hot_issue(request.user, pk))
 
 
-class NoteIn(Schema):
+class HotIssueNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class HotIssueReasonIn(Schema):
     reason: str
 
 
@@ -253,13 +252,13 @@ class MergeIn(Schema):
 
 @router.post("/hot-issues/{pk}/confirm", response={200: HotIssueDetail, **ERRORS},
              summary="Confirm a hot issue")  # fmt: skip
-def confirm(request: HttpRequest, pk: int, payload: NoteIn):
+def confirm(request: HttpRequest, pk: int, payload: HotIssueNoteIn):
     return _detail(services.confirm(request.user, pk, note=payload.note))
 
 
 @router.post("/hot-issues/{pk}/dismiss", response={200: HotIssueDetail, **ERRORS},
              summary="Dismiss a hot issue")  # fmt: skip
-def dismiss(request: HttpRequest, pk: int, payload: ReasonIn):
+def dismiss(request: HttpRequest, pk: int, payload: HotIssueReasonIn):
     return _detail(services.dismiss(request.user, pk, reason=payload.reason))
 
 

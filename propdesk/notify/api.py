@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from propdesk.core.errors import InvalidInput
+from propdesk.core.paging import Page, PageSize
 
 from . import services
 from .choices import Event
@@ -40,8 +41,8 @@ class NotificationPage(Schema):
 
 class NotificationQuery(Schema):
     unread: bool = Field(False, description="only those not read yet")
-    page: int = 1
-    page_size: int = 20
+    page: Page = 1
+    page_size: PageSize = 20
 
 
 class UnreadOut(Schema):
@@ -76,10 +77,6 @@ def _out(n) -> dict:
 
 @router.get("/notifications", response=NotificationPage, summary="My notifications, newest first")
 def list_notifications(request: HttpRequest, query: Query[NotificationQuery]):
-    if query.page < 1:
-        raise InvalidInput(_("页码从 1 开始"), field="page")
-    if not 1 <= query.page_size <= 100:
-        raise InvalidInput(_("每页条数须在 1 到 100 之间"), field="page_size")
     qs = services.notifications_for(request.user, unread_only=query.unread)
     start = (query.page - 1) * query.page_size
     items = qs.select_related("ticket").only(

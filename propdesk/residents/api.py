@@ -63,7 +63,11 @@ class HouseholdTicket(Schema):
     received_at: datetime
 
 
-class HouseholdOut(Schema):
+# Not "HouseholdOut": the visit plans have one, and two schemas of one name were one component
+# in the OpenAPI document (GET /rooms/{id} documented the visit plan's household).
+class HouseholdFileOut(Schema):
+    """The household file of one room: the room, its people and all its tickets."""
+
     room: RoomOut
     people: list[ResidentOut]
     tickets: list[HouseholdTicket]
@@ -168,7 +172,7 @@ def find_rooms(
 
 @router.get(
     "/rooms/{room_id}",
-    response=HouseholdOut,
+    response=HouseholdFileOut,
     summary="The household file: the room, its people and all its tickets",
 )
 def household_file(request: HttpRequest, room_id: int):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,10 +14,12 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from propdesk.core.errors import InvalidInput
+from propdesk.core.paging import Page, PageSize
 from propdesk.org.models import Project
 
 from . import services
 from .choices import CampaignStatus, Channel
+from .models import ITEM_ORDER_MAX
 from .schemas import (
     ERRORS,
     CampaignDetail,
@@ -36,8 +39,8 @@ router = Router(tags=["surveys"])
 class CampaignQuery(Schema):
     status: CampaignStatus | None = None
     project: str | None = Field(None, description="a project's code")
-    page: int = 1
-    page_size: int = 20
+    page: Page = 1
+    page_size: PageSize = 20
 
 
 @router.get("/surveys/campaigns", response={200: CampaignPage, **ERRORS}, summary="List campaigns")
@@ -47,8 +50,6 @@ def list_campaigns(request: HttpRequest, query: Query[CampaignQuery]):
         rows = rows.filter(status=query.status)
     if query.project:
         rows = rows.filter(projects__code=query.project)
-    if query.page < 1 or not 1 <= query.page_size <= 100:
-        raise InvalidInput(_("页码须≥1,每页 1–100 条"), field="page_size")
     start = (query.page - 1) * query.page_size
     return {
         "count": rows.count(),
@@ -136,16 +137,20 @@ def update_campaign(request: HttpRequest, pk: int, payload: PlanPatch):
     return _detail(request, pk)
 
 
+#: An item's place in the questionnaire, 0 first (the end when left out).
+ItemOrder = Annotated[int | None, Field(ge=0, le=ITEM_ORDER_MAX)]
+
+
 class ItemIn(Schema):
     area: str = Field(description="customer_service, engineering, security, cleaning, …")
     text: str
-    order: int | None = None
+    order: ItemOrder = None
 
 
 class ItemPatch(Schema):
     area: str | None = None
     text: str | None = None
-    order: int | None = None
+    order: ItemOrder = None
 
 
 @router.post(
@@ -177,11 +182,11 @@ def remove_item(request: HttpRequest, item_id: int):
     return Status(204, None)
 
 
-class NoteIn(Schema):
+class CampaignNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class CampaignReasonIn(Schema):
     reason: str
 
 
@@ -194,7 +199,7 @@ class IssueIn(Schema):
     response={200: CampaignDetail, **ERRORS},
     summary="Submit the plan for approval",
 )
-def submit(request: HttpRequest, pk: int, payload: NoteIn):
+def submit(request: HttpRequest, pk: int, payload: CampaignNoteIn):
     services.submit(request.user, pk, note=payload.note)
     return _detail(request, pk)
 
@@ -204,7 +209,7 @@ def submit(request: HttpRequest, pk: int, payload: NoteIn):
     response={200: CampaignDetail, **ERRORS},
     summary="Return the plan to its author for changes",
 )
-def return_to_draft(request: HttpRequest, pk: int, payload: ReasonIn):
+def return_to_draft(request: HttpRequest, pk: int, payload: CampaignReasonIn):
     services.return_to_draft(request.user, pk, reason=payload.reason)
     return _detail(request, pk)
 
@@ -214,7 +219,7 @@ def return_to_draft(request: HttpRequest, pk: int, payload: ReasonIn):
     response={200: CampaignDetail, **ERRORS},
     summary="Approve the plan",
 )
-def approve(request: HttpRequest, pk: int, payload: NoteIn):
+def approve(request: HttpRequest, pk: int, payload: CampaignNoteIn):
     services.approve(request.user, pk, note=payload.note)
     return _detail(request, pk)
 
@@ -234,7 +239,7 @@ def issue(request: HttpRequest, pk: int, payload: IssueIn):
     response={200: CampaignDetail, **ERRORS},
     summary="End the campaign",
 )
-def close(request: HttpRequest, pk: int, payload: NoteIn):
+def close(request: HttpRequest, pk: int, payload: CampaignNoteIn):
     services.close(request.user, pk, note=payload.note)
     return _detail(request, pk)
 

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput
+from propdesk.core.paging import LongPageSize, Page
 from propdesk.org.models import Project, User
 from propdesk.tickets.schemas import ErrorOut
 
@@ -39,8 +40,8 @@ router = Router(tags=["surveys"])
 class InvitationQuery(Schema):
     answered: bool | None = None
     project: str | None = None
-    page: int = 1
-    page_size: int = 50
+    page: Page = 1
+    page_size: LongPageSize = 50
 
 
 @router.get(
@@ -59,8 +60,6 @@ def list_invitations(request: HttpRequest, pk: int, query: Query[InvitationQuery
         rows = rows.filter(response__isnull=not query.answered)
     if query.project:
         rows = rows.filter(project__code=query.project)
-    if query.page < 1 or not 1 <= query.page_size <= 500:
-        raise InvalidInput(_("页码须≥1,每页 1–500 条"), field="page_size")
     start = (query.page - 1) * query.page_size
     return {
         "count": rows.count(),

@@ -114,6 +114,10 @@ class Campaign(models.Model):
         return self.name
 
 
+#: The highest place of an item in its questionnaire (the column is a positive small integer).
+ITEM_ORDER_MAX = 32767
+
+
 class Item(models.Model):
     """One five-level question of the questionnaire."""
 

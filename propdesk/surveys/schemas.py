@@ -56,7 +56,7 @@ class ItemOut(Schema):
     order: int
 
 
-class EventOut(Schema):
+class CampaignEventOut(Schema):
     kind: str
     kind_display: str
     actor: str | None
@@ -81,7 +81,7 @@ class CampaignDetail(CampaignOut):
     invitations: int
     moves: list[str] = Field(description="what the caller may do now")
     items: list[ItemOut]
-    events: list[EventOut]
+    events: list[CampaignEventOut]
 
 
 def campaign_out(campaign: Campaign) -> dict:
@@ -186,7 +186,7 @@ def invitation_out(invitation: Invitation) -> dict:
 # ---- results ----------------------------------------------------------------------------------
 
 
-class RateOut(Schema):
+class SurveyRateOut(Schema):
     part: int
     whole: int
     percent: Decimal | None = Field(description="part / whole × 100, rounded half-up to 0.01")
@@ -199,7 +199,7 @@ class FigureOut(Schema):
     answered: int = Field(description="items answered (unanswered ones are not counted)")
     satisfied: int = Field(description="很满意 + 满意 + 基本满意")
     dissatisfied: int = Field(description="不满意 + 很不满意")
-    satisfaction: RateOut
+    satisfaction: SurveyRateOut
 
 
 class ItemFigureOut(FigureOut):
@@ -211,15 +211,15 @@ class ProjectFigureOut(FigureOut):
     code: str
     invitations: int
     responses: int
-    return_rate: RateOut
+    return_rate: SurveyRateOut
     below_minimum: bool
 
 
 class ChangeOut(Schema):
     key: str
     label: str
-    now: RateOut
-    then: RateOut | None
+    now: SurveyRateOut
+    then: SurveyRateOut | None
     points: Decimal | None = Field(description="now − then, percentage points")
 
 
@@ -246,7 +246,7 @@ class ParetoOut(Schema):
 class ResultsOut(Schema):
     invitations: int
     responses: int
-    return_rate: RateOut
+    return_rate: SurveyRateOut
     minimum_return_rate: Decimal
     below_minimum: bool
     overall: FigureOut

@@ -84,8 +84,8 @@ def test_reading_nothing_or_bad_pages_are_refused_in_words(world):
 
     assert nothing.status_code == 400
     assert nothing.json()["field"] == "ids"
-    assert (bad_page.status_code, bad_page.json()["field"]) == (400, "page")
-    assert (too_big.status_code, too_big.json()["field"]) == (400, "page_size")
+    assert (bad_page.status_code, bad_page.json()["field"]) == (422, "page")
+    assert (too_big.status_code, too_big.json()["field"]) == (422, "page_size")
 
 
 def test_notifications_need_a_signed_in_user(db):

@@ -20,7 +20,7 @@ from propdesk.org.models import Project, User
 from propdesk.residents.models import Building
 
 from ..choices import CampaignEventKind, CampaignStatus, ServiceArea
-from ..models import DEFAULT_MIN_RETURN_RATE, Campaign, Item
+from ..models import DEFAULT_MIN_RETURN_RATE, ITEM_ORDER_MAX, Campaign, Item
 from .access import (
     ORGANISERS,
     get_campaign,
@@ -240,6 +240,15 @@ def _draft_item(actor: User, item_id: int) -> Item:
     return item
 
 
+def _order(order: int) -> int:
+    """An item's place: 0 to ITEM_ORDER_MAX (a negative one broke the database's check)."""
+    if not 0 <= order <= ITEM_ORDER_MAX:
+        raise InvalidInput(
+            _("顺序应为 0 到 %(max)s 之间的整数") % {"max": ITEM_ORDER_MAX}, field="order"
+        )
+    return order
+
+
 @transaction.atomic
 def add_item(
     actor: User, campaign_id: int, *, area: str, text: str, order: int | None = None
@@ -251,12 +260,12 @@ def add_item(
     _require_draft(campaign)
     if order is None:
         last = campaign.items.aggregate(last=Max("order"))["last"]
-        order = 1 if last is None else last + 1
+        order = 1 if last is None else min(last + 1, ITEM_ORDER_MAX)
     return Item.objects.create(
         campaign=campaign,
         area=_area(area),
         text=clean_text(text, "text", required=True, limit=200),
-        order=order,
+        order=_order(order),
     )
 
 
@@ -275,7 +284,7 @@ def update_item(
     if text is not None:
         item.text = clean_text(text, "text", required=True, limit=200)
     if order is not None:
-        item.order = order
+        item.order = _order(order)
     item.save()
     return item
 
@@ -296,6 +305,6 @@ def copy_items(actor: User, campaign_id: int, *, source_id: int) -> list[Item]:
     source = get_campaign(actor, source_id)
     start = (campaign.items.aggregate(last=Max("order"))["last"] or 0) + 1
     return Item.objects.bulk_create(
-        Item(campaign=campaign, area=i.area, text=i.text, order=start + n)
+        Item(campaign=campaign, area=i.area, text=i.text, order=min(start + n, ITEM_ORDER_MAX))
         for n, i in enumerate(source.items.order_by("order", "pk"))
     )

@@ -156,6 +156,23 @@ def test_corrective_actions_through_the_api(world, answered):
     assert (wrong.status_code, wrong.json()["field"]) == (400, "owner")
 
 
+def test_a_negative_item_order_is_a_422_naming_order_and_adds_nothing(world, rooms):
+    """Was an IntegrityError (500) from the column's check constraint."""
+    hq = Api(world.hq)
+    pk = planned(hq)["id"]
+
+    added = hq.post(
+        f"/surveys/campaigns/{pk}/items", {"area": "security", "text": "门岗", "order": -1}
+    )
+    item = hq.get(f"/surveys/campaigns/{pk}").json()["items"][0]["id"]
+    moved = hq.patch(f"/surveys/items/{item}", {"order": 40000})
+
+    assert (added.status_code, added.json()["field"]) == (422, "order")
+    assert added.json()["detail"] == "字段“order”有误:应不小于 0"
+    assert (moved.status_code, moved.json()["detail"]) == (422, "字段“order”有误:应不大于 32767")
+    assert len(hq.get(f"/surveys/campaigns/{pk}").json()["items"]) == 2
+
+
 def test_errors_name_the_field(world, rooms):
     hq = Api(world.hq)
     missing = hq.post("/surveys/campaigns", {"name": "无日期"})

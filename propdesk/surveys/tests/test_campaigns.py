@@ -107,6 +107,21 @@ def test_items_change_only_in_draft(world):
         services.remove_item(world.quality, first.pk)
 
 
+def test_an_item_is_placed_from_0_to_the_columns_limit_and_refused_outside(world):
+    campaign = services.create_campaign(world.quality, **plan(world))
+    with pytest.raises(InvalidInput) as negative:
+        services.add_item(world.quality, campaign.pk, area="security", text="门岗", order=-1)
+    last = services.add_item(world.quality, campaign.pk, area="security", text="门岗", order=32767)
+    after = services.add_item(world.quality, campaign.pk, area="greening", text="绿化养护")
+    with pytest.raises(InvalidInput) as too_far:
+        services.update_item(world.quality, last.pk, order=32768)
+
+    assert (negative.value.field, too_far.value.field) == ("order", "order")
+    assert "0 到 32767" in negative.value.message
+    assert (last.order, after.order) == (32767, 32767)  # the end stays the end, never past it
+    assert campaign.items.count() == 2
+
+
 def test_a_returned_plan_can_be_changed_and_submitted_again(world):
     campaign = services.create_campaign(world.supervisor, **plan(world))
     services.add_item(world.supervisor, campaign.pk, area="cleaning", text="楼道清洁")

@@ -268,10 +268,10 @@ def test_work_orders_are_paged(world):
 @pytest.mark.parametrize(
     ("params", "field"), [({"page": 0}, "page"), ({"page_size": 500}, "page_size")]
 )
-def test_bad_work_order_page_is_400_naming_it(world, params, field):
+def test_bad_work_order_page_is_422_naming_it(world, params, field):
     response = ApiClient(world.supervisor).get("/work-orders", params)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["field"] == field
 
 

@@ -28,7 +28,7 @@ CASES = [
     ("agent", "post", "/tickets", {"kind": "complaint"}, 422, "channel"),
     ("agent", "post", "/tickets", "not json", 400, None),
     ("agent", "get", "/tickets", {"page": "x"}, 422, "page"),
-    ("agent", "get", "/tickets", {"page_size": 0}, 400, "page_size"),
+    ("agent", "get", "/tickets", {"page_size": 0}, 422, "page_size"),
     ("agent", "get", "/tickets/NOPE-1", None, 404, None),
     ("outsider", "get", "/tickets/{n}", None, 403, None),
     ("agent", "post", "/tickets/{n}/actions/fly", {}, 404, "action"),

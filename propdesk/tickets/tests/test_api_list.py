@@ -266,10 +266,10 @@ def test_past_the_count_limit_the_count_says_so_and_every_page_still_comes(
         ({"page_size": 101}, "page_size"),
     ],
 )
-def test_bad_page_or_page_size_is_400_naming_it(world, agent, params, field):
+def test_bad_page_or_page_size_is_422_naming_it(world, agent, params, field):
     response = agent.get("/tickets", params)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["field"] == field
     assert response.json()["detail"]
 
