@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,8 +39,16 @@ class FormField:
 
 
 def _departments(ticket: Ticket) -> list[tuple[str, str]]:
-    rows = Department.objects.filter(project_id=ticket.project_id).order_by("code")
-    return [(d.code, d.name) for d in rows]
+    """The active departments that serve the ticket's project: its own first, then its
+    region's and the company's (HQ customer service, legal, quality …)."""
+    project = ticket.project
+    rows = Department.objects.filter(company_id=ticket.company_id, is_active=True).filter(
+        Q(project_id=project.pk)
+        | Q(project__isnull=True, region_id=project.region_id)
+        | Q(project__isnull=True, region__isnull=True)
+    )
+    ranked = sorted(rows, key=lambda d: (0 if d.project_id else 1 if d.region_id else 2, d.code))
+    return [(d.code, d.name) for d in ranked]
 
 
 def _handlers(ticket: Ticket) -> list[tuple[str, str]]:
@@ -115,9 +124,24 @@ class MoveForms:
             FormField("channel", _("答复方式"), "select", True, ReplyChannel.choices),
         ]
 
+    @cached_property
+    def routing(self):
+        from propdesk.tickets.services import propose_department
+
+        return propose_department(self.ticket)
+
     def _dispatch(self) -> list[FormField]:
+        proposal = self.routing
         return [
-            FormField("department", _("部门"), "select", True, self.departments),
+            FormField(
+                "department",
+                _("部门"),
+                "select",
+                True,
+                [("", _("(请选择)")), *self.departments],
+                help=proposal.message,
+                initial=proposal.department.code if proposal.department else "",
+            ),
             FormField("assignee", _("处理人"), "select", False, self.handlers),
             FormField(
                 "deadline",
@@ -221,11 +245,49 @@ class MoveForms:
             *self._reason(),
         ]
 
+    def _update(self) -> list[FormField]:
+        """The nature and the facts the grade rules read (SPEC §5), as they stand: a change
+        re-grades the request, and grades only ever rise by themselves."""
+        from propdesk.tickets.choices import Litigation, MediaExposure, Nature
+        from propdesk.tickets.services.grading import BOOLEAN_FACTS
+
+        t = self.ticket
+        model = Ticket._meta
+        return [
+            FormField("nature", _("性质"), "select", True, Nature.choices, initial=t.nature),
+            FormField(
+                "complainant_count", model.get_field("complainant_count").verbose_name,
+                "number", True, initial=str(t.complainant_count),
+            ),
+            FormField(
+                "claimed_amount", model.get_field("claimed_amount").verbose_name, "text",
+                initial="" if t.claimed_amount is None else str(t.claimed_amount),
+            ),
+            FormField("media_exposure", _("媒体曝光"), "select", True, MediaExposure.choices,
+                      initial=t.media_exposure),
+            FormField("litigation", _("诉讼"), "select", True, Litigation.choices,
+                      initial=t.litigation),
+            *(
+                FormField(name, model.get_field(name).verbose_name, "checkbox",
+                          initial="on" if getattr(t, name) else "")
+                for name in GRADE_FACT_ORDER if name in BOOLEAN_FACTS
+            ),
+            FormField("repeat_of", _("重复投诉的原诉求编号"), "text",
+                      initial=t.repeat_of.number if t.repeat_of_id else ""),
+        ]  # fmt: skip
+
     def _submit_plan(self) -> list[FormField]:
         return [FormField("plan", _("处理方案"), "textarea", True)]
 
     def _delay_callback(self) -> list[FormField]:
-        return [FormField("working_days", _("延后工作日(1–3)"), "number", True), *self._reason()]
+        return [
+            FormField(
+                "working_days", _("解决后几个工作日回访"), "number", True,
+                help=_("效果需要时间验证时 3–5 个工作日;问题反复出现时最多 15 个工作日"),
+            ),
+            FormField("recurring", _("问题反复出现"), "checkbox"),
+            *self._reason(),
+        ]  # fmt: skip
 
     def _merge(self) -> list[FormField]:
         return [
@@ -237,7 +299,23 @@ class MoveForms:
         return self._reason()
 
 
-#: Moves the ticket page offers as buttons; "update" (corrections) has its own page.
+#: The yes-or-no grade facts in the order the form shows them: 规程 4.4's two 重大 facts first.
+GRADE_FACT_ORDER = (
+    "promise_unmet_raised_again",
+    "economic_loss_our_fault",
+    "major_accident",
+    "serious_public_harm",
+    "demands_return_or_compensation",
+    "false_sales_information",
+    "government_referral",
+    "needs_outside_support",
+    "is_repeat",
+)
+
+#: Buttons named for what their form on the ticket page holds, where the move does more.
+PAGE_LABELS = {"update": _("性质与定级事实")}
+
+#: Moves the ticket page offers as buttons; "update" is the grade facts and nature.
 PAGE_MOVES = (
     "accept",
     "answer",
@@ -258,6 +336,7 @@ PAGE_MOVES = (
     "submit_plan",
     "escalate",
     "set_grade",
+    "update",
     "merge",
     "cancel",
 )

@@ -60,7 +60,7 @@ class HotIssueOut(Schema):
     status: str
     status_display: str
     member_count: int
-    complainant_count: int = Field(description="different complainants (repairs not counted)")
+    complainant_count: int = Field(description="different complainants (complaints only)")
     first_received_at: datetime
     last_received_at: datetime
     detected_at: datetime

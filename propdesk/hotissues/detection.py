@@ -168,7 +168,9 @@ def refresh_counts(issue: HotIssue) -> None:
     people = {
         ("r", r) if r else ("p", p) if p else ("t", pk)
         for pk, r, p, _at, kind, status in members
-        if kind != Kind.REPAIR and status != "cancelled"
+        # Complainants are people who complained (SPEC §5: the same-kind rule counts
+        # complaints only, never repairs, consultations, suggestions or praise).
+        if kind == Kind.COMPLAINT and status != "cancelled"
     }
     issue.member_count = len(members)
     issue.complainant_count = len(people)
@@ -210,7 +212,7 @@ def regrade_members(issue: HotIssue, at: datetime) -> int:
     ids = list(
         issue.members.filter(removed_at=None)
         .exclude(ticket__status__in=list(TERMINAL_STATUSES))
-        .exclude(ticket__kind=Kind.REPAIR)
+        .filter(ticket__kind=Kind.COMPLAINT)
         .values_list("ticket_id", flat=True)
     )
     changed = 0

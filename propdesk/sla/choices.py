@@ -36,7 +36,13 @@ class ClockUnit(models.TextChoices):
     WORKING_HOURS = "working_hours", _("工作小时")
     WORKING_DAYS = "working_days", _("工作日")
     SAME_DAY = "same_day", _("当天")
+    #: The close of working hours on the Nth calendar day, working day or not (SPEC §6).
+    CALENDAR_DAYS = "calendar_days", _("自然日(当日下班前)")
     FIXED = "fixed", _("约定时间")
 
 
-NATURAL_UNITS = frozenset({ClockUnit.MINUTES, ClockUnit.HOURS, ClockUnit.FIXED})
+#: Counted on the clock on the wall, not in working time (calendar days end at the close of
+#: working hours, but the days in between count whether or not they are working days).
+NATURAL_UNITS = frozenset(
+    {ClockUnit.MINUTES, ClockUnit.HOURS, ClockUnit.FIXED, ClockUnit.CALENDAR_DAYS}
+)

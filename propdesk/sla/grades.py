@@ -26,11 +26,13 @@ from propdesk.tickets.choices import (
     Nature,
 )
 from propdesk.tickets.models import Ticket, TicketEvent
+from propdesk.worktime.arithmetic import add_months, full_months_between
 
 from .models import GradeRule, GradeScale
 
-#: "N以上" includes N; one month of SPEC §5 is this many calendar days.
-SAME_KIND_WINDOW = timedelta(days=30)
+#: The longest calendar month: an age rule of N months can only hold for requests received at
+#: least N × 28 days ago (the sweep's filter is drawn from that, the rule itself is exact).
+SHORTEST_MONTH_DAYS = 28
 #: Severity order: a smaller rank is more severe.
 LEVEL_RANK = {GradeLevel.LEVEL_1: 1, GradeLevel.LEVEL_2: 2, GradeLevel.LEVEL_3: 3,
               GradeLevel.LEVEL_4: 4}  # fmt: skip
@@ -52,9 +54,17 @@ FACTS = {
     "false_sales_information": "false information given in sales",
     "needs_outside_support": "needs outside advisers or another company's support",
     "is_repeat": "the same problem complained about again after it was handled",
-    "same_kind_residents_30d": "different residents of the project with a request of the same "
-    "category in the 30 days up to this one (repairs excluded)",
-    "days_unresolved_our_fault": "calendar days since receipt while unresolved through our fault",
+    "promise_unmet_raised_again": "a promised or contracted service not delivered or clearly "
+    "wrong, raised again and again without a fix (规程 4.4)",
+    "economic_loss_our_fault": "our fault caused the customer a significant economic loss "
+    "(规程 4.4)",
+    "nature": "effective | assist | invalid | pending (effective: caused by our failure)",
+    "same_kind_residents_30d": "different complainants of the project with a complaint of the "
+    "same category within one calendar month up to this one (complaints only)",
+    "days_unresolved_our_fault": "whole calendar days since receipt while unresolved through "
+    "our fault",
+    "months_unresolved_our_fault": "whole calendar months since receipt while unresolved "
+    "through our fault (one month: the same date in the next month, or its last day)",
 }
 OPERATORS = {"==", "!=", ">=", ">", "<=", "<", "in"}
 
@@ -101,27 +111,26 @@ def _load_tables(company_id: int | None) -> dict[str, list[GradeRule]]:
 
 
 def _window_start(ticket: Ticket) -> datetime:
-    """Day 30 counts, day 31 does not: calendar days of the local date, from midnight."""
-    local = timezone.localtime(ticket.received_at)
-    return (local - SAME_KIND_WINDOW).replace(hour=0, minute=0, second=0, microsecond=0)
+    """One calendar month back, from the local midnight of the same date (its last day where
+    that date does not exist): a complaint of 31 March counts those from 28 February on."""
+    month_ago = add_months(ticket.received_at, -1, timezone.get_current_timezone())
+    return month_ago.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def same_kind_residents(ticket: Ticket) -> int:
     """Different complainants (residents, else contact phones) of the ticket's project with a
-    request of the same category received within the month up to this one; repairs and
-    withdrawn or merged requests do not count."""
-    if ticket.kind == Kind.REPAIR:
+    complaint of the same category received within the month up to this one. Complaints only
+    (SPEC §5): repairs, consultations, suggestions and praise never make a complaint 热点 or
+    三级; withdrawn or merged requests do not count either."""
+    if ticket.kind != Kind.COMPLAINT:
         return 0
-    window = (
-        Ticket.objects.filter(
-            project_id=ticket.project_id,
-            category_id=ticket.category_id,
-            received_at__gte=_window_start(ticket),
-            received_at__lte=ticket.received_at,
-        )
-        .exclude(kind=Kind.REPAIR)
-        .exclude(status__in=["merged", "cancelled"])
-    )
+    window = Ticket.objects.filter(
+        project_id=ticket.project_id,
+        category_id=ticket.category_id,
+        kind=Kind.COMPLAINT,
+        received_at__gte=_window_start(ticket),
+        received_at__lte=ticket.received_at,
+    ).exclude(status__in=["merged", "cancelled"])
     people = set()
     for resident_id, phone, pk in window.values_list("resident_id", "contact_phone", "pk"):
         people.add(("r", resident_id) if resident_id else ("p", phone) if phone else ("t", pk))
@@ -143,8 +152,17 @@ def facts_of(ticket: Ticket, now: datetime) -> dict[str, Any]:
         "false_sales_information": ticket.false_sales_information,
         "needs_outside_support": ticket.needs_outside_support,
         "is_repeat": ticket.is_repeat or ticket.repeat_of_id is not None,
+        "promise_unmet_raised_again": ticket.promise_unmet_raised_again,
+        "economic_loss_our_fault": ticket.economic_loss_our_fault,
+        "nature": ticket.nature,
         "same_kind_residents_30d": same_kind_residents(ticket),
+        # Ages count from receipt, never from the typing in (SPEC §5).
         "days_unresolved_our_fault": (now - ticket.received_at).days if unresolved_our_fault else 0,
+        "months_unresolved_our_fault": (
+            full_months_between(ticket.received_at, now, timezone.get_current_timezone())
+            if unresolved_our_fault
+            else 0
+        ),
     }
 
 
@@ -252,6 +270,8 @@ def change_grades(
 #: Comparisons on the age fact an age filter can be drawn from (at least N days). "==" is
 #: not one: a rule true on one day only stops blocking the rules below it the day after.
 _AT_LEAST = {">=": 0, ">": 1}
+#: The age facts, and the fewest days one unit of each can be.
+_AGE_FACTS = {"days_unresolved_our_fault": 1, "months_unresolved_our_fault": SHORTEST_MONTH_DAYS}
 
 
 def age_rule_filter(at: datetime) -> Q | None:
@@ -267,14 +287,14 @@ def age_rule_filter(at: datetime) -> Q | None:
     found = Q()
     any_rule = False
     for rule in GradeRule.objects.filter(is_active=True):
-        ages = [c for c in rule.conditions if c.get("fact") == "days_unresolved_our_fault"]
+        ages = [c for c in rule.conditions if c.get("fact") in _AGE_FACTS]
         if not ages:
             continue
         any_rule = True
         drawable = [c for c in ages if c.get("op") in _AT_LEAST and isinstance(c.get("value"), int)]
         if len(drawable) != len(ages):
             return Q(received_at__lte=at - timedelta(days=1))
-        days = max(c["value"] + _AT_LEAST[c["op"]] for c in drawable)
+        days = max((c["value"] + _AT_LEAST[c["op"]]) * _AGE_FACTS[c["fact"]] for c in drawable)
         field, rank = (
             ("grade_level", LEVEL_RANK)
             if rule.scale == GradeScale.LEVEL
@@ -317,7 +337,7 @@ def regrade_group(ticket_id: int, at: datetime) -> int:
     from django.db import transaction
 
     newcomer = Ticket.objects.filter(pk=ticket_id).first()
-    if newcomer is None or newcomer.kind == Kind.REPAIR:
+    if newcomer is None or newcomer.kind != Kind.COMPLAINT:
         return 0
     size = same_kind_residents(newcomer)
     peers = list(
@@ -327,9 +347,9 @@ def regrade_group(ticket_id: int, at: datetime) -> int:
             received_at__gte=_window_start(newcomer),
             received_at__lte=newcomer.received_at,
             status__in=list(WORKING_STATUSES),
+            kind=Kind.COMPLAINT,
         )
         .exclude(pk=newcomer.pk)
-        .exclude(kind=Kind.REPAIR)
         .values_list("pk", flat=True)
         .order_by("pk")[:500]
     )

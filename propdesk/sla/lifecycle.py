@@ -1,9 +1,11 @@
 """What each lifecycle event does to the clocks (SPEC §5), in the move's transaction.
 
 The tickets app calls :func:`on_event` for every event it writes. Clocks of the request itself
-start at receipt or registration; work-order clocks at dispatch; the callback clock at
-resolution. A reply meets the reply clocks, resolution the handling ones, closing the close
-clock; suspension pauses everything and resumption carries on with the time that was left.
+start when it was received (the received-at time on the form, SPEC §5), not when it was typed
+in: only the register clock measures registration against receipt. Work-order clocks start at
+dispatch; the callback clock at resolution. A reply meets the reply clocks, resolution the
+handling ones, closing the close clock; suspension pauses everything and resumption carries
+on with the time that was left.
 """
 
 from __future__ import annotations
@@ -32,16 +34,18 @@ from .engine import (
 )
 from .models import SlaClock
 
-#: Clocks that start when the request arrives or is registered.
-FROM_RECEIPT = (ClockKind.FIRST_REPLY,)
-FROM_REGISTRATION = (
+#: Clocks that start when the request was received (SPEC §5: never from its typing in).
+FROM_RECEIPT = (
+    ClockKind.FIRST_REPLY,
     ClockKind.DISPATCH,
     ClockKind.HANDLE,
     ClockKind.RESULT_REPLY,
     ClockKind.CLOSE,
 )
-#: Clocks started again when a request is reopened: it is handled anew.
+#: Clocks started again when a request is reopened: a new 投诉处理单 is opened and dispatched
+#: (seed 002 作业指导书 4.6 → 4.2), and it is handled anew.
 RESTART_ON_REOPEN = (
+    ClockKind.REGISTER,
     ClockKind.DISPATCH,
     ClockKind.HANDLE,
     ClockKind.RESULT_REPLY,
@@ -125,10 +129,6 @@ def _registered(ticket: Ticket, event: TicketEvent) -> None:
                 due_at=ticket.agreed_reply_at, now=at, batch=batch,
             )
         )  # fmt: skip
-    for kind in FROM_REGISTRATION:
-        started.append(
-            start_clock(ticket, kind, ticket.registered_at, calendar=calendar, now=at, batch=batch)
-        )
     # Graded before the clocks' timers are written, so that the task grading its same-kind
     # group goes in the same INSERT as the timers.
     grades.evaluate(ticket, at)
@@ -245,8 +245,10 @@ def _closed(ticket: Ticket, event: TicketEvent) -> None:
 
 
 def _reopened(ticket: Ticket, event: TicketEvent) -> None:
-    """Reopened: handled anew, so dispatch, handling, result reply and close start again; from
-    the threshold on, every reopen escalates one level (seed 002: 逐级升级)."""
+    """Reopened: a new 投诉处理单 (seed 002 作业指导书 4.6 → 4.2), so the register and dispatch
+    clocks start again from the resident's renewed complaint — the register clock met by the
+    reopen itself, which records it — and handling, result reply and close with them; from the
+    threshold on, every reopen escalates one level (seed 002: 逐级升级)."""
     from .escalation import escalate, policy_for
 
     cancel_clocks(open_clocks(ticket, [ClockKind.CALLBACK]))
@@ -261,7 +263,10 @@ def _reopened(ticket: Ticket, event: TicketEvent) -> None:
     batch = NewClocks()
     for kind in RESTART_ON_REOPEN:
         if kind not in running:
-            start_clock(ticket, kind, event.at, calendar=calendar, now=event.at, batch=batch)
+            start_clock(
+                ticket, kind, event.at, calendar=calendar, now=event.at, batch=batch,
+                met_at=event.at if kind == ClockKind.REGISTER else None,
+            )  # fmt: skip
     batch.write()
 
 
@@ -328,25 +333,27 @@ def _updated(ticket: Ticket, event: TicketEvent) -> None:
                 ticket.clocks.filter(kind=ClockKind.PLAN).exclude(state=ClockState.CANCELLED)
             ).exists()
         ):
-            # The plan is due ten working days after registration, suspensions not counted.
-            plan = start_clock(ticket, ClockKind.PLAN, ticket.registered_at, calendar=calendar,
+            # The plan is due ten working days after receipt, suspensions not counted.
+            plan = start_clock(ticket, ClockKind.PLAN, ticket.received_at, calendar=calendar,
                                pending=[])  # fmt: skip
             if plan is not None:
                 place(plan, calendar, at, pauses, suspended=suspended)
     if not {"kind", "channel", "category"} & set(changes):
         return
-    for clock in open_clocks(ticket, [*FROM_RECEIPT, *FROM_REGISTRATION, ClockKind.CALLBACK]):
+    for clock in open_clocks(ticket, [*FROM_RECEIPT, ClockKind.CALLBACK]):
         if clock.unit != ClockUnit.FIXED:
             _recompute(clock, ticket, calendar, at, pauses)
     counted = set(ticket.clocks.exclude(state=ClockState.CANCELLED).values_list("kind", flat=True))
     wanted: list[tuple[ClockKind, datetime]] = []
     if ticket.status in BEFORE_RESULT:
-        if not ticket.replies.exists():
-            wanted += [(kind, ticket.received_at) for kind in FROM_RECEIPT]
+        replied = ticket.replies.exists()
         wanted += [
-            (kind, ticket.registered_at)
-            for kind in FROM_REGISTRATION
-            if kind != ClockKind.DISPATCH or ticket.status in {Status.REGISTERED, Status.ACCEPTED}
+            (kind, ticket.received_at)
+            for kind in FROM_RECEIPT
+            if (kind != ClockKind.FIRST_REPLY or not replied)
+            and (
+                kind != ClockKind.DISPATCH or ticket.status in {Status.REGISTERED, Status.ACCEPTED}
+            )
         ]
     for kind, start in wanted:
         if kind in counted:

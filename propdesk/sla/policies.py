@@ -89,6 +89,8 @@ def due_after(calendar: WorkCalendar, start: datetime, unit: str, amount: int) -
         return arithmetic.add_working_days(calendar, start, days=amount)
     if unit == ClockUnit.SAME_DAY:
         return arithmetic.same_day(calendar, start)
+    if unit == ClockUnit.CALENDAR_DAYS:
+        return arithmetic.end_of_calendar_day(calendar, start, days=amount)
     raise ValueError(f"no arithmetic for unit {unit!r}")
 
 

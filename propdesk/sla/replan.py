@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
 from django.db import transaction
+from django.db.models import F
 
 from propdesk.core import clock as core_clock
 from propdesk.tickets.choices import EventKind
@@ -22,8 +23,16 @@ from propdesk.tickets.models import Ticket
 from propdesk.worktime.arithmetic import SHANGHAI
 
 from . import policies
-from .choices import NATURAL_UNITS, ClockState
-from .engine import active_minutes, breach, calendar_of, clock_event, drop_timers, schedule
+from .choices import NATURAL_UNITS, ClockKind, ClockState
+from .engine import (
+    active_minutes,
+    breach,
+    calendar_of,
+    clock_event,
+    drop_timers,
+    place,
+    schedule,
+)
 from .lifecycle import pauses_of
 from .models import SlaClock
 
@@ -148,3 +157,74 @@ def replan_after_calendar_change(since: date, *, now: datetime | None = None) ->
     for ticket_id, group in groupby(list(rows), key=lambda r: r[0]):
         moved += replan_ticket(ticket_id, [pk for _, pk in group], at)
     return moved
+
+
+#: Clocks that counted from registration before SPEC §5 was corrected, and count from receipt.
+COUNTED_FROM_RECEIPT_SINCE_0011 = (
+    ClockKind.DISPATCH,
+    ClockKind.HANDLE,
+    ClockKind.RESULT_REPLY,
+    ClockKind.CLOSE,
+    ClockKind.PLAN,
+)
+
+
+def replan_from_receipt(*, now: datetime | None = None) -> int:
+    """Put the running clocks that were started at registration on the received-at time, as
+    SPEC §5 now says they count, each ticket in its own transaction; returns the clocks moved.
+
+    Only clocks still running or paused are moved: a clock already met or breached was judged
+    under the rule of its day, and the months already reported keep their figures. Each moved
+    clock gets its new due moment, its timers again (or its breach, when it is due already) and
+    a 时限重算 event on its ticket saying from when to when and why."""
+    at = core_clock.resolve(now)
+    rows = (
+        SlaClock.objects.filter(
+            state__in=OPEN_STATES,
+            kind__in=COUNTED_FROM_RECEIPT_SINCE_0011,
+            work_order__isnull=True,
+            started_at=F("ticket__registered_at"),
+            ticket__received_at__lt=F("ticket__registered_at"),
+        )
+        .order_by("ticket_id", "pk")
+        .values_list("ticket_id", "pk")
+    )
+    moved = 0
+    for ticket_id, group in groupby(list(rows), key=lambda r: r[0]):
+        moved += _start_at_receipt(ticket_id, [pk for _, pk in group], at)
+    return moved
+
+
+def _start_at_receipt(ticket_id: int, clock_ids: list[int], at: datetime) -> int:
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        if ticket is None:
+            return 0
+        clocks = list(
+            SlaClock.objects.select_for_update()
+            .filter(pk__in=clock_ids, state__in=OPEN_STATES)
+            .order_by("pk")
+        )
+        calendar = calendar_of(ticket)
+        pauses = pauses_of(ticket)
+        for clock in clocks:
+            started_before, due_before = clock.started_at, clock.due_at
+            clock.started_at = ticket.received_at
+            own = [(a, b) for a, b in pauses if (b or at) > clock.started_at]
+            due = clock.due_at
+            if clock.state == ClockState.RUNNING:
+                due, warn, span = _due_now(clock, calendar, at, own)
+            clock_event(
+                clock, EventKind.SLA_REPLANNED, at,
+                reason="from_receipt",
+                started_before=started_before.astimezone(SHANGHAI).isoformat(),
+                started_at=clock.started_at.astimezone(SHANGHAI).isoformat(),
+                due_before=due_before.astimezone(SHANGHAI).isoformat(),
+                due_at=due.astimezone(SHANGHAI).isoformat(),
+            )  # fmt: skip
+            if clock.state == ClockState.RUNNING:
+                _move(clock, due, warn, span, at)
+            else:
+                # Suspended: the working minutes it has left, now counted from receipt.
+                place(clock, calendar, at, own, suspended=True)
+        return len(clocks)

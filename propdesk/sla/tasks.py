@@ -62,3 +62,12 @@ def replan_clocks(since: str) -> int:
 
     clear_cache()  # this worker may hold the calendar as it was for minutes yet
     return replan_after_calendar_change(date.fromisoformat(since))
+
+
+@task()
+def replan_from_receipt() -> int:
+    """Once, after migration sla 0011: the running clocks that counted from registration,
+    counted from receipt (SPEC §5), each move an event on its ticket."""
+    from .replan import replan_from_receipt as replan
+
+    return replan()

@@ -3,7 +3,7 @@ through a lifecycle move (services), so that it writes its event."""
 
 from django.contrib import admin
 
-from .models import Category, FeeStandard, Ticket, TicketEvent, WorkOrder
+from .models import Category, FeeStandard, RoutingRule, Ticket, TicketEvent, WorkOrder
 
 
 @admin.register(Category)
@@ -11,6 +11,17 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "parent", "sort_order", "is_active"]
     list_filter = ["parent", "is_active"]
     search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """Category and/or channel → department: what the dispatch form proposes (SPEC §3 item 4)."""
+
+    list_display = ["name", "category", "channel", "department_kind", "department", "company",
+                    "project", "priority", "is_active"]  # fmt: skip
+    list_filter = ["is_active", "channel", "department_kind"]
+    autocomplete_fields = ["category"]
+    search_fields = ["name"]
 
 
 @admin.register(FeeStandard)

@@ -103,6 +103,29 @@ def get_ticket(request: HttpRequest, number: str):
     return detail(services.get_ticket(request.user, number), request.user)
 
 
+class RoutingOut(Schema):
+    department: str | None = Field(description="code of the proposed department, or null")
+    department_name: str | None
+    rule: str | None = Field(description="the routing rule that applies, or null")
+    message: str
+
+
+@router.get(
+    "/tickets/{number}/routing",
+    response=RoutingOut,
+    summary="The department the routing rules propose for dispatch",
+)
+def ticket_routing(request: HttpRequest, number: str):
+    proposal = services.propose_department(services.get_ticket(request.user, number))
+    department = proposal.department
+    return {
+        "department": department.code if department else None,
+        "department_name": department.name if department else None,
+        "rule": proposal.rule.name if proposal.rule else None,
+        "message": proposal.message,
+    }
+
+
 @router.get(
     "/tickets/{number}/events", response=list[schemas.EventOut], summary="The ticket's full history"
 )
@@ -212,7 +235,9 @@ ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
     "submit_plan": (schemas.PlanIn, lambda u, t, b: services.submit_plan(u, t, plan=b.plan)),
     "delay_callback": (
         schemas.DelayCallbackIn,
-        lambda u, t, b: services.delay_callback(u, t, working_days=b.working_days, reason=b.reason),
+        lambda u, t, b: services.delay_callback(
+            u, t, working_days=b.working_days, reason=b.reason, recurring=b.recurring
+        ),
     ),
     "merge": (schemas.MergeIn, lambda u, t, b: services.merge(u, t, into=b.into, note=b.note)),
     "cancel": (schemas.ReasonIn, lambda u, t, b: services.cancel(u, t, reason=b.reason)),

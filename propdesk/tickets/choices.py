@@ -113,6 +113,8 @@ class ClosureReason(models.TextChoices):
     NO_CONTACT = "no_contact", _("匿名或无法联系,无法回访")
     DISAGREEMENT = "disagreement", _("长期沟通后住户仍有异议")
     BEYOND_AUTHORITY = "beyond_authority", _("超出公司职权范围")
+    #: A callback would do harm (SPEC §6): closed without one, the reason recorded.
+    SENSITIVE = "sensitive", _("敏感投诉,不宜回访")
 
 
 class WorkOrderStatus(models.TextChoices):

@@ -130,6 +130,13 @@ class Ticket(models.Model):
     false_sales_information = models.BooleanField(_("销售时提供虚假信息"), default=False)
     needs_outside_support = models.BooleanField(_("需外部顾问或其他公司支持"), default=False)
     is_repeat = models.BooleanField(_("处理后再次投诉(重复投诉)"), default=False)
+    # Seed 002 规程 4.4: two more facts that make a complaint 重大.
+    promise_unmet_raised_again = models.BooleanField(
+        _("承诺或合同约定的服务未兑现或明显失误,业主多次反映仍未解决"), default=False
+    )
+    economic_loss_our_fault = models.BooleanField(
+        _("因我方原因造成客户较大经济损失"), default=False
+    )
     repeat_of = models.ForeignKey(
         "self",
         models.PROTECT,
@@ -453,3 +460,7 @@ class TicketEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("ticket events are immutable")
+
+
+# A model of this app kept in its own module; imported here so that Django registers it.
+from .routing_models import RoutingRule  # noqa: E402, F401

@@ -40,7 +40,9 @@ class TicketIn(Schema):
         description="facts the grade rules read, known at intake: complainant_count, "
         "claimed_amount, media_exposure, litigation, government_referral, major_accident, "
         "serious_public_harm, demands_return_or_compensation, false_sales_information, "
-        "needs_outside_support, is_repeat, repeat_of",
+        "needs_outside_support, is_repeat, repeat_of, promise_unmet_raised_again (规程 4.4: a "
+        "promised or contracted service not delivered, raised again without a fix), "
+        "economic_loss_our_fault (规程 4.4: a significant economic loss through our fault)",
     )
 
 
@@ -341,14 +343,18 @@ class CallbackIn(Schema):
 
 class CloseIn(Schema):
     reason: str = Field(
-        description="satisfied | confirmed_on_spot | no_contact | disagreement | beyond_authority"
+        description="satisfied | confirmed_on_spot | no_contact | sensitive | disagreement | "
+        "beyond_authority"
     )
     note: str = ""
     has_case_value: bool = False
 
 
 class DelayCallbackIn(Schema):
-    working_days: int = Field(description="1 to 3 working days after resolution")
+    working_days: int = Field(
+        description="working days after resolution: 1 to 5, up to 15 for a recurring problem"
+    )
+    recurring: bool = Field(False, description="the problem recurs: a longer wait is allowed")
     reason: str
 
 
@@ -391,4 +397,6 @@ class UpdateIn(Schema):
     false_sales_information: bool | None = None
     needs_outside_support: bool | None = None
     is_repeat: bool | None = None
+    promise_unmet_raised_again: bool | None = None
+    economic_loss_our_fault: bool | None = None
     repeat_of: str | None = Field(None, description="number of the earlier request")

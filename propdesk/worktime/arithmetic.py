@@ -17,6 +17,7 @@ Rules:
 
 from __future__ import annotations
 
+import calendar as calendar_module
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -159,6 +160,15 @@ def add_working_minutes(calendar: WorkCalendar, start: datetime, *, minutes: int
     return Due(_at(calendar, day, calendar.work_start) + rest, _warnings(calendar, first, day))
 
 
+def end_of_calendar_day(calendar: WorkCalendar, start: datetime, *, days: int) -> Due:
+    """The close of working hours on the Nth calendar day after the start, whether or not that
+    day is a working day (a repair callback: the day the work ends or the next, SPEC §6)."""
+    if days < 0:
+        raise ValueError("a time limit cannot be negative")
+    day = _local(calendar, start).date() + timedelta(days=days)
+    return Due(_at(calendar, day, calendar.work_end))
+
+
 def add_working_days(calendar: WorkCalendar, start: datetime, *, days: int) -> Due:
     """N working days: the start day is not counted; due at the close of the Nth working day."""
     if days < 1:
@@ -200,3 +210,26 @@ def is_working_time(calendar: WorkCalendar, moment: datetime) -> bool:
         calendar.is_workday(local.date())
         and calendar.work_start <= local.time() <= calendar.work_end
     )
+
+
+def add_months(moment: datetime, months: int, tz=SHANGHAI) -> datetime:
+    """The same local date and time ``months`` calendar months later (or earlier), on the
+    month's last day where that date does not exist: one month after 31 January is the end
+    of February (SPEC §5: "one month" is not 30 days)."""
+    local = moment.astimezone(tz)
+    index = local.year * 12 + local.month - 1 + months
+    year, month = divmod(index, 12)
+    day = min(local.day, calendar_module.monthrange(year, month + 1)[1])
+    return local.replace(year=year, month=month + 1, day=day)
+
+
+def full_months_between(start: datetime, end: datetime, tz=SHANGHAI) -> int:
+    """Whole calendar months from ``start`` to ``end`` (0 when end is earlier): the n for which
+    add_months(start, n) <= end, largest."""
+    if end <= start:
+        return 0
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    months = (b.year - a.year) * 12 + b.month - a.month
+    while months > 0 and add_months(start, months, tz) > end:
+        months -= 1
+    return months

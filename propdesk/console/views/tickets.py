@@ -27,7 +27,7 @@ from propdesk.tickets.models import Ticket, TicketEvent
 from propdesk.tickets.serializers import detail, event_data
 from propdesk.tickets.services.guards import MOVE_LABELS
 
-from ..moves import PAGE_MOVES, MoveForms, body_from_post, move_form
+from ..moves import PAGE_LABELS, PAGE_MOVES, MoveForms, body_from_post, move_form
 from .base import back_to, console_view
 
 #: Events the system writes on its own (clocks, grades); shown in grey on the timeline.
@@ -107,7 +107,8 @@ def _page_context(
         "t": data,
         "events": events,
         "moves": [
-            {"name": m, "label": _(MOVE_LABELS[m]), "fields": forms.fields(m)} for m in allowed
+            {"name": m, "label": PAGE_LABELS.get(m) or _(MOVE_LABELS[m]), "fields": forms.fields(m)}
+            for m in allowed
         ],
         "open_move": open_move,
         "error": error,

@@ -21,19 +21,37 @@ def clocks(ticket) -> dict[str, SlaClock]:
     return {c.kind: c for c in SlaClock.objects.filter(ticket=ticket, work_order=None)}
 
 
-def test_a_phone_complaint_starts_the_clocks_of_the_default_table(world):
+def test_a_phone_complaint_starts_the_clocks_of_the_default_table_from_receipt(world):
+    """SPEC §5: every clock counts from the received-at time on the form; only the register
+    clock measures the typing in against it."""
     ticket = register(world, at("2026-09-09 10:00"), received_at=at("2026-09-09 09:50"))
 
     c = clocks(ticket)
     assert (c["register"].state, c["register"].met_at) == (ClockState.MET, at("2026-09-09 10:00"))
     assert c["register"].due_at == at("2026-09-09 10:20")
-    assert c["dispatch"].due_at == at("2026-09-09 11:00")
+    assert {kind: c[kind].started_at for kind in c} == {kind: at("2026-09-09 09:50") for kind in c}
+    assert c["dispatch"].due_at == at("2026-09-09 10:50")  # an hour from receipt
     assert c["first_reply"].due_at == at("2026-09-09 18:00")  # phone: the same day
-    assert c["handle"].due_at == at("2026-09-10 10:00")  # 24 natural hours
+    assert c["handle"].due_at == at("2026-09-10 09:50")  # 24 natural hours
     assert c["result_reply"].due_at == at("2026-09-16 18:00")  # 5 working days
     assert c["close"].due_at == at("2026-09-30 18:00")  # 15 working days (中秋 off)
     assert "callback" not in c and "emergency" not in c
-    assert c["dispatch"].warn_at == at("2026-09-09 10:48")  # 80% of the hour
+    assert c["dispatch"].warn_at == at("2026-09-09 10:38")  # 80% of the hour
+
+
+def test_a_request_received_before_a_holiday_and_typed_in_after_it_counts_from_receipt(world):
+    """Received on the last working day before 国庆 (30 September), typed in on 8 October:
+    five working days run from 30 September, over the holiday and counting the 调休 Saturday
+    10 October, not from the typing in."""
+    ticket = register(world, at("2026-10-08 09:00"), received_at=at("2026-09-30 17:00"))
+
+    c = clocks(ticket)
+    assert c["result_reply"].started_at == at("2026-09-30 17:00")
+    # Working days after 30 Sep: 8, 9, 10 (Saturday, 调休), 12, 13 October.
+    assert c["result_reply"].due_at == at("2026-10-13 18:00")
+    assert c["close"].due_at == at("2026-10-27 18:00")  # 15 working days
+    assert c["register"].state == ClockState.BREACHED  # typed in a week late
+    assert c["dispatch"].state == ClockState.BREACHED  # an hour from receipt, long past
 
 
 def test_every_complaint_gets_a_first_reply_within_one_working_day_whatever_its_channel(world):
@@ -58,7 +76,8 @@ def test_a_request_typed_in_late_breaches_the_register_clock_at_once(world):
     assert register_clock.state == ClockState.BREACHED
     assert register_clock.met_at == at("2026-09-09 10:00")
     breaches = ticket.events.filter(kind=EventKind.SLA_BREACHED)
-    assert [e.data["clock"] for e in breaches] == ["register"]
+    # The dispatch hour counts from receipt too (SPEC §5): typed in an hour late, it is gone.
+    assert [e.data["clock"] for e in breaches] == ["register", "dispatch"]
 
 
 def test_dispatch_meets_the_dispatch_clock_and_starts_the_work_order_clock(world):

@@ -158,7 +158,9 @@ def test_importing_a_year_leaves_the_neighbouring_year_as_it_was(db, tmp_path):
     assert CalendarYear.objects.get(calendar__code="CN", year=2027).source == "2027.csv"
 
 
-def test_the_handler_may_give_a_fix_up_to_three_working_days_before_the_callback(world):
+def test_the_handler_may_set_the_callback_three_to_five_days_out_with_a_reason(world):
+    """SPEC §5: where the fix can only be judged later, 3–5 days after handling, chosen by the
+    handler with a reason; longer only for a problem that recurs, and never open-ended."""
     import pytest
 
     from propdesk.core.errors import InvalidInput
@@ -172,20 +174,57 @@ def test_the_handler_may_give_a_fix_up_to_three_working_days_before_the_callback
     services.resolve(world.handler, ticket, result="已重做防水层", now=at("2026-09-11 15:00"))
     assert clock(ticket, "callback").due_at == at("2026-09-12 15:00")  # 24 hours
 
+    for days, recurring in ((6, False), (0, False), (16, True)):
+        with pytest.raises(InvalidInput) as refused:
+            services.delay_callback(world.handler, ticket, working_days=days, reason="等干透",
+                                    recurring=recurring, now=at("2026-09-11 15:10"))  # fmt: skip
+        assert refused.value.field == "working_days"
     with pytest.raises(InvalidInput) as refused:
-        services.delay_callback(world.handler, ticket, working_days=4, reason="等干透",
+        services.delay_callback(world.handler, ticket, working_days=3, reason=" ",
                                 now=at("2026-09-11 15:10"))  # fmt: skip
-    assert refused.value.field == "working_days"
+    assert refused.value.field == "reason"
+    assert not ticket.events.filter(kind=EventKind.CALLBACK_DELAYED).exists()
 
     services.delay_callback(
-        world.handler, ticket, working_days=3, reason="防水层需 48 小时闭水试验",
+        world.handler, ticket, working_days=5, reason="防水层需 48 小时闭水试验",
         now=at("2026-09-11 15:10"),
     )  # fmt: skip
     callback = clock(ticket, "callback")
-    # Friday 09-11 + 3 working days: Mon 14, Tue 15, Wed 16 at close.
-    assert (callback.state, callback.due_at) == (ClockState.RUNNING, at("2026-09-16 18:00"))
+    # Friday 09-11 + 5 working days: Mon 14 … Fri 18 at close.
+    assert (callback.state, callback.due_at) == (ClockState.RUNNING, at("2026-09-18 18:00"))
     event = ticket.events.get(kind=EventKind.CALLBACK_DELAYED)
-    assert (event.note, event.data) == ("防水层需 48 小时闭水试验", {"working_days": 3})
+    assert (event.note, event.data) == (
+        "防水层需 48 小时闭水试验",
+        {"working_days": 5, "recurring": False},
+    )
+
+    # The leak came back twice before: the handler may wait longer, and says why.
+    services.delay_callback(
+        world.handler, ticket, working_days=10, reason="反复渗漏,须经过一次大雨验证",
+        recurring=True, now=at("2026-09-11 15:20"),
+    )  # fmt: skip
+    # 10 working days after Friday 11 September: 14–18, Sunday 20 (调休 for 国庆), 21–24
+    # September; 25 September is 中秋.
+    assert clock(ticket, "callback").due_at == at("2026-09-24 18:00")
+
+
+def test_a_repair_callback_cannot_be_put_off(world):
+    import pytest
+
+    from propdesk.core.errors import InvalidTransition
+
+    ticket = register(world, at("2026-09-11 10:00"), kind="repair", category="FAC-WATER",
+                      repair_scope="in_home")  # fmt: skip
+    services.accept(world.agent, ticket, now=at("2026-09-11 10:05"))
+    services.dispatch(
+        world.supervisor, ticket, department="SZHY-ENG", deadline=at("2026-09-11 16:00"),
+        now=at("2026-09-11 10:10"),
+    )  # fmt: skip
+    services.resolve(world.handler, ticket, result="已换阀门", now=at("2026-09-11 15:00"))
+    with pytest.raises(InvalidTransition) as refused:
+        services.delay_callback(world.handler, ticket, working_days=3, reason="等",
+                                now=at("2026-09-11 15:10"))  # fmt: skip
+    assert refused.value.field == "working_days"
 
 
 def test_a_complaint_needing_a_plan_has_ten_working_days_to_submit_it(world):

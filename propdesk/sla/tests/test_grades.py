@@ -66,6 +66,13 @@ CLASS_CASES = [
     ({"complainant_count": 3}, "hot", "热点:≥3 人集体投诉"),
     ({"is_repeat": True}, "important", "重要:处理后再次投诉"),
     ({"needs_outside_support": True}, "important", "重要:需外部顾问或其他公司支持"),
+    # Seed 002 规程 4.4: two more 重大 facts, on by default.
+    (
+        {"promise_unmet_raised_again": True},
+        "major",
+        "重大:承诺或合同约定的服务未兑现、多次反映仍未解决",
+    ),
+    ({"economic_loss_our_fault": True}, "major", "重大:因我方原因造成客户较大经济损失"),
 ]
 
 
@@ -94,9 +101,63 @@ def test_age_unresolved_through_our_fault_raises_the_grade_in_the_sweep(world):
     grade_sweep(T0 + timedelta(days=15))
     ticket.refresh_from_db()
     assert (ticket.grade_level, ticket.grade_reason) == ("3", "三级:因我方原因 15 天未解决")
+    # One month is the same date next month (9 October), not 30 days (which is 9 October too
+    # here: see the next test for where they differ).
     grade_sweep(T0 + timedelta(days=30))
     ticket.refresh_from_db()
     assert ticket.grade_class_reason == "重大:因我方原因一个月未解决"
+
+
+@pytest.mark.parametrize(
+    ("received", "not_yet", "month"),
+    [
+        # 31 January: one month later is the last day of February, not 2 March.
+        ("2026-01-31 10:00", "2026-02-28 09:59", "2026-02-28 10:00"),
+        # 15 March: thirty days is 14 April, one month is 15 April.
+        ("2026-03-15 10:00", "2026-04-15 09:59", "2026-04-15 10:00"),
+    ],
+)
+def test_one_month_unresolved_is_the_same_date_next_month(world, received, not_yet, month):
+    ticket = register(world, local(received), received_at=local(received))
+    services.update_ticket(
+        world.supervisor, ticket, changes={"nature": "effective"}, now=local(received)
+    )
+    grade_sweep(local(not_yet))
+    ticket.refresh_from_db()
+    assert ticket.grade_class == "hot"  # a week, but not yet a month
+    grade_sweep(local(month))
+    ticket.refresh_from_db()
+    assert (ticket.grade_class, ticket.grade_class_reason) == (
+        "major",
+        "重大:因我方原因一个月未解决",
+    )
+
+
+def test_ages_count_from_receipt_not_from_the_typing_in(world):
+    """A complaint received on 1 September and typed in on the 5th is a week old on the 8th."""
+    received = local("2026-09-01 09:00")
+    ticket = register(world, local("2026-09-05 09:00"), received_at=received)
+    services.update_ticket(
+        world.supervisor, ticket, changes={"nature": "effective"}, now=local("2026-09-05 09:00")
+    )
+    grade_sweep(received + timedelta(days=7))
+    ticket.refresh_from_db()
+    assert (ticket.grade_class, ticket.grade_class_reason) == ("hot", "热点:因我方原因一周未解决")
+
+
+def test_the_broader_important_rule_ships_switched_off_and_a_company_may_switch_it_on(world):
+    """规程 4.4 calls every complaint caused by our own failure 重要: off by default."""
+    from propdesk.sla.grades import clear_cache
+    from propdesk.sla.models import GradeRule
+
+    rule = GradeRule.objects.get(name="重要:因我方管理或服务不到位(有效投诉)")
+    assert not rule.is_active
+    assert graded(world, {"nature": "effective"}).grade_class == "general"
+
+    GradeRule.objects.filter(pk=rule.pk).update(is_active=True)
+    clear_cache()
+    ticket = graded(world, {"nature": "effective"})
+    assert (ticket.grade_class, ticket.grade_class_reason) == ("important", rule.name)
 
 
 def test_grades_never_go_down_by_themselves_only_by_a_managers_logged_decision(world):
@@ -150,8 +211,8 @@ def test_two_residents_are_not_a_group_three_are_and_every_member_rises(world):
 
     third = complaint_from(world, c, T0 + timedelta(days=10))
     third.refresh_from_db()
-    assert third.grade_reason == "三级:一个月内同一项目 ≥3 户同类投诉(不含报修)"
-    assert third.grade_class_reason == "热点:一个月内 ≥3 位不同投诉人同类投诉"
+    assert third.grade_reason == "三级:一个月内同一项目 ≥3 户同类投诉(仅计投诉)"
+    assert third.grade_class_reason == "热点:一个月内 ≥3 位不同投诉人同类投诉(仅计投诉)"
 
     regrade_group(third.pk, T0 + timedelta(days=10))
     for member in (first, second):
@@ -167,25 +228,58 @@ def test_the_same_resident_complaining_three_times_is_not_a_group(world):
     assert last.grade_level == "4"
 
 
-@pytest.mark.parametrize(("days", "grouped"), [(30, True), (31, False)])
-def test_the_month_counts_day_thirty_but_not_day_thirty_one(world, days, grouped):
-    a, b, c = (resident(world, n, p) for n, p in
-               (("甲", "13800000001"), ("乙", "13800000002"), ("丙", "13800000003")))  # fmt: skip
-    complaint_from(world, a, T0)
-    complaint_from(world, b, T0 + timedelta(days=days - 1))
-    third = complaint_from(world, c, T0 + timedelta(days=days, hours=5))
-    third.refresh_from_db()
-    assert (third.grade_level == "3") is grouped
+def local(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
 
 
-def test_repairs_are_not_counted_in_a_group(world):
+@pytest.mark.parametrize(
+    ("first", "third", "grouped"),
+    [
+        # One calendar month back from 1 August is 1 July: 31 days, still within the month.
+        ("2026-07-01 10:00", "2026-08-01 15:00", True),
+        ("2026-07-01 10:00", "2026-08-02 15:00", False),
+        # From 28 February one month back is 28 January (31 January has no February date).
+        ("2026-01-31 10:00", "2026-02-28 15:00", True),
+        ("2026-01-27 10:00", "2026-02-28 15:00", False),
+        # 30 days but not a calendar month: 9 September to 9 October counts, the 10th not.
+        ("2026-09-09 10:00", "2026-10-09 15:00", True),
+        ("2026-09-09 10:00", "2026-10-10 15:00", False),
+    ],
+)
+def test_the_month_of_the_same_kind_rule_is_a_calendar_month(world, first, third, grouped):
     a, b, c = (resident(world, n, p) for n, p in
                (("甲", "13800000001"), ("乙", "13800000002"), ("丙", "13800000003")))  # fmt: skip
+    complaint_from(world, a, local(first))
+    complaint_from(world, b, local(third) - timedelta(hours=1))
+    last = complaint_from(world, c, local(third))
+    last.refresh_from_db()
+    assert (last.grade_level == "3") is grouped
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"kind": "repair", "repair_scope": "common_area"},
+        {"kind": "consultation"},
+        {"kind": "suggestion"},
+        {"kind": "praise"},
+    ],
+)
+def test_only_complaints_count_in_a_group(world, other):
+    """SPEC §5: repairs, consultations, suggestions and praise never make a complaint 热点 or
+    三级 — neither as members of its group nor graded by it themselves."""
+    a, b, c, d = (resident(world, n, p) for n, p in
+                  (("甲", "13800000001"), ("乙", "13800000002"), ("丙", "13800000003"),
+                   ("丁", "13800000004")))  # fmt: skip
     complaint_from(world, a, T0)
-    complaint_from(world, b, T0 + timedelta(days=1), kind="repair", repair_scope="common_area")
+    complaint_from(world, b, T0 + timedelta(days=1), **other)
     third = complaint_from(world, c, T0 + timedelta(days=2))
     third.refresh_from_db()
-    assert third.grade_level == "4"
+    assert (third.grade_level, third.grade_class) == ("4", "general")
+    # Two complaints and a fourth person's request of the other kind: still no group of three.
+    fourth = complaint_from(world, d, T0 + timedelta(days=3), **other)
+    fourth.refresh_from_db()
+    assert (fourth.grade_level, fourth.grade_class) == ("4", "general")
 
 
 def test_facts_known_at_intake_grade_the_request_as_it_is_registered(world):

@@ -21,6 +21,7 @@ from .register import (
     register_ticket,
     validate_ticket,
 )
+from .routing import Proposal, propose_department
 from .workflow import (
     accept,
     add_progress_note,
@@ -40,6 +41,7 @@ __all__ = [
     "MOVE_ROLES",
     "FeeLine",
     "NewTicket",
+    "Proposal",
     "TicketFilter",
     "accept",
     "add_attachment",
@@ -56,6 +58,7 @@ __all__ = [
     "get_ticket",
     "may",
     "merge",
+    "propose_department",
     "record_callback",
     "register_ticket",
     "reopen",

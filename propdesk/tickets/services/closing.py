@@ -13,7 +13,7 @@ from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition
 from propdesk.org.models import User
 
-from ..choices import ClosureReason, EventKind, Status
+from ..choices import ClosureReason, EventKind, Kind, Status
 from ..models import Ticket
 from .guards import (
     CLOSE_FROM,
@@ -129,6 +129,9 @@ def close(
     if reason == ClosureReason.NO_CONTACT and (ticket.contact_phone or ticket.resident_id):
         # Someone could have been called back: say why nobody was reached.
         note = require_text(note, "note", _("无法联系的情况说明"))
+    if reason == ClosureReason.SENSITIVE:
+        # A callback would do harm: closed without one only with the reason recorded (SPEC §6).
+        note = require_text(note, "note", _("不宜回访的原因"))
     at = clock.resolve(now)
     from .workflow import _cancel_open_work_orders
 
@@ -151,9 +154,11 @@ def close(
     return ticket
 
 
-#: The handler may give a fix that needs time to show up to this many working days before the
-#: callback (seed 002 规程 4.3.3: 最长不超过 3 个工作日).
-MAX_CALLBACK_DELAY_DAYS = 3
+#: Where the fix can only be judged later the handler may set the callback up to this many
+#: working days after resolution (SPEC §5: 3–5 days, seed 001 篇5 三至五日) …
+MAX_CALLBACK_DELAY_DAYS = 5
+#: … and for a problem that recurs, longer, but never open-ended (可适当延长).
+MAX_RECURRING_CALLBACK_DELAY_DAYS = 15
 
 
 @transaction.atomic
@@ -163,21 +168,37 @@ def delay_callback(
     *,
     working_days: int,
     reason: str,
+    recurring: bool = False,
     now: datetime | None = None,
 ) -> Ticket:
     """Call back later than the default because the fix needs time to show (a repaired leak
-    must stay dry, a treated lawn must grow): up to three working days after resolution."""
+    must stay dry, a treated lawn must grow): up to five working days after resolution, up to
+    fifteen for a problem that recurs; the reason is recorded. A repair is called back the day
+    the work ends or the next (SPEC §6), never later."""
     ticket = lock_ticket(ticket)
     check_move(actor, ticket, "delay_callback")
-    if not isinstance(working_days, int) or not 1 <= working_days <= MAX_CALLBACK_DELAY_DAYS:
+    if ticket.kind == Kind.REPAIR:
+        raise InvalidTransition(_("报修在完工当天或次日回访,不能延后"), field="working_days")
+    limit = MAX_RECURRING_CALLBACK_DELAY_DAYS if recurring else MAX_CALLBACK_DELAY_DAYS
+    if (
+        isinstance(working_days, bool)
+        or not isinstance(working_days, int)
+        or not (1 <= working_days <= limit)
+    ):
+        message = (
+            _("反复出现的问题,回访最多延后 %(n)s 个工作日")
+            if recurring
+            else _(
+                "回访最多延后 %(n)s 个工作日;问题反复出现时可勾选“问题反复出现”,最多 %(m)s 个工作日"
+            )
+        )
         raise InvalidInput(
-            _("回访最多延后 %(n)s 个工作日") % {"n": MAX_CALLBACK_DELAY_DAYS},
-            field="working_days",
+            message % {"n": limit, "m": MAX_RECURRING_CALLBACK_DELAY_DAYS}, field="working_days"
         )
     reason = require_text(reason, "reason", _("延后回访的原因"))
     record_event(
         ticket, EventKind.CALLBACK_DELAYED, actor, clock.resolve(now), note=reason,
-        data={"working_days": working_days},
+        data={"working_days": working_days, "recurring": bool(recurring)},
     )  # fmt: skip
     return ticket
 

@@ -25,6 +25,8 @@ BOOLEAN_FACTS = {
     "false_sales_information",
     "needs_outside_support",
     "is_repeat",
+    "promise_unmet_raised_again",
+    "economic_loss_our_fault",
 }
 GRADE_FACT_FIELDS = BOOLEAN_FACTS | {
     "complainant_count",

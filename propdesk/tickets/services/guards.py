@@ -151,6 +151,7 @@ CLOSE_FROM: dict[str, frozenset[str]] = {
     ClosureReason.SATISFIED: frozenset({Status.CALLBACK_DONE}),
     ClosureReason.CONFIRMED_ON_SPOT: frozenset({Status.RESOLVED, Status.CALLBACK_DONE}),
     ClosureReason.NO_CONTACT: frozenset({Status.RESOLVED}),
+    ClosureReason.SENSITIVE: frozenset({Status.RESOLVED}),
     ClosureReason.DISAGREEMENT: _CONTESTABLE,
     ClosureReason.BEYOND_AUTHORITY: _CONTESTABLE,
 }
