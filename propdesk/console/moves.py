@@ -248,33 +248,7 @@ class MoveForms:
     def _update(self) -> list[FormField]:
         """The nature and the facts the grade rules read (SPEC §5), as they stand: a change
         re-grades the request, and grades only ever rise by themselves."""
-        from propdesk.tickets.choices import Litigation, MediaExposure, Nature
-        from propdesk.tickets.services.grading import BOOLEAN_FACTS
-
-        t = self.ticket
-        model = Ticket._meta
-        return [
-            FormField("nature", _("性质"), "select", True, Nature.choices, initial=t.nature),
-            FormField(
-                "complainant_count", model.get_field("complainant_count").verbose_name,
-                "number", True, initial=str(t.complainant_count),
-            ),
-            FormField(
-                "claimed_amount", model.get_field("claimed_amount").verbose_name, "text",
-                initial="" if t.claimed_amount is None else str(t.claimed_amount),
-            ),
-            FormField("media_exposure", _("媒体曝光"), "select", True, MediaExposure.choices,
-                      initial=t.media_exposure),
-            FormField("litigation", _("诉讼"), "select", True, Litigation.choices,
-                      initial=t.litigation),
-            *(
-                FormField(name, model.get_field(name).verbose_name, "checkbox",
-                          initial="on" if getattr(t, name) else "")
-                for name in GRADE_FACT_ORDER if name in BOOLEAN_FACTS
-            ),
-            FormField("repeat_of", _("重复投诉的原诉求编号"), "text",
-                      initial=t.repeat_of.number if t.repeat_of_id else ""),
-        ]  # fmt: skip
+        return grade_fact_fields(self.ticket)
 
     def _submit_plan(self) -> list[FormField]:
         return [FormField("plan", _("处理方案"), "textarea", True)]
@@ -311,6 +285,39 @@ GRADE_FACT_ORDER = (
     "needs_outside_support",
     "is_repeat",
 )
+
+def grade_fact_fields(ticket: Ticket | None = None) -> list[FormField]:
+    """The nature (性质) and every fact the grade rules read, with the ticket's values (or a
+    new request's defaults): the ticket page's 性质与定级事实 form and the intake form's
+    fieldset are these same fields."""
+    from propdesk.tickets.choices import Litigation, MediaExposure, Nature
+    from propdesk.tickets.services.grading import BOOLEAN_FACTS
+
+    t = ticket or Ticket()
+    model = Ticket._meta
+    return [
+        FormField("nature", _("性质"), "select", True, Nature.choices, initial=t.nature),
+        FormField(
+            "complainant_count", model.get_field("complainant_count").verbose_name,
+            "number", True, initial=str(t.complainant_count),
+        ),
+        FormField(
+            "claimed_amount", model.get_field("claimed_amount").verbose_name, "text",
+            initial="" if t.claimed_amount is None else str(t.claimed_amount),
+        ),
+        FormField("media_exposure", _("媒体曝光"), "select", True, MediaExposure.choices,
+                  initial=t.media_exposure),
+        FormField("litigation", _("诉讼"), "select", True, Litigation.choices,
+                  initial=t.litigation),
+        *(
+            FormField(name, model.get_field(name).verbose_name, "checkbox",
+                      initial="on" if getattr(t, name) else "")
+            for name in GRADE_FACT_ORDER if name in BOOLEAN_FACTS
+        ),
+        FormField("repeat_of", _("重复投诉的原诉求编号"), "text",
+                  initial=t.repeat_of.number if t.repeat_of_id else ""),
+    ]  # fmt: skip
+
 
 #: Buttons named for what their form on the ticket page holds, where the move does more.
 PAGE_LABELS = {"update": _("性质与定级事实")}

@@ -25,9 +25,10 @@ from propdesk.residents import phones
 from propdesk.residents.models import Resident, Room, mask_phone
 from propdesk.residents.services import find_residents, find_rooms, get_resident, get_room
 from propdesk.tickets import services
-from propdesk.tickets.choices import Channel, Kind, ReporterType, Status
+from propdesk.tickets.choices import Channel, Kind, Nature, ReporterType, Status
 from propdesk.tickets.models import Category, Ticket
 
+from ..moves import grade_fact_fields
 from .base import console_view
 
 #: The fields of the intake form, as NewTicket names them.
@@ -202,6 +203,27 @@ def _chosen(post, name: str, errors: _FormErrors) -> int | None:
     return int(value)
 
 
+def _grade_facts(post, errors: _FormErrors) -> dict:
+    """The grade facts the agent recorded at intake (the fieldset 性质与定级事实): only what
+    differs from a new request's defaults, so an untouched fieldset records nothing."""
+    from propdesk.tickets.services.grading import BOOLEAN_FACTS
+
+    facts: dict = {name: True for name in BOOLEAN_FACTS if post.get(name) == "on"}
+    count = (post.get("complainant_count") or "").strip()
+    if count and count != "1":
+        if count.isdigit() and len(count) < 7:
+            facts["complainant_count"] = int(count)
+        else:
+            errors.add(InvalidInput(_("投诉人数须为正整数"), field="complainant_count"))
+    for name in ("claimed_amount", "repeat_of"):
+        if value := (post.get(name) or "").strip():
+            facts[name] = value
+    for name in ("media_exposure", "litigation"):
+        if (value := post.get(name) or "none") != "none":
+            facts[name] = value
+    return facts
+
+
 def _new_ticket(post, errors: _FormErrors) -> services.NewTicket:
     """The request as the form gives it; what cannot even be read (a malformed time, a
     tampered id) goes into ``errors`` naming its field, and the rest is still checked."""
@@ -215,6 +237,8 @@ def _new_ticket(post, errors: _FormErrors) -> services.NewTicket:
         agreed_reply_at=_aware(post.get("agreed_reply_at", ""), "agreed_reply_at", errors),
         is_emergency=post.get("is_emergency") == "on",
         client_ref=(post.get("client_ref") or "").strip(),
+        nature=(post.get("nature") or "").strip() or Nature.PENDING,
+        grade_facts=_grade_facts(post, errors),
     )
 
 
@@ -285,7 +309,27 @@ def _readback(user, data: services.NewTicket) -> dict:
         "description": data.description,
         "expectation": data.expectation,
         "received_at": data.received_at,
+        "facts": _facts_said(data),
     }
+
+
+def _facts_said(data: services.NewTicket) -> list[str]:
+    """The nature and grade facts recorded at intake, in words, for the read-back."""
+    said = []
+    if data.nature != Nature.PENDING and data.nature in Nature.values:
+        said.append(f"{_('性质')}:{Nature(data.nature).label}")
+    fields = {f.name: f for f in grade_fact_fields()}
+    for name, value in data.grade_facts.items():
+        field = fields.get(name)
+        if field is None:
+            continue
+        if field.widget == "checkbox":
+            said.append(str(field.label))
+        elif field.widget == "select":
+            said.append(f"{field.label}:{dict(field.choices).get(value, value)}")
+        else:
+            said.append(f"{field.label}:{value}")
+    return said
 
 
 @console_view
@@ -347,6 +391,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         # One id per form shown: pressing "confirm" twice (or a retried POST) registers once.
         "client_ref": request.POST.get("client_ref") or f"console-{uuid.uuid4()}",
         "description_max": services.DESCRIPTION_MAX_LENGTH,
+        "grade_fields": grade_fact_fields(),
         "errors": {},
     }
     if request.method != "POST" or request.POST.get("confirmed") == "0":  # 返回修改
