@@ -3,6 +3,8 @@ through a lifecycle move (services), so that it writes its event."""
 
 from django.contrib import admin
 
+from propdesk.core.audited_admin import AuditedAdmin
+
 from .models import Category, FeeStandard, RoutingRule, Ticket, TicketEvent, WorkOrder
 
 
@@ -14,8 +16,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    """Category and/or channel → department: what the dispatch form proposes (SPEC §3 item 4)."""
+class RoutingRuleAdmin(AuditedAdmin, admin.ModelAdmin):
+    """Category and/or channel → department: what the dispatch form proposes (SPEC §3 item 4).
+    A dispatch policy: every change is in the audit log with before and after."""
 
     list_display = ["name", "category", "channel", "department_kind", "department", "company",
                     "project", "priority", "is_active"]  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 from propdesk.core.models import AuditAction, AuditLog
 from propdesk.core.tests.admin_forms import admin_client, post_change
 from propdesk.sla.models import EscalationPolicy, GradeRule, SlaPolicy
+from propdesk.tickets.models import RoutingRule
 
 
 def _rows(obj) -> list[AuditLog]:
@@ -81,3 +82,17 @@ def test_saving_a_rule_unchanged_writes_no_row(world):
 
     assert answer.status_code == 302
     assert _rows(rule) == []
+
+
+def test_a_routing_rule_change_is_audited(world):
+    """Routing rules are the dispatch policy (SPEC §3 item 4): audited like the others."""
+    client, _root = admin_client(world.company)
+    rule = RoutingRule.objects.order_by("pk").first()
+    name = rule.name + "(修订)"
+
+    answer = post_change(client, f"/admin/tickets/routingrule/{rule.pk}/change/", name=name)
+
+    assert answer.status_code == 302, answer.content[:800]
+    (row,) = _rows(rule)
+    assert row.detail["changed"] == ["name"]
+    assert row.detail["after"]["name"] == name
