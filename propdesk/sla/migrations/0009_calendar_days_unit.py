@@ -4,20 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sla', '0008_queue_and_figure_indexes'),
+        ("sla", "0008_queue_and_figure_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='slaclock',
-            name='unit',
-            field=models.CharField(choices=[('minutes', '自然分钟'), ('hours', '自然小时'), ('working_minutes', '工作分钟'), ('working_hours', '工作小时'), ('working_days', '工作日'), ('same_day', '当天'), ('calendar_days', '自然日(当日下班前)'), ('fixed', '约定时间')], max_length=20, verbose_name='单位'),
+            model_name="slaclock",
+            name="unit",
+            field=models.CharField(
+                choices=[
+                    ("minutes", "自然分钟"),
+                    ("hours", "自然小时"),
+                    ("working_minutes", "工作分钟"),
+                    ("working_hours", "工作小时"),
+                    ("working_days", "工作日"),
+                    ("same_day", "当天"),
+                    ("calendar_days", "自然日(当日下班前)"),
+                    ("fixed", "约定时间"),
+                ],
+                max_length=20,
+                verbose_name="单位",
+            ),
         ),
         migrations.AlterField(
-            model_name='slapolicy',
-            name='unit',
-            field=models.CharField(choices=[('minutes', '自然分钟'), ('hours', '自然小时'), ('working_minutes', '工作分钟'), ('working_hours', '工作小时'), ('working_days', '工作日'), ('same_day', '当天'), ('calendar_days', '自然日(当日下班前)'), ('fixed', '约定时间')], max_length=20, verbose_name='单位'),
+            model_name="slapolicy",
+            name="unit",
+            field=models.CharField(
+                choices=[
+                    ("minutes", "自然分钟"),
+                    ("hours", "自然小时"),
+                    ("working_minutes", "工作分钟"),
+                    ("working_hours", "工作小时"),
+                    ("working_days", "工作日"),
+                    ("same_day", "当天"),
+                    ("calendar_days", "自然日(当日下班前)"),
+                    ("fixed", "约定时间"),
+                ],
+                max_length=20,
+                verbose_name="单位",
+            ),
         ),
     ]
