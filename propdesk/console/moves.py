@@ -286,6 +286,7 @@ GRADE_FACT_ORDER = (
     "is_repeat",
 )
 
+
 def grade_fact_fields(ticket: Ticket | None = None) -> list[FormField]:
     """The nature (性质) and every fact the grade rules read, with the ticket's values (or a
     new request's defaults): the ticket page's 性质与定级事实 form and the intake form's
