@@ -20,6 +20,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from propdesk.core.api_docs import document_error_answers
 from propdesk.core.api_input import refuse_unstorable
 from propdesk.core.errors import DomainError, PermissionDenied
 from propdesk.org.services import user_for_token
@@ -83,7 +84,14 @@ class CsrfFailed(PermissionDenied):
     code = "csrf_failed"
 
 
-api = NinjaAPI(
+class PropDeskAPI(NinjaAPI):
+    """Ninja's API whose OpenAPI document lists every operation's error answers too."""
+
+    def get_openapi_schema(self, **kwargs):
+        return document_error_answers(super().get_openapi_schema(**kwargs))
+
+
+api = PropDeskAPI(
     title="PropDesk API",
     version="1",
     description=_("物业客服中心诉求管理系统 API:登记、派单、处理、回访、关闭,以及查询。"),

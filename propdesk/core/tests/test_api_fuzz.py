@@ -40,7 +40,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from pydantic.json_schema import models_json_schema
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from propdesk.api import api
 from propdesk.callbacks import choices as callbacks
@@ -57,7 +60,7 @@ from propdesk.tickets.services import add_attachment
 from propdesk.tickets.tests.helpers import register, walk
 from propdesk.tickets.tests.test_api_helpers import quick_password_hashing  # noqa: F401
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 MOVE = "/api/v1/tickets/{number}/actions/{action}"
 
