@@ -161,6 +161,7 @@ _PYDANTIC_MESSAGES = {
     "less_than": gettext_lazy("应小于 %(lt)s"),
     "string_too_long": gettext_lazy("最多 %(max_length)s 个字"),
     "too_long": gettext_lazy("最多 %(max_length)s 项"),
+    "finite_number": gettext_lazy("应为有限的数字"),
 }
 
 

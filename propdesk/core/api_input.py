@@ -2,8 +2,9 @@
 
 Pydantic accepts text and numbers that no database column holds: a lone UTF-16 surrogate
 (``"\\ud800"`` in JSON) that neither psycopg nor SQLite can encode, a NUL character that
-PostgreSQL refuses in text, and integers beyond 64 bits. Reaching the database with them was a
-500, possibly after part of the work was written. ``refuse_unstorable`` wraps every operation
+PostgreSQL refuses in text, integers beyond 64 bits, and dates of year 1 or 9999 that overflow
+once a time zone or a day is added (clock.FIRST_DAY..LAST_DAY). Each was a 500, possibly after
+part of the work was written. ``refuse_unstorable`` wraps every operation
 of the API (``api.add_decorator``): it walks the validated arguments — path, query, form and
 body, whatever their schema — and answers 422 naming the first such field, before the view
 calls any service.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +23,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from ninja.errors import ValidationError
 from pydantic import BaseModel
+
+from propdesk.core.clock import FIRST_DAY, LAST_DAY
 
 #: The range of a 64-bit signed integer: PostgreSQL's bigint and SQLite's INTEGER.
 INT_MIN = -(2**63)
@@ -36,6 +40,11 @@ def problem_of(value: Any) -> str | None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             return _("含有无效字符(单独的 UTF-16 代理码位),请检查输入法或复制来源")
+        return None
+    if isinstance(value, date):
+        day = value.date() if isinstance(value, datetime) else value
+        if not FIRST_DAY <= day <= LAST_DAY:
+            return _("日期应在 %(first)s 到 %(last)s 之间") % {"first": FIRST_DAY, "last": LAST_DAY}
         return None
     if isinstance(value, bool):
         return None

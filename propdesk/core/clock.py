@@ -9,9 +9,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils import timezone
+
+#: The days the system counts with. A date far outside (year 1 or 9999) overflows once a time
+#: zone or a day is added to it (a 500): the API refuses dates outside these, and so does a
+#: statistics period.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 _local = threading.local()
 

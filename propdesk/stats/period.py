@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from propdesk.core.clock import FIRST_DAY, LAST_DAY
 from propdesk.core.errors import InvalidInput
 from propdesk.org.models import Project, Region, User
 
@@ -42,6 +43,11 @@ class Period:
             ) from None
         if period.last < period.first:
             raise InvalidInput(_("期间的结束不能早于开始"), field="period")
+        if period.first < FIRST_DAY or period.last > LAST_DAY:  # year 1 overflowed: a 500
+            raise InvalidInput(
+                _("日期应在 %(first)s 到 %(last)s 之间") % {"first": FIRST_DAY, "last": LAST_DAY},
+                field="period",
+            )
         return period
 
     @property

@@ -88,3 +88,19 @@ def test_the_largest_64_bit_id_is_an_ordinary_not_found(world):
     response = ApiClient(world.agent).get(f"/residents/{2**63 - 1}")
 
     assert response.status_code == 404
+
+
+def test_a_receipt_in_year_1_is_refused_and_nothing_is_registered(world):
+    """Was an OverflowError (500) once the time zone was applied."""
+    body = phone_complaint(world, received_at="0001-01-01T00:00:00+08:00")
+
+    response = ApiClient(world.agent).post("/tickets", body)
+
+    assert "1900-01-01 到 2999-12-31" in refused(response, "received_at")
+    assert not Ticket.objects.exists()
+
+
+def test_a_list_filtered_from_year_9999_is_refused_not_a_server_error(world):
+    response = ApiClient(world.agent).get("/tickets", {"created_to": "9999-12-31"})
+
+    refused(response, "created_to")
