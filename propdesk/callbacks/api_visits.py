@@ -143,7 +143,7 @@ def record(request: HttpRequest, pk: int, planned: int, payload: VisitIn):
     visits.get_plan(request.user, pk)
     data = payload.dict()
     raised = [visits.Raised(**r) for r in data.pop("raised")]
-    visit = visits.record_visit(request.user, planned, raised=raised, **data)
+    visit = visits.record_visit(request.user, planned, raised=raised, plan_id=pk, **data)
     return {
         "id": visit.pk,
         "visited_at": visit.visited_at,
@@ -162,7 +162,7 @@ class MoveIn(Schema):
 )
 def move(request: HttpRequest, pk: int, planned: int, payload: MoveIn):
     visits.get_plan(request.user, pk)
-    h = visits.move_household(request.user, planned, payload.month)
+    h = visits.move_household(request.user, planned, payload.month, plan_id=pk)
     return {
         "id": h.pk,
         "room_id": h.room_id,

@@ -83,14 +83,29 @@ def get_plan(user: User, pk: int) -> VisitPlan:
     return plan
 
 
-def move_household(actor: User, planned_id: int, month: int) -> PlannedVisit:
-    """Edit the plan: visit a household in another month (not once it was visited)."""
-    if role_of(actor) not in MANAGERS:
-        raise PermissionDenied(_("只有客服主管及以上可以调整例行回访计划"))
-    planned = PlannedVisit.objects.select_related("plan").filter(pk=planned_id).first()
+def _planned(actor: User, planned_id: int, plan_id: int | None, *, lock: bool = False):
+    """A household of a plan the actor may see; with ``plan_id`` (the plan in the address) only
+    a household of that plan: another plan's is not found."""
+    rows = PlannedVisit.objects.select_related("plan", "room")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    rows = rows.filter(pk=planned_id)
+    if plan_id is not None:
+        rows = rows.filter(plan_id=plan_id)
+    planned = rows.first()
     if planned is None:
         raise NotFound(_("计划回访户不存在"))
     check_project_scope(actor, planned.plan.project_id)
+    return planned
+
+
+def move_household(
+    actor: User, planned_id: int, month: int, *, plan_id: int | None = None
+) -> PlannedVisit:
+    """Edit the plan: visit a household in another month (not once it was visited)."""
+    if role_of(actor) not in MANAGERS:
+        raise PermissionDenied(_("只有客服主管及以上可以调整例行回访计划"))
+    planned = _planned(actor, planned_id, plan_id)
     if not isinstance(month, int) or not 1 <= month <= MONTHS:
         raise InvalidInput(_("月份须为 1–12"), field="month")
     if RoutineVisit.objects.filter(planned=planned).exists():
@@ -121,21 +136,14 @@ def record_visit(
     suggestions: str = "",
     resident_id: int | None = None,
     raised: list[Raised] | None = None,
+    plan_id: int | None = None,
     now: datetime | None = None,
 ) -> RoutineVisit:
     """Record one household's visit; each thing raised becomes a request (channel 回访发现)
     registered by the visitor, linked to the visit."""
     if role_of(actor) not in FRONT_DESK | {"quality"}:
         raise PermissionDenied(_("您的角色不能记录例行回访"))
-    planned = (
-        PlannedVisit.objects.select_for_update(of=("self",))
-        .select_related("plan", "room")
-        .filter(pk=planned_id)
-        .first()
-    )
-    if planned is None:
-        raise NotFound(_("计划回访户不存在"))
-    check_project_scope(actor, planned.plan.project_id)
+    planned = _planned(actor, planned_id, plan_id, lock=True)
     if RoutineVisit.objects.filter(planned=planned).exists():
         raise InvalidTransition(_("该户本年度已回访"))
     for name, value in (("service_quality", service_quality), ("staff_attitude", staff_attitude)):

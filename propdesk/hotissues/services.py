@@ -17,6 +17,7 @@ from propdesk.tickets.choices import TERMINAL_STATUSES
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import merge as merge_ticket
 from propdesk.tickets.services.guards import MANAGERS, role_of
+from propdesk.tickets.services.references import resolve_in_project
 
 from .detection import Probe, add_members, candidates, refresh_counts, regrade_members
 from .models import (
@@ -93,13 +94,11 @@ def dismiss(actor: User, pk: int, *, reason: str, now: datetime | None = None) -
     )
 
 
-def _ticket_in_project(issue: HotIssue, number: str, field: str) -> Ticket:
-    ticket = Ticket.objects.filter(number=(number or "").strip()).first()
-    if ticket is None:
-        raise InvalidInput(_("诉求 %(n)s 不存在") % {"n": number}, field=field)
-    if ticket.project_id != issue.project_id:
-        raise InvalidInput(_("只能关联同一项目的诉求"), field=field)
-    return ticket
+def _ticket_in_project(actor: User, issue: HotIssue, number: str, field: str) -> Ticket:
+    """A request the actor may see, of the issue's project (references.resolve_in_project)."""
+    return resolve_in_project(
+        actor, Ticket, (number or "").strip(), issue.project, field=field, lookup="number"
+    )
 
 
 def link(
@@ -110,7 +109,7 @@ def link(
         _require_supervisor(actor)
         issue = get_hot_issue(actor, pk, lock=True)
         _require_live(issue)
-        member = _ticket_in_project(issue, ticket, "ticket")
+        member = _ticket_in_project(actor, issue, ticket, "ticket")
         if member.status in TERMINAL_STATUSES:
             raise InvalidTransition(_("诉求 %(n)s 已结束,不能关联") % {"n": member.number},
                                     field="ticket")  # fmt: skip
@@ -147,7 +146,7 @@ def unlink(
         raise InvalidInput(_("请填写移出原因"), field="reason")
     issue = get_hot_issue(actor, pk, lock=True)
     _require_live(issue)
-    member = _ticket_in_project(issue, ticket, "ticket")
+    member = _ticket_in_project(actor, issue, ticket, "ticket")
     at = clock.resolve(now)
     removed = HotIssueMember.objects.filter(hot_issue=issue, ticket=member, removed_at=None)
     if not removed.update(removed_at=at, removed_by=actor, removed_reason=reason.strip()):

@@ -31,8 +31,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from propdesk.core import clock as core_clock
+from propdesk.core.errors import NotFound
 from propdesk.org.models import User
 from propdesk.residents.choices import ContactChannel
 from propdesk.residents.models import Resident
@@ -390,9 +392,15 @@ def unread_count(user: User) -> int:
 
 
 def mark_read(user: User, ids: Iterable[int], *, now: datetime | None = None) -> int:
-    """Mark the user's own notifications among ``ids`` read; returns how many changed."""
+    """Mark the user's own notifications ``ids`` read; returns how many changed (one already
+    read is not counted). An id that is not one of the user's own — someone else's, or none —
+    is NotFound naming ``ids``, and nothing is marked."""
+    wanted = set(ids)
+    mine = set(Notification.objects.filter(user=user, pk__in=wanted).values_list("pk", flat=True))
+    if wanted - mine:
+        raise NotFound(_("通知 %(id)s 不存在") % {"id": min(wanted - mine)}, field="ids")
     at = core_clock.resolve(now)
-    return Notification.objects.filter(user=user, pk__in=list(ids), read_at__isnull=True).update(
+    return Notification.objects.filter(user=user, pk__in=wanted, read_at__isnull=True).update(
         read_at=at
     )
 

@@ -48,8 +48,9 @@ def revoke_api_tokens(user: User, *, now: datetime | None = None) -> int:
     )
 
 
-def check_project_scope(user: User, project: Project | int) -> None:
-    """Raise OutOfScope unless ``project`` is within the user's scope."""
+def check_project_scope(user: User, project: Project | int, *, field: str | None = None) -> None:
+    """Raise OutOfScope unless ``project`` is within the user's scope (naming ``field`` when
+    the project was sent in one)."""
     project_id = project if isinstance(project, int) else project.pk
     if not user.in_scope(project_id):
-        raise OutOfScope(_("该项目不在您的数据范围内"))
+        raise OutOfScope(_("该项目不在您的数据范围内"), field=field)

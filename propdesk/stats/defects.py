@@ -67,7 +67,8 @@ def defect_list(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or timezone.localtime(clock.now()).year)
         scope = scope_for(request.user, request.GET.get("scope"))
     except (DomainError, ValueError) as refused:
-        return HttpResponse(getattr(refused, "message", _("年度无效")), status=400)
+        status = getattr(refused, "status_code", 400)  # a scope outside the user's: 403
+        return HttpResponse(getattr(refused, "message", _("年度无效")), status=status)
     tickets = list(figures.defect_feedback(scope.project_ids, year)[:5000])
     rows = _rows(tickets)
     fmt = request.GET.get("format")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.core.clock import FIRST_DAY, LAST_DAY
-from propdesk.core.errors import InvalidInput
+from propdesk.core.errors import InvalidInput, OutOfScope
 from propdesk.org.models import Project, Region, User
 
 
@@ -84,7 +84,8 @@ class Scope:
 
 def scope_for(user: User, text: str | None) -> Scope:
     """``project:SZHY``, ``region:SZ`` or ``company`` (the default): the projects of it that
-    the user may see."""
+    the user may see. A project or region that exists but lies outside the user's scope is
+    OutOfScope (403, SPEC §1), as it is everywhere else; an unknown one is InvalidInput."""
     text = (text or "company").strip()
     visible = user.project_ids
     if text == "company":
@@ -96,24 +97,22 @@ def scope_for(user: User, text: str | None) -> Scope:
         return Scope("company", "", str(user.company or ""), ids)
     kind, _sep, code = text.partition(":")
     if kind == "project":
-        project = Project.objects.filter(code=code, pk__in=visible).first()
+        project = Project.objects.filter(code=code).first()
         if project is None:
-            raise InvalidInput(
-                _("项目“%(c)s”不存在或不在您的数据范围内") % {"c": code}, field="scope"
-            )
+            raise InvalidInput(_("项目“%(c)s”不存在") % {"c": code}, field="scope")
+        if project.pk not in visible:
+            raise OutOfScope(_("项目“%(c)s”不在您的数据范围内") % {"c": code}, field="scope")
         return Scope("project", code, project.name, frozenset({project.pk}))
     if kind == "region":
-        region = Region.objects.filter(code=code, company_id=user.company_id).first()
-        ids = (
-            frozenset(
-                Project.objects.filter(region=region, pk__in=visible).values_list("pk", flat=True)
-            )
-            if region
-            else frozenset()
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise InvalidInput(_("地区“%(c)s”不存在") % {"c": code}, field="scope")
+        ids = frozenset(
+            pk
+            for pk in Project.objects.filter(region=region).values_list("pk", flat=True)
+            if pk in visible
         )
         if not ids:
-            raise InvalidInput(
-                _("地区“%(c)s”不存在或不在您的数据范围内") % {"c": code}, field="scope"
-            )
+            raise OutOfScope(_("地区“%(c)s”不在您的数据范围内") % {"c": code}, field="scope")
         return Scope("region", code, region.name, ids)
     raise InvalidInput(_("范围应为 company、region:编码 或 project:编码"), field="scope")

@@ -116,8 +116,9 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         period = Period.parse(period_text)
         scope = scope_for(request.user, scope_text)
     except DomainError as refused:
+        # A scope outside the user's reach is a 403 (SPEC §1), shown with the form to pick another.
         context["error"] = refused.message
-        return render(request, "stats/stats.html", context, status=400)
+        return render(request, "stats/stats.html", context, status=refused.status_code)
     ids = scope.project_ids
     f = reports.snapshot(ids, period)
     projects = per_project(ids, period) if len(ids) > 1 else []

@@ -15,7 +15,7 @@ from propdesk.callbacks import visits
 from propdesk.callbacks.choices import CallbackMethod, Satisfaction
 from propdesk.callbacks.models import VisitPlan
 from propdesk.core import clock
-from propdesk.core.errors import DomainError, InvalidInput, PermissionDenied
+from propdesk.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from propdesk.org.models import Project
 from propdesk.tickets.models import Category
 from propdesk.tickets.services.guards import MANAGERS, role_of
@@ -112,9 +112,10 @@ def record(request: HttpRequest, pk: int, planned: int) -> HttpResponse:
             shortcomings=post.get("shortcomings", ""),
             suggestions=post.get("suggestions", ""),
             raised=raised,
+            plan_id=pk,
         )
     except DomainError as refused:
-        if isinstance(refused, PermissionDenied):
+        if isinstance(refused, PermissionDenied | NotFound):  # the 403 / 404 page
             raise
         messages.error(request, refused.message)
     else:
@@ -130,9 +131,9 @@ def record(request: HttpRequest, pk: int, planned: int) -> HttpResponse:
 @console_view
 def move(request: HttpRequest, pk: int, planned: int) -> HttpResponse:
     try:
-        visits.move_household(request.user, planned, int(request.POST.get("to") or 0))
+        visits.move_household(request.user, planned, int(request.POST.get("to") or 0), plan_id=pk)
     except (DomainError, ValueError) as refused:
-        if isinstance(refused, PermissionDenied):
+        if isinstance(refused, PermissionDenied | NotFound):  # the 403 / 404 page
             raise
         messages.error(request, getattr(refused, "message", _("月份须为 1–12")))
     return redirect(f"/visits/{pk}/?month={request.POST.get('month', '')}")

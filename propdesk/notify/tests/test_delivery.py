@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from propdesk.core.errors import NotFound
 from propdesk.notify import services
 from propdesk.notify.choices import Channel, Event, State
 from propdesk.notify.delivery import INTERRUPTED, backoff
@@ -46,7 +47,9 @@ def test_in_app_delivery_fills_the_users_list_and_counts_unread(world, now):
     assert services.unread_count(world.handler) == 2
     assert services.unread_count(world.supervisor) == 0
 
-    assert services.mark_read(world.supervisor, [listed[0].pk]) == 0  # not theirs
+    with pytest.raises(NotFound) as not_theirs:
+        services.mark_read(world.supervisor, [listed[0].pk])
+    assert not_theirs.value.field == "ids"
     assert services.mark_read(world.handler, [listed[0].pk], now=now) == 1
     assert services.unread_count(world.handler) == 1
     assert [n.pk for n in services.notifications_for(world.handler, unread_only=True)] == [

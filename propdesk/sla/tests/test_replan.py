@@ -168,7 +168,9 @@ def test_a_project_on_another_calendar_is_replanned_on_its_own(world, tmp_path):
     ours = complaint_before_new_year(world)
     world.agent.scope_projects.add(world.other_project)
     world.agent.__dict__.pop("project_ids", None)  # read the scope again
-    theirs = register(world, at("2026-12-24 10:00"), room_id=world.other_room.pk)
+    theirs = register(
+        world, at("2026-12-24 10:00"), room_id=world.other_room.pk, resident_id=world.neighbour.pk
+    )
     services.accept(world.agent, theirs, now=at("2026-12-24 10:05"))
     own = Calendar.objects.create(code="HK", name="香港日历")
     CalendarYear.objects.create(calendar=own, year=2026, source="manual")

@@ -220,15 +220,19 @@ def test_periods_and_scopes(world):
     assert Period.parse("2026-12").end == datetime(2027, 1, 1, tzinfo=SHANGHAI)
     assert str(SEPT.previous_month()) == "2026-08-01..2026-08-31"
     assert str(SEPT.same_month_last_year()) == "2025-09-01..2025-09-30"
-    from propdesk.core.errors import InvalidInput
+    from propdesk.core.errors import InvalidInput, OutOfScope
     from propdesk.stats.period import scope_for
 
     with pytest.raises(InvalidInput):
         Period.parse("2026-13")
     assert scope_for(world.hq, "company").project_ids == {world.project.pk, world.other_project.pk}
     assert scope_for(world.supervisor, "company").project_ids == {world.project.pk}
-    with pytest.raises(InvalidInput):
-        scope_for(world.supervisor, "project:GZLY")
+    for outside in ("project:GZLY", "region:GZ"):
+        with pytest.raises(OutOfScope):
+            scope_for(world.supervisor, outside)
+    for unknown in ("project:NOPE", "region:NOPE", "building:3"):
+        with pytest.raises(InvalidInput):
+            scope_for(world.supervisor, unknown)
 
 
 def test_the_api_gives_the_same_figures(world, month):
@@ -254,7 +258,7 @@ def test_the_api_gives_the_same_figures(world, month):
     bad = api.get("/stats/breakdown", {"period": "2026-09", "by": "colour"})
     assert (bad.status_code, bad.json()["field"]) == (400, "by")
     out = api.get("/stats/figures", {"period": "2026-09", "scope": "project:GZLY"})
-    assert (out.status_code, out.json()["field"]) == (400, "scope")
+    assert (out.status_code, out.json()["field"]) == (403, "scope")  # outside the scope (§1)
 
 
 def test_open_at_the_end_counts_what_was_closed_merged_or_withdrawn_only_after_it(world):

@@ -109,7 +109,7 @@ def test_a_scope_outside_the_users_reach_is_refused(client, world, month):
     client.force_login(world.outsider)
     response = client.get("/stats/", {"period": "2026-09", "scope": "project:SZHY"})
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert 'id="stats-error"' in html and "不在您的数据范围内" in html
     assert 'id="kpis"' not in html
     assert "project:SZHY" not in re.findall(r'<option value="([^"]+)"', html)

@@ -91,7 +91,7 @@ def _projects(actor: User, ids: Iterable[int]) -> list[Project]:
     for project in projects:
         if not actor.in_scope(project.pk):
             raise OutOfScope(
-                _("项目“%(p)s”不在您的数据范围内") % {"p": project.name}, field="projects"
+                _("项目“%(p)s”不在您的数据范围内") % {"p": project.code}, field="projects"
             )
     return projects
 

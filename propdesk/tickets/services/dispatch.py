@@ -19,6 +19,7 @@ from propdesk.org.models import Department, User
 from ..choices import ACTIVE_WORK_ORDER_STATUSES, EventKind, Status, WorkOrderStatus
 from ..models import FeeItem, FeeStandard, Ticket, WorkOrder
 from .guards import check_move, get_work_order, lock_ticket, move_to, record_event, require_text
+from .references import assignee_for, department_for
 
 
 @dataclass
@@ -30,32 +31,6 @@ class FeeLine:
     name: str = ""
     unit: str = ""
     unit_price: Decimal | None = None
-
-
-def _department(ticket: Ticket, code: str) -> Department:
-    department = Department.objects.filter(
-        company_id=ticket.company_id, code=code, is_active=True
-    ).first()
-    if department is None:
-        raise InvalidInput(_("部门编码“%(code)s”不存在") % {"code": code}, field="department")
-    if not department.serves_project(ticket.project):
-        raise InvalidInput(
-            _("部门“%(name)s”不负责该项目") % {"name": department}, field="department"
-        )
-    return department
-
-
-def _assignee(department: Department, username: str | None) -> User | None:
-    if not username:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise InvalidInput(_("处理人“%(u)s”不存在") % {"u": username}, field="assignee")
-    if user.department_id != department.pk:
-        raise InvalidInput(
-            _("处理人“%(u)s”不属于部门“%(d)s”") % {"u": user, "d": department}, field="assignee"
-        )
-    return user
 
 
 #: Quantities and prices are kept with two decimals, below 10⁸; amounts and totals below 10¹⁰
@@ -147,8 +122,8 @@ def dispatch(
     ticket = lock_ticket(ticket)
     check_move(actor, ticket, "dispatch")
     at = clock.resolve(now)
-    dept = _department(ticket, department)
-    user = _assignee(dept, assignee)
+    dept = department_for(ticket.project, department)
+    user = assignee_for(dept, ticket.project, assignee)
     _require_no_open_order(ticket, dept)
     if appointment_at is not None:
         appointment_at = clock.resolve(appointment_at)
@@ -303,10 +278,10 @@ def transfer(
     _require_active(order)
     reason = require_text(reason, "reason", _("转派原因"))
     at = clock.resolve(now)
-    dept = _department(ticket, department)
+    dept = department_for(ticket.project, department)
     if dept.pk == order.department_id:
         raise InvalidInput(_("请选择另一个部门"), field="department")
-    user = _assignee(dept, assignee)
+    user = assignee_for(dept, ticket.project, assignee)
     _require_no_open_order(ticket, dept)
     deadline = clock.resolve(deadline) if deadline else order.deadline
     if deadline <= at:

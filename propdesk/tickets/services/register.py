@@ -24,6 +24,7 @@ from ..choices import Channel, EventKind, HelpType, Kind, Nature, RepairScope, R
 from ..models import Category, Ticket
 from .guards import record_event, require_role, require_text
 from .numbering import next_ticket_number
+from .references import resolve_in_project
 
 #: A received-at a little in the future is clock skew between devices, not a mistake.
 RECEIVED_AT_SKEW = timedelta(minutes=5)
@@ -108,6 +109,9 @@ def _resolve_category(code: str) -> Category:
 def _resolve_place(
     data: NewTicket, actor: User
 ) -> tuple[Project, Room | None, Building | None, Resident | None]:
+    """The project, room, building and resident a registration names, each inside the actor's
+    scope and all of one project (references.resolve_in_project): the project is the one
+    named, else the room's or the building's, else the resident's only home in the scope."""
     room = building = resident = None
     project = None
     if data.project:
@@ -116,69 +120,52 @@ def _resolve_place(
             raise InvalidInput(
                 _("项目编码“%(code)s”不存在") % {"code": data.project}, field="project"
             )
+        check_project_scope(actor, project, field="project")
     if data.room_id is not None:
         # The project and its company come along: the ticket row, its receipt and scope read
         # them (two queries fewer per registration).
-        # order_by(): the model's default order (project, building, unit codes) would join
-        # three more tables to sort one row, and plan at ~3 ms on PostgreSQL.
-        room = (
-            Room.objects.select_related("building", "unit", "project__company")
-            .filter(pk=data.room_id)
-            .order_by()
-            .first()
-        )
-        if room is None:
-            raise InvalidInput(_("房屋 %(id)s 不存在") % {"id": data.room_id}, field="room_id")
-        if project is None:
-            project = room.project
-        elif room.project_id != project.pk:
-            raise InvalidInput(_("该房屋不属于所选项目"), field="room_id")
+        # order_by() (in resolve_in_project): the model's default order (project, building,
+        # unit codes) would join three more tables to sort one row, and plan at ~3 ms.
+        room = resolve_in_project(
+            actor, Room, data.room_id, project, field="room_id",
+            queryset=Room.objects.select_related("building", "unit", "project__company"),
+        )  # fmt: skip
+        project = project or room.project
         building = room.building
     if data.building_id is not None and building is None:
-        building = Building.objects.filter(pk=data.building_id).order_by().first()
-        if building is None:
-            raise InvalidInput(
-                _("楼栋 %(id)s 不存在") % {"id": data.building_id}, field="building_id"
-            )
-        if project is None:
-            project = building.project
-        elif building.project_id != project.pk:
-            raise InvalidInput(_("该楼栋不属于所选项目"), field="building_id")
+        building = resolve_in_project(
+            actor, Building, data.building_id, project, field="building_id",
+            queryset=Building.objects.select_related("project__company"),
+        )  # fmt: skip
+        project = project or building.project
     if data.resident_id is not None:
-        resident = Resident.objects.filter(pk=data.resident_id).first()
-        if resident is None:
-            raise InvalidInput(
-                _("住户 %(id)s 不存在") % {"id": data.resident_id}, field="resident_id"
-            )
-        of_resident = {"residencies__resident": resident}
-        if project is not None:
-            of_resident["project"] = project
-        resident_rooms = Room.objects.filter(**of_resident)
+        resident = resolve_in_project(actor, Resident, data.resident_id, project,
+                                      field="resident_id")  # fmt: skip
         if room is None and building is None:
             # The resident's own home is the place when nothing else was said and only one
-            # home is in question; it also tells the project. Both conditions go in one
-            # filter() so they apply to the same residency: chained, they would match a room
-            # through anyone's active residency (family, a new owner).
-            only = list(
-                Room.objects.filter(**of_resident, residencies__is_active=True)
-                .select_related("building", "unit", "project__company")
+            # home (in the project, or in the actor's scope) is in question; it also tells the
+            # project. Both conditions go in one filter() so they apply to the same residency:
+            # chained, they would match a room through anyone's active residency.
+            homes = Room.objects.filter(residencies__resident=resident, residencies__is_active=True)
+            if project is not None:
+                homes = homes.filter(project=project)
+            # A person has a few homes: those outside the scope are dropped here, not by a
+            # list of every project id of a company-wide user in the query.
+            only = [
+                home
+                for home in homes.select_related("building", "unit", "project__company")
                 .order_by("pk")
-                .distinct()[:2]
-            )
+                .distinct()[:20]
+                if actor.in_scope(home.project_id)
+            ][:2]
             if len(only) == 1:
                 project = project or only[0].project
                 if not data.place.strip():
                     room = only[0]
                     building = room.building
-        if project is None:
-            raise InvalidInput(_("请选择项目或房屋"), field="project")
-        # The company is compared first: a resident of the project's own company is the usual
-        # case, and needs no look-up of where the resident lives.
-        if resident.company_id != project.company_id and not resident_rooms.exists():
-            raise InvalidInput(_("该住户不属于所选项目的公司"), field="resident_id")
     if project is None:
         raise InvalidInput(_("请选择项目或房屋"), field="project")
-    check_project_scope(actor, project)
+    check_project_scope(actor, project, field="project")
     if room is None and building is None and not data.place.strip():
         raise InvalidInput(_("请填写地点:房屋、楼栋或具体位置"), field="place")
     return project, room, building, resident

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
-from propdesk.core.errors import InvalidInput, InvalidTransition
+from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound
 from propdesk.org.models import User
 from propdesk.residents.models import Room
 
@@ -29,6 +29,7 @@ from ..choices import (
 from ..models import Category, ProgressNote, Reply, Ticket
 from .grading import GRADE_FACT_FIELDS, clean_fact
 from .guards import check_move, lock_ticket, move_to, record_event, require_text
+from .references import resolve_in_project
 
 NOT_TERMINAL = set(Status.values) - TERMINAL_STATUSES
 
@@ -224,11 +225,17 @@ def merge(
     number = ticket if isinstance(ticket, str) else ticket.number
     if number == into:
         raise InvalidInput(_("不能合并到自身"), field="into")
-    survivor_row = Ticket.objects.filter(number=into).only("pk").first()
-    if survivor_row is None:
-        raise InvalidInput(_("诉求 %(n)s 不存在") % {"n": into}, field="into")
-    duplicate_row = Ticket.objects.filter(number=number).only("pk").first()
-    pairs = sorted([(survivor_row.pk, into), (duplicate_row.pk if duplicate_row else 0, number)])
+    duplicate_row = Ticket.objects.filter(number=number).select_related("project").first()
+    if duplicate_row is None:
+        raise NotFound(_("诉求 %(number)s 不存在") % {"number": number})
+    check_move(actor, duplicate_row, "merge")
+    # The target is one the actor may see, of the same project: otherwise a 400 naming "into"
+    # that says nothing of it (references.resolve_in_project).
+    survivor_row = resolve_in_project(
+        actor, Ticket, into, duplicate_row.project, field="into", lookup="number",
+        queryset=Ticket.objects.only("pk", "project_id"),
+    )  # fmt: skip
+    pairs = sorted([(survivor_row.pk, into), (duplicate_row.pk, number)])
     locked = {n: lock_ticket(n) for _pk, n in pairs}
     ticket, survivor = locked[number], locked[into]
     check_move(actor, ticket, "merge")
@@ -337,9 +344,7 @@ def update_ticket(
         if name == "description":
             value = require_text(value, "description", _("诉求内容"))
         if name == "room_id" and value is not None:
-            room = Room.objects.filter(pk=value, project_id=ticket.project_id).order_by().first()
-            if room is None:
-                raise InvalidInput(_("该房屋不属于本项目"), field="room_id")
+            room = resolve_in_project(actor, Room, value, ticket.project, field="room_id")
             # The building follows the room, and is history like any other field.
             change("building_id", room.building_id)
         if name in GRADE_FACT_FIELDS:

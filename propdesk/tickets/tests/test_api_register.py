@@ -145,7 +145,8 @@ def test_room_of_another_project_is_400_naming_room(world, agent):
 
     assert response.status_code == 400
     assert response.json()["field"] == "room_id"
-    assert response.json()["detail"] == "该房屋不属于所选项目"
+    # Outside the agent's scope: said the same way as a room that does not exist.
+    assert response.json()["detail"] == f"房屋 {world.other_room.pk} 不存在或不在您的数据范围内"
 
 
 def test_received_at_in_the_future_is_400(world, agent):
@@ -195,16 +196,21 @@ def test_body_that_is_not_json_is_a_json_error(world, agent):
     assert response.json()["detail"]
 
 
-def test_registering_outside_the_scope_is_403(world):
+def test_registering_outside_the_scope_is_refused(world):
     outsider = ApiClient(world.outsider)
 
-    response = outsider.post("/tickets", phone_complaint(world))
+    in_a_project = outsider.post("/tickets", phone_complaint(world, project="SZHY"))
+    by_its_room = outsider.post("/tickets", phone_complaint(world))
 
-    assert response.status_code == 403
-    assert response.json() == {
+    assert in_a_project.status_code == 403
+    assert in_a_project.json() == {
         "detail": "该项目不在您的数据范围内",
         "code": "out_of_scope",
+        "field": "project",
     }
+    assert by_its_room.status_code == 400
+    assert by_its_room.json()["field"] == "room_id"
+    assert "张伟" not in by_its_room.content.decode()
     assert Ticket.objects.count() == 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from propdesk.core.errors import InvalidInput, InvalidTransition, OutOfScope
+from propdesk.core.errors import InvalidInput, InvalidTransition
 from propdesk.tickets import services
 from propdesk.tickets.choices import EventKind, Status, WorkOrderStatus
 from propdesk.tickets.models import Ticket
@@ -127,13 +127,16 @@ def test_requests_of_different_projects_are_not_merged(world, now):
         elsewhere,
         field="into",
     )
-    # A supervisor of this project does not even see the other one.
-    refused(
-        OutOfScope,
+    # A supervisor of this project does not even see the other one: the same words as for a
+    # request that does not exist.
+    error = refused(
+        InvalidInput,
         lambda: services.merge(world.supervisor, ticket, into=elsewhere.number, now=at),
         ticket,
         elsewhere,
+        field="into",
     )
+    assert error.message == f"诉求 {elsewhere.number} 不存在或不在您的数据范围内"
 
 
 def test_a_request_is_not_merged_into_a_closed_cancelled_or_merged_one(world, now):

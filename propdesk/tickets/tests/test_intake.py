@@ -241,21 +241,63 @@ def test_registration_is_refused_naming_the_field_to_correct(world, now):
         )
 
 
-def test_registering_for_a_room_outside_ones_scope_is_refused(world, now):
+def test_registering_for_a_room_or_resident_outside_ones_scope_is_refused(world, now):
     refused(
-        OutOfScope,
+        InvalidInput,
         lambda: services.register_ticket(
             world.agent, new_ticket_data(project=None, room_id=world.other_room.pk), now=now
         ),
+        field="room_id",
     )
     refused(
-        OutOfScope,
+        InvalidInput,
         lambda: services.register_ticket(
             world.agent,
             new_ticket_data(project=None, resident_id=world.neighbour.pk),
             now=now,
         ),
+        field="resident_id",
     )
+    refused(
+        OutOfScope,
+        lambda: services.register_ticket(
+            world.agent,
+            new_ticket_data(
+                project="GZLY", place="大门", resident_id=None, reporter_type="anonymous"
+            ),
+            now=now,
+        ),
+        field="project",
+    )
+
+
+def test_a_resident_of_another_project_of_the_company_is_refused_and_not_read_back(world, now):
+    """The resident must live in the request's project: a resident of 丽苑 named on a request
+    of 华苑 is refused even for someone who works in both, with nothing of them read back."""
+    both = world.hq  # the whole company: 丽苑's residents are in the scope, not in the project
+    for actor in (world.agent, both):
+        error = refused(
+            InvalidInput,
+            lambda actor=actor: services.register_ticket(
+                actor,
+                new_ticket_data(
+                    project="SZHY", room_id=world.room.pk, resident_id=world.neighbour.pk
+                ),
+                now=now,
+            ),
+            field="resident_id",
+        )
+        assert "李娜" not in error.message and "13987654321" not in error.message
+    # Someone who works in both may register for 丽苑's resident: their home tells the project.
+    ticket, _ = services.register_ticket(
+        both,
+        new_ticket_data(project=None, place="", reporter_type="resident", contact_name="",
+                        contact_phone="", resident_id=world.neighbour.pk),
+        now=now,
+    )  # fmt: skip
+    assert (ticket.project, ticket.room, ticket.contact_name) == (
+        world.other_project, world.other_room, "李娜",
+    )  # fmt: skip
 
 
 def test_a_category_switched_off_is_refused_at_once_though_it_was_just_used(world, now):

@@ -1,0 +1,522 @@
+"""No data across projects (SPEC §1): every write operation of the API, walked with the ids of
+another project of the same company.
+
+For each operation of ``/api/v1/openapi.json`` that writes (POST, PUT, PATCH, DELETE), the table
+below says how to fill it with ids of 丽苑 (GZLY) — in the address, in the body, each id field in
+turn — while the caller works in 华苑 (SZHY) only. Each such request must be refused with 400,
+403 or 404 (a 400 naming the field), its answer must not contain a word about 丽苑's people,
+and no row of any table may change. The same request with 华苑's own ids must then go through,
+so the refusal is the scope's doing and nothing else's. The table must cover every write
+operation of the schema (and every action of the ticket endpoint): a new one fails here until
+it is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from propdesk.tickets.api import ACTIONS
+from propdesk.tickets.tests.test_api_actions import MOVES
+
+from .scene import SECRETS, Scene, database_state
+
+API = "/api/v1"
+WRITES = {"post", "put", "patch", "delete"}
+
+#: path and body of one request
+Call = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    op: str  # "POST /api/v1/tickets", as the schema names it
+    what: str  # which id is another project's
+    foreign: Callable[[Scene], Call]
+    own: Callable[[Scene], Call] | None  # the same request with this project's ids
+    action: str = ""  # the ticket action, for POST …/actions/{action}
+    refusals: tuple[int, ...] = (400, 403, 404)
+    #: Rows the refusal writes by design (a failed sign-in counts towards the lockout).
+    writes: bool = False
+
+
+def _png() -> SimpleUploadedFile:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+
+
+def _complaint(s: Scene, **overrides) -> dict:
+    body = {
+        "kind": "complaint",
+        "channel": "phone",
+        "category": "FAC-ELEV",
+        "description": "电梯停在12楼不动",
+        "room_id": s.world.room.pk,
+        "resident_id": s.world.resident.pk,
+    }
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+# --- registration ----------------------------------------------------------------------------
+
+TICKETS = "POST /api/v1/tickets"
+CASES: list[Case] = [
+    Case(TICKETS, "resident_id of 丽苑 with a room of 华苑 (the reported bug)",
+         lambda s: ("/tickets", _complaint(s, resident_id=s.world.neighbour.pk, project="SZHY")),
+         lambda s: ("/tickets", _complaint(s, project="SZHY"))),
+    Case(TICKETS, "resident_id of 丽苑, nothing else said",
+         lambda s: ("/tickets", _complaint(s, resident_id=s.world.neighbour.pk, room_id=None)),
+         lambda s: ("/tickets", _complaint(s, room_id=None))),
+    Case(TICKETS, "room_id of 丽苑",
+         lambda s: ("/tickets", _complaint(s, room_id=s.world.other_room.pk, resident_id=None,
+                                           reporter_type="contact", contact_name="王")),
+         lambda s: ("/tickets", _complaint(s, resident_id=None, reporter_type="contact",
+                                           contact_name="王"))),
+    Case(TICKETS, "room_id of 丽苑 in project 华苑",
+         lambda s: ("/tickets", _complaint(s, project="SZHY", room_id=s.world.other_room.pk)),
+         lambda s: ("/tickets", _complaint(s, project="SZHY"))),
+    Case(TICKETS, "building_id of 丽苑",
+         lambda s: ("/tickets", _complaint(s, room_id=None, building_id=s.other_building.pk,
+                                           resident_id=None, reporter_type="anonymous")),
+         lambda s: ("/tickets", _complaint(s, room_id=None, building_id=s.world.room.building_id,
+                                           resident_id=None, reporter_type="anonymous"))),
+    Case(TICKETS, "project 丽苑",
+         lambda s: ("/tickets", _complaint(s, project="GZLY", room_id=None, place="大门")),
+         lambda s: ("/tickets", _complaint(s, project="SZHY", room_id=None, place="大门"))),
+    Case(TICKETS, "grade_facts.repeat_of: a request of 丽苑",
+         lambda s: ("/tickets", _complaint(s, grade_facts={
+             "is_repeat": True, "repeat_of": s.ticket("closed", foreign=True).number})),
+         lambda s: ("/tickets", _complaint(s, grade_facts={
+             "is_repeat": True, "repeat_of": s.ticket("closed").number}))),
+]  # fmt: skip
+
+# --- every move of a request -----------------------------------------------------------------
+
+ACT = "POST /api/v1/tickets/{number}/actions/{action}"
+
+
+def _act(action: str, state: str, body: Callable[[Scene], dict], *, foreign: bool) -> Callable:
+    def build(s: Scene) -> Call:
+        ticket = s.ticket(state, foreign=foreign)
+        return f"/tickets/{ticket.number}/actions/{action}", body(s)
+
+    return build
+
+
+def _body_of(action: str) -> Callable[[Scene], dict]:
+    """The body test_api_actions sends for ``action`` (merge: into a fresh request of 华苑)."""
+    make = next(m[3] for m in MOVES if m[0] == action)
+    if action == "merge":
+        return lambda s: {"into": s.ticket("registered").number, "note": "同一部电梯"}
+    return lambda s: make(s.world)
+
+
+STATE = {m[0]: m[1] for m in MOVES}
+for _action in ACTIONS:
+    CASES.append(
+        Case(ACT, "a request of 丽苑 in the address",
+             _act(_action, STATE[_action], _body_of(_action), foreign=True),
+             _act(_action, STATE[_action], _body_of(_action), foreign=False), action=_action)
+    )  # fmt: skip
+
+
+def _ours(action: str, state: str, body: Callable[[Scene], dict]) -> Callable:
+    return _act(action, state, body, foreign=False)
+
+
+CASES += [
+    Case(ACT, "department of 丽苑",
+         _ours("dispatch", "accepted", lambda s: {"department": "GZLY-ENG",
+                                                  "deadline": s.later(hours=4)}),
+         _ours("dispatch", "accepted", lambda s: {"department": "SZHY-ENG",
+                                                  "deadline": s.later(hours=4)}),
+         action="dispatch"),
+    Case(ACT, "assignee of 丽苑",
+         _ours("dispatch", "accepted", lambda s: {"department": "SZHY-ENG",
+                                                  "assignee": "gz_handler",
+                                                  "deadline": s.later(hours=4)}),
+         _ours("dispatch", "accepted", lambda s: {"department": "SZHY-ENG", "assignee": "handler",
+                                                  "deadline": s.later(hours=4)}),
+         action="dispatch"),
+    Case(ACT, "department of 丽苑",
+         _ours("transfer", "dispatched", lambda s: {"work_order": 1, "department": "GZLY-ENG",
+                                                    "reason": "归丽苑管"}),
+         _ours("transfer", "dispatched", lambda s: {"work_order": 1, "department": "SZHY-SEC",
+                                                    "reason": "归保安部管"}),
+         action="transfer"),
+    Case(ACT, "assignee of 丽苑",
+         _ours("transfer", "dispatched", lambda s: {"work_order": 1, "department": "SZHY-SEC",
+                                                    "assignee": "gz_handler", "reason": "x"}),
+         _ours("transfer", "dispatched", lambda s: {"work_order": 1, "department": "SZHY-SEC",
+                                                    "assignee": "guard", "reason": "x"}),
+         action="transfer"),
+    Case(ACT, "into: a request of 丽苑",
+         _ours("merge", "registered",
+               lambda s: {"into": s.ticket("registered", foreign=True).number}),
+         _ours("merge", "registered", lambda s: {"into": s.ticket("registered").number}),
+         action="merge"),
+    Case(ACT, "room_id of 丽苑",
+         _ours("update", "registered", lambda s: {"room_id": s.world.other_room.pk}),
+         _ours("update", "registered", lambda s: {"room_id": s.extra_room.pk}),
+         action="update"),
+    Case(ACT, "repeat_of: a request of 丽苑",
+         _ours("update", "registered",
+               lambda s: {"repeat_of": s.ticket("closed", foreign=True).number}),
+         _ours("update", "registered", lambda s: {"repeat_of": s.ticket("closed").number}),
+         action="update"),
+]  # fmt: skip
+
+# --- phones, attachments, notifications -----------------------------------------------------
+
+CASES += [
+    Case("POST /api/v1/tickets/{number}/reveal-phone", "a request of 丽苑",
+         lambda s: (f"/tickets/{s.ticket('registered', foreign=True).number}/reveal-phone", {}),
+         lambda s: (f"/tickets/{s.ticket('registered').number}/reveal-phone", {})),
+    Case("POST /api/v1/tickets/{number}/attachments", "a request of 丽苑",
+         lambda s: (f"/tickets/{s.ticket('registered', foreign=True).number}/attachments",
+                    {"file": _png()}),
+         lambda s: (f"/tickets/{s.ticket('registered').number}/attachments", {"file": _png()})),
+    Case("POST /api/v1/residents/{resident_id}/reveal-phone", "a resident of 丽苑",
+         lambda s: (f"/residents/{s.world.neighbour.pk}/reveal-phone", {}),
+         lambda s: (f"/residents/{s.world.resident.pk}/reveal-phone", {})),
+    Case("POST /api/v1/notifications/read", "someone else's notification",
+         lambda s: ("/notifications/read", {"ids": [s.notification(s.gz_handler).pk]}),
+         lambda s: ("/notifications/read", {"ids": [s.notification(s.boss).pk]})),
+]  # fmt: skip
+
+# Signing in takes no id of a project's object, only credentials: a user of 丽苑 named without
+# their password is 401 and reads nothing back; the failure is counted (the lockout) by design.
+CASES += [
+    Case("POST /api/v1/auth/token", "a user of 丽苑 (credentials, not an id)",
+         lambda s: ("/auth/token", {"username": "gz_handler", "password": "pw-boss"}),
+         lambda s: ("/auth/token", {"username": "boss", "password": "pw-boss"}),
+         refusals=(401,), writes=True),
+]  # fmt: skip
+
+# --- hot issues ------------------------------------------------------------------------------
+
+HOT = "/hot-issues/{pk}/"
+
+
+def _hot(action: str, body: Callable[[Scene, Any], dict], *, foreign: bool = False,
+         ticket: str = "") -> Callable:  # fmt: skip
+    """``ticket``: "member" (this issue's), "open" (a request of the same project outside it),
+    "foreign" (an open request of 丽苑)."""
+
+    def build(s: Scene) -> Call:
+        issue = s.hot_issue(foreign=foreign)
+        numbers = list(issue.members.order_by("pk").values_list("ticket__number", flat=True))
+        picked = {
+            "member": lambda: numbers[0],
+            "open": lambda: s.ticket("registered", category="ENV-CLEAN").number,
+            "foreign": lambda: s.ticket("registered", foreign=True).number,
+        }.get(ticket, lambda: "")()
+        return f"/hot-issues/{issue.pk}/{action}", body(s, (picked, numbers))
+
+    return build
+
+
+def _hot_cases(action: str, body, ticket: str = "") -> list[Case]:
+    op = f"POST /api/v1/hot-issues/{{pk}}/{action}"
+    return [
+        Case(op, "a hot issue of 丽苑", _hot(action, body, foreign=True, ticket=ticket),
+             _hot(action, body, ticket=ticket)),
+    ]  # fmt: skip
+
+
+CASES += _hot_cases("confirm", lambda s, t: {"note": "同一线路"})
+CASES += _hot_cases("dismiss", lambda s, t: {"reason": "不是同一问题"})
+CASES += _hot_cases("link", lambda s, t: {"ticket": t[0]}, ticket="open")
+CASES += _hot_cases("unlink", lambda s, t: {"ticket": t[0], "reason": "误归"}, ticket="member")
+CASES += _hot_cases("merge", lambda s, t: {"survivor": t[1][0], "duplicates": t[1][1:]})
+CASES += [
+    Case("POST /api/v1/hot-issues/{pk}/link", "ticket: a request of 丽苑",
+         _hot("link", lambda s, t: {"ticket": t[0]}, ticket="foreign"),
+         _hot("link", lambda s, t: {"ticket": t[0]}, ticket="open")),
+    Case("POST /api/v1/hot-issues/{pk}/unlink", "ticket: a request of 丽苑",
+         _hot("unlink", lambda s, t: {"ticket": t[0], "reason": "误归"}, ticket="foreign"),
+         _hot("unlink", lambda s, t: {"ticket": t[0], "reason": "误归"}, ticket="member")),
+    Case("POST /api/v1/hot-issues/{pk}/merge", "survivor: a request of 丽苑",
+         _hot("merge", lambda s, t: {"survivor": t[0], "duplicates": t[1]}, ticket="foreign"),
+         _hot("merge", lambda s, t: {"survivor": t[1][0], "duplicates": t[1][1:]})),
+    Case("POST /api/v1/hot-issues/{pk}/merge", "duplicates: a request of 丽苑",
+         _hot("merge", lambda s, t: {"survivor": t[1][0], "duplicates": [t[0]]},
+              ticket="foreign"),
+         _hot("merge", lambda s, t: {"survivor": t[1][0], "duplicates": t[1][1:]})),
+]  # fmt: skip
+
+# --- callbacks and routine visits ------------------------------------------------------------
+
+
+def _month() -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localdate():%Y-%m}"
+
+
+def _visit(path: str, body: Callable[[Scene], dict], *, plan: str = "ours",
+           household: str = "ours") -> Callable:  # fmt: skip
+    """A plan and a household of it: "ours", "foreign" (丽苑's), or "next_year" (another plan
+    of 华苑: the household is not the plan's in the address)."""
+
+    def build(s: Scene) -> Call:
+        plans = {"ours": lambda: s.plan(), "foreign": lambda: s.plan(foreign=True)}
+        the_plan = plans[plan]()
+        if household == "next_year":
+            other = s.plan(year=the_plan.year + 1)
+            planned = s.household(other)
+        else:
+            planned = s.household(plans[household]() if household != plan else the_plan)
+        return f"/visit-plans/{the_plan.pk}/households/{planned.pk}/{path}", body(s)
+
+    return build
+
+
+VISIT = "POST /api/v1/visit-plans/{pk}/households/{planned}/visit"
+MOVE = "POST /api/v1/visit-plans/{pk}/households/{planned}/move"
+
+
+def _visited(resident: str) -> Callable[[Scene], dict]:
+    def body(s: Scene) -> dict:
+        who = s.world.neighbour if resident == "foreign" else s.world.resident
+        return {"service_quality": "satisfied", "staff_attitude": "satisfied",
+                "resident_id": who.pk}  # fmt: skip
+
+    return body
+
+
+CASES += [
+    Case("POST /api/v1/callback-tasks/sample", "project 丽苑",
+         lambda s: ("/callback-tasks/sample", {"project": "GZLY", "month": _month()}),
+         lambda s: ("/callback-tasks/sample", {"project": "SZHY", "month": _month()})),
+    Case("POST /api/v1/visit-plans", "project 丽苑",
+         lambda s: ("/visit-plans", {"project": "GZLY", "year": 2027}),
+         lambda s: ("/visit-plans", {"project": "SZHY", "year": 2027})),
+    Case(VISIT, "a plan of 丽苑",
+         _visit("visit", _visited("foreign"), plan="foreign", household="foreign"),
+         _visit("visit", _visited("ours"))),
+    Case(VISIT, "a household of 丽苑's plan",
+         _visit("visit", _visited("ours"), household="foreign"), _visit("visit", _visited("ours"))),
+    Case(VISIT, "a household of another plan", _visit("visit", _visited("ours"),
+                                                       household="next_year"),
+         _visit("visit", _visited("ours"))),
+    Case(VISIT, "resident_id of 丽苑", _visit("visit", _visited("foreign")),
+         _visit("visit", _visited("ours"))),
+    Case(MOVE, "a plan of 丽苑",
+         _visit("move", lambda s: {"month": 12}, plan="foreign", household="foreign"),
+         _visit("move", lambda s: {"month": 12})),
+    Case(MOVE, "a household of 丽苑's plan",
+         _visit("move", lambda s: {"month": 12}, household="foreign"),
+         _visit("move", lambda s: {"month": 12})),
+    Case(MOVE, "a household of another plan",
+         _visit("move", lambda s: {"month": 12}, household="next_year"),
+         _visit("move", lambda s: {"month": 12})),
+]  # fmt: skip
+
+# --- surveys ---------------------------------------------------------------------------------
+
+
+def _plan(s: Scene, **overrides) -> dict:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    body = {"name": "华苑调查", "period_start": str(today), "period_end": str(today),
+            "projects": ["SZHY"]}  # fmt: skip
+    body.update(overrides)
+    return body
+
+
+def _campaign(path: str, until: str, body: Callable[[Scene], dict], *, foreign: bool = False,
+              method: str = "") -> Callable:  # fmt: skip
+    def build(s: Scene) -> Call:
+        campaign = s.campaign(until, foreign=foreign)
+        return f"/surveys/campaigns/{campaign.pk}{path}", body(s)
+
+    return build
+
+
+def _survey_cases(op: str, path: str, until: str, body: Callable[[Scene], dict]) -> list[Case]:
+    return [Case(op, "a survey of 丽苑", _campaign(path, until, body, foreign=True),
+                 _campaign(path, until, body))]  # fmt: skip
+
+
+def _item(path_of: Callable[[int], str], body: dict | None, *, foreign: bool) -> Callable:
+    def build(s: Scene) -> Call:
+        return path_of(s.item(s.campaign("draft", foreign=foreign)).pk), body
+
+    return build
+
+
+def _paper(s: Scene, campaign, *, room=None, item=None) -> dict:
+    item = item or s.item(campaign)
+    return {"room_id": (room or s.world.room).pk,
+            "answers": [{"item": item.pk, "level": "satisfied"}]}  # fmt: skip
+
+
+def _responses(room: str = "ours", item: str = "ours", foreign: bool = False) -> Callable:
+    def build(s: Scene) -> Call:
+        campaign = s.campaign("issued", foreign=foreign)
+        the_room = s.world.other_room if room == "foreign" or foreign else s.world.room
+        the_item = s.item(s.campaign("draft", foreign=True)) if item == "foreign" else None
+        return f"/surveys/campaigns/{campaign.pk}/responses", _paper(
+            s, campaign, room=the_room, item=the_item
+        )
+
+    return build
+
+
+def _open_action(project: str = "SZHY", owner: str = "handler", item: str = "ours",
+                 foreign: bool = False) -> Callable:  # fmt: skip
+    def build(s: Scene) -> Call:
+        from django.utils import timezone
+
+        campaign = s.campaign("issued", foreign=foreign)
+        the_item = s.item(s.campaign("draft", foreign=True) if item == "foreign" else campaign)
+        body = {
+            "project": "GZLY" if foreign else project,
+            "owner": owner,
+            "cause": "人手不足",
+            "measure": "增派前台",
+            "due_on": str(timezone.localdate()),
+            "item": the_item.pk,
+        }
+        return f"/surveys/campaigns/{campaign.pk}/actions", body
+
+    return build
+
+
+def _link(item: str) -> Callable:
+    def build(s: Scene) -> Call:
+        campaign = s.campaign("issued")
+        the_item = s.item(s.campaign("draft", foreign=True) if item == "foreign" else campaign)
+        return f"/surveys/answer/{s.token(campaign)}", {
+            "answers": [{"item": the_item.pk, "level": "satisfied"}]
+        }
+
+    return build
+
+
+CAMPAIGN = "/api/v1/surveys/campaigns/{pk}"
+CASES += [
+    Case("POST /api/v1/surveys/campaigns", "projects: 丽苑",
+         lambda s: ("/surveys/campaigns", _plan(s, projects=["GZLY"])),
+         lambda s: ("/surveys/campaigns", _plan(s))),
+    Case("POST /api/v1/surveys/campaigns", "buildings: one of 丽苑",
+         lambda s: ("/surveys/campaigns", _plan(s, buildings=[s.other_building.pk])),
+         lambda s: ("/surveys/campaigns", _plan(s, buildings=[s.world.room.building_id]))),
+    *_survey_cases(f"PATCH {CAMPAIGN}", "", "draft", lambda s: {"name": "改名"}),
+    Case(f"PATCH {CAMPAIGN}", "projects: 丽苑",
+         _campaign("", "draft", lambda s: {"projects": ["GZLY"]}),
+         _campaign("", "draft", lambda s: {"projects": ["SZHY"]})),
+    Case(f"PATCH {CAMPAIGN}", "buildings: one of 丽苑",
+         _campaign("", "draft", lambda s: {"buildings": [s.other_building.pk]}),
+         _campaign("", "draft", lambda s: {"buildings": [s.world.room.building_id]})),
+    *_survey_cases(f"POST {CAMPAIGN}/items", "/items", "draft",
+                   lambda s: {"area": "cleaning", "text": "公共区域清洁"}),
+    Case("PATCH /api/v1/surveys/items/{item_id}", "an item of 丽苑's survey",
+         _item(lambda pk: f"/surveys/items/{pk}", {"text": "改"}, foreign=True),
+         _item(lambda pk: f"/surveys/items/{pk}", {"text": "改"}, foreign=False)),
+    Case("DELETE /api/v1/surveys/items/{item_id}", "an item of 丽苑's survey",
+         _item(lambda pk: f"/surveys/items/{pk}", None, foreign=True),
+         _item(lambda pk: f"/surveys/items/{pk}", None, foreign=False)),
+    *_survey_cases(f"POST {CAMPAIGN}/submit", "/submit", "draft", lambda s: {}),
+    *_survey_cases(f"POST {CAMPAIGN}/return", "/return", "submitted",
+                   lambda s: {"reason": "再改改"}),
+    *_survey_cases(f"POST {CAMPAIGN}/approve", "/approve", "submitted", lambda s: {}),
+    *_survey_cases(f"POST {CAMPAIGN}/issue", "/issue", "approved", lambda s: {}),
+    *_survey_cases(f"POST {CAMPAIGN}/close", "/close", "issued", lambda s: {}),
+    Case(f"POST {CAMPAIGN}/responses", "a survey and a room of 丽苑",
+         _responses(foreign=True), _responses()),
+    Case(f"POST {CAMPAIGN}/responses", "room_id of 丽苑", _responses(room="foreign"),
+         _responses()),
+    Case(f"POST {CAMPAIGN}/responses", "an item of 丽苑's survey", _responses(item="foreign"),
+         _responses()),
+    Case(f"POST {CAMPAIGN}/actions", "a survey of 丽苑", _open_action(foreign=True),
+         _open_action()),
+    Case(f"POST {CAMPAIGN}/actions", "project 丽苑", _open_action(project="GZLY"),
+         _open_action()),
+    Case(f"POST {CAMPAIGN}/actions", "owner of 丽苑", _open_action(owner="gz_handler"),
+         _open_action()),
+    Case(f"POST {CAMPAIGN}/actions", "an item of 丽苑's survey", _open_action(item="foreign"),
+         _open_action()),
+    Case("POST /api/v1/surveys/actions/{pk}/done", "an action of 丽苑",
+         lambda s: (f"/surveys/actions/{s.action(foreign=True).pk}/done", {"note": "已做"}),
+         lambda s: (f"/surveys/actions/{s.action().pk}/done", {"note": "已做"})),
+    Case("POST /api/v1/surveys/actions/{pk}/verify", "an action of 丽苑",
+         lambda s: (f"/surveys/actions/{s.action(foreign=True, done=True).pk}/verify",
+                    {"effective": True, "note": "有效"}),
+         lambda s: (f"/surveys/actions/{s.action(done=True).pk}/verify",
+                    {"effective": True, "note": "有效"})),
+    # The resident's link: the token is the credential; an item must be the token's survey's.
+    Case("POST /api/v1/surveys/answer/{token}", "an item of 丽苑's survey", _link("foreign"),
+         _link("ours")),
+    Case("POST /api/v1/surveys/answer/{token}", "a token that is nobody's",
+         lambda s: ("/surveys/answer/no-such-token", {"answers": []}), None),
+]  # fmt: skip
+
+
+# --- the walk --------------------------------------------------------------------------------
+
+
+def _write_operations(client) -> set[str]:
+    schema = client.get(f"{API}/openapi.json").json()
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in WRITES
+    }
+
+
+def test_the_walk_covers_every_write_operation_of_the_api_and_every_action(client, db):
+    missing = _write_operations(client) - {c.op for c in CASES}
+    assert not missing, f"add these write operations to the cross-project walk: {missing}"
+    stale = {c.op for c in CASES} - _write_operations(client)
+    assert not stale, f"no longer in the schema: {stale}"
+    assert set(ACTIONS) <= {c.action for c in CASES if c.op == ACT}
+
+
+@pytest.fixture
+def scene(world) -> Scene:
+    return Scene(world)
+
+
+def _method(case: Case) -> str:
+    return case.op.split(" ", 1)[0]
+
+
+def _case_id(case: Case) -> str:
+    path = case.op.split(" ", 1)[1].removeprefix(API)
+    return f"{_method(case)} {path}{':' + case.action if case.action else ''} [{case.what}]"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_ids_of_another_project_are_refused_and_read_nothing_back(scene, case):
+    path, body = case.foreign(scene)
+    before = database_state()
+
+    refused = scene.send(_method(case), API + path, body)
+
+    text = refused.content.decode()
+    assert refused.status_code in case.refusals, (refused.status_code, text)
+    if refused.status_code == 400:
+        assert refused.json().get("field"), text  # the field is named
+    for secret in SECRETS:
+        assert secret not in text, f"{secret!r} read back: {text}"
+    if not case.writes:
+        assert database_state() == before, "a refused request changed the database"
+
+    if case.own is not None:
+        path, body = case.own(scene)
+        accepted = scene.send(_method(case), API + path, body)
+        assert accepted.status_code < 300, (accepted.status_code, accepted.content.decode())
