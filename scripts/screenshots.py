@@ -129,13 +129,16 @@ def choose(env: dict[str, str]) -> Plan:
     import django
 
     django.setup()
-    from django.db.models import Count, Q
+    from django.db.models import Case, Count, Exists, OuterRef, Q, When
+    from django.db.models.functions import Now
 
     from propdesk.console.views.handler import _my_orders  # the list /my-orders/ shows
     from propdesk.demo.logins import DEMO_LOGINS
     from propdesk.org.choices import Role
     from propdesk.org.models import User
     from propdesk.residents.models import Resident
+    from propdesk.sla.choices import ClockKind, ClockState
+    from propdesk.sla.models import SlaClock
     from propdesk.tickets.choices import ACTIVE_WORK_ORDER_STATUSES, Status
     from propdesk.tickets.models import Ticket
 
@@ -197,7 +200,8 @@ def choose(env: dict[str, str]) -> Plan:
         raise LookupError("the demo has no dispatched or resolved ticket with a work order")
 
     # 4. Handler: the project handler with the most open work orders; on the phone, the order
-    #    of theirs with the most progress notes (in progress before just dispatched).
+    #    of theirs that shows the most: past its deadline (flagged), with a phone to call, the
+    #    most progress notes (in progress before just dispatched).
     best = None
     for d in DEMO_LOGINS:
         if d.role != Role.HANDLER or not d.project:
@@ -209,10 +213,19 @@ def choose(env: dict[str, str]) -> Plan:
     if best is None:
         raise LookupError("no demo handler has an open work order")
     handler_name, _count, orders = best
+    # Past its deadline by its own clock, as the page flags it (paused on hold is not).
+    late = SlaClock.objects.filter(work_order=OuterRef("pk"), kind=ClockKind.WORK_ORDER).filter(
+        Q(state=ClockState.RUNNING, due_at__lte=Now())
+        | Q(state=ClockState.BREACHED, met_at__isnull=True)
+    )
     order = (
-        orders.annotate(notes=Count("progressnote", distinct=True))  # the notes on its page
+        orders.annotate(
+            notes=Count("progressnote", distinct=True),  # the notes on its page
+            overdue=Exists(late),
+            phone=Case(When(ticket__contact_phone="", then=0), default=1),
+        )
         .filter(status__in=ACTIVE_WORK_ORDER_STATUSES)
-        .order_by("-notes", "-status", "deadline")  # in_progress sorts after dispatched
+        .order_by("-overdue", "-phone", "-notes", "-status", "deadline")  # in_progress after
         .first()
     )
 

@@ -9,7 +9,8 @@ from propdesk.org.choices import Role
 
 #: (url name, label, Bootstrap icon, roles that see it; None = everyone)
 NAV = [
-    ("console:home", _("工作台"), "speedometer2", None),
+    # A handler's home page is 我的工单 (the dashboard redirects there).
+    ("console:home", _("工作台"), "speedometer2", set(Role) - {Role.HANDLER}),
     (
         "console:intake",
         _("登记"),

@@ -42,6 +42,11 @@ urlpatterns = [
     path("my-orders/", handler.my_orders, name="my_orders"),
     path("my-orders/<str:number>/<int:sequence>/", handler.order_page, name="order"),
     path(
+        "my-orders/<str:number>/<int:sequence>/reveal-phone/",
+        handler.reveal_phone,
+        name="order_phone",
+    ),
+    path(
         "my-orders/<str:number>/<int:sequence>/<str:move>/", handler.order_move, name="order_move"
     ),
     # hot issues

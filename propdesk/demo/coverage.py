@@ -7,7 +7,7 @@ from propdesk.callbacks.choices import Satisfaction
 from propdesk.tickets.choices import Channel, Kind, Status
 
 from .planner import Planner
-from .plans import BEYOND, DISAGREEMENT, NO_CONTACT, ON_SPOT, SATISFIED
+from .plans import BEYOND, DISAGREEMENT, NO_CONTACT, ON_SPOT, SATISFIED, SENSITIVE
 from .scenarios import (
     ANONYMOUS,
     CONTACT,
@@ -50,6 +50,17 @@ def coverage(planner: Planner) -> None:
         scenario_filter=lambda s: bool(s.wrong),
     )
     add(C, S.REOPENED, path=SATISFIED, reporter=RESIDENT, flags=())
+    # One that slipped: a repair in progress with 华苑's engineers (eng_szhy) days past its
+    # deadline, so the handler's phone view and the breached queue show an overdue order.
+    add(
+        R,
+        S.IN_PROGRESS,
+        path=SATISFIED,
+        reporter=RESIDENT,
+        flags=("late",),
+        scenario_filter=lambda s: s.dept == "ENG" and not s.fees,
+        project="SZHY",
+    )
     add(C, S.CANCELLED, path=SATISFIED, reporter=RESIDENT, flags=())
     add(
         C,
@@ -78,6 +89,7 @@ def coverage(planner: Planner) -> None:
     add(C, S.CLOSED, path=DISAGREEMENT, reporter=RESIDENT, flags=())
     add(C, S.CLOSED, path=BEYOND, reporter=RESIDENT, flags=())
     add(C, S.CLOSED, path=NO_CONTACT, reporter=ANONYMOUS, flags=())
+    add(C, S.CLOSED, path=SENSITIVE, reporter=RESIDENT, flags=())
     add(
         R,
         S.CLOSED,

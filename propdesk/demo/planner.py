@@ -29,6 +29,7 @@ from .plans import (
     NO_CONTACT,
     ON_SPOT,
     SATISFIED,
+    SENSITIVE,
     SITE_CONTACTS,
     TARGET_WEIGHTS,
     Plan,
@@ -72,6 +73,7 @@ class Planner:
         flags: tuple[str, ...] | None = None,
         satisfaction: str | None = None,
         scenario_filter: Callable[[Scenario], bool] | None = None,
+        project: str | None = None,
     ) -> Plan:
         """Plan one ticket; anything not given is drawn at random, within what fits the rest
         (a forced path or reporter narrows the scenarios that can tell it)."""
@@ -91,7 +93,7 @@ class Planner:
         if reporter:
             candidates = [s for s in candidates if reporter in s.reporters]
         scenario = rng.choices(candidates, weights=[s.weight for s in candidates])[0]
-        project = self._project(scenario)
+        project = self.org.projects[project] if project else self._project(scenario)
         target = target or weighted(rng, TARGET_WEIGHTS[kind])
         if reporter is None:
             others = scenario.reporters[1:]
@@ -243,6 +245,8 @@ class Planner:
             return BEYOND
         if scenario.disagreement and rng.random() < 0.35:
             return DISAGREEMENT
+        if kind == Kind.COMPLAINT and rng.random() < 0.03:
+            return SENSITIVE
         if kind == Kind.HELP:
             return ON_SPOT if rng.random() < 0.6 else SATISFIED
         if kind == Kind.REPAIR:

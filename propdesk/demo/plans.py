@@ -118,13 +118,14 @@ HOME_CONTACTS = ("业主亲属", "业主的朋友", "家政阿姨")
 SITE_CONTACTS = ("访客", "外卖骑手", "快递员", "装修工人", "商铺租户")
 
 #: Paths to the end state; flags add detours on the way (see walker.py).
-ANSWER, SATISFIED, ON_SPOT, NO_CONTACT, DISAGREEMENT, BEYOND = (
+ANSWER, SATISFIED, ON_SPOT, NO_CONTACT, DISAGREEMENT, BEYOND, SENSITIVE = (
     "answer",
     "satisfied",
     "on_spot",
     "no_contact",
     "disagreement",
     "beyond",
+    "sensitive",  # a complaint closed without a callback, which would do harm
 )
 
 
@@ -215,7 +216,7 @@ def fit_target(scenario: Scenario, path: str, target: str) -> str:
         return S.CLOSED
     if path == BEYOND and target in (S.RESOLVED, S.CALLBACK_DONE, S.REOPENED):
         return S.CLOSED
-    if path in (NO_CONTACT, ON_SPOT) and target in (S.CALLBACK_DONE, S.REOPENED):
+    if path in (NO_CONTACT, ON_SPOT, SENSITIVE) and target in (S.CALLBACK_DONE, S.REOPENED):
         return S.CLOSED
     if path == DISAGREEMENT and target == S.CALLBACK_DONE:
         return S.CLOSED

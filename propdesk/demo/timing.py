@@ -42,6 +42,8 @@ KIND_AGE_HOURS: dict[str, dict[str, tuple[float, float]]] = {
 }
 #: States a ticket reaches at the end of its life: old ones are as common as recent ones.
 FINISHED = (S.CLOSED, S.MERGED, S.CANCELLED)
+#: Open states whose clocks run on (a suspended ticket's are paused).
+WAITING = (S.REGISTERED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.REOPENED)
 #: Office hours for department work; the front desk keeps longer hours, emergencies none.
 OFFICE = (8 * 60 + 30, 18 * 60)
 DESK = (7 * 60 + 30, 22 * 60)
@@ -62,8 +64,9 @@ def received_time(
 ) -> datetime:
     """``late``: a ticket the desk let slip, still open long after its clocks fell due."""
     lo, hi = KIND_AGE_HOURS.get(scenario.kind, {}).get(target, AGE_HOURS[target])
-    if late and target not in FINISHED:
-        hi *= 4
+    if late and target in WAITING:
+        # Older than any the desk keeps up with: days, past every clock it waits on.
+        lo, hi = max(hi * 1.5, 48), max(hi * 4, 96)
     if long_path and target in (S.CLOSED, S.REOPENED):
         # A long dispute needs weeks of history before today (reopened at the end of it).
         lo, hi = max(lo, 24 * 21), max(hi, 600)

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from propdesk.callbacks.choices import SATISFIED_LEVELS, CallbackMethod, Satisfaction
+from propdesk.org.models import User
 from propdesk.tickets import services
 from propdesk.tickets.choices import ClosureReason, Kind, Status
 
 from . import phrases as ph
 from .moves import UNHAPPY, Moves
-from .plans import ANSWER, BEYOND, DISAGREEMENT, NO_CONTACT, ON_SPOT
+from .plans import ANSWER, BEYOND, DISAGREEMENT, NO_CONTACT, ON_SPOT, SENSITIVE
 from .scenarios import pick
 
 S = Status
@@ -95,6 +96,8 @@ class Walk(Moves):
         if plan.path == ON_SPOT:
             notes = ph.PATROL_NOTES if plan.channel == "patrol" else ph.ON_SPOT_NOTES
             return self._close(ClosureReason.CONFIRMED_ON_SPOT, notes)
+        if plan.path == SENSITIVE:
+            return self._close(ClosureReason.SENSITIVE, ph.SENSITIVE_NOTES, by=self.supervisor)
         if plan.path == DISAGREEMENT:
             self._callback(self.rng.choice(UNHAPPY), recent=target == S.REOPENED)
             if target == S.REOPENED:
@@ -197,11 +200,11 @@ class Walk(Moves):
             else self.cur.step(60, 60 * 20 if repair else 60 * 26, self.desk),
         )
 
-    def _close(self, reason: str, notes: tuple[str, ...]) -> None:
+    def _close(self, reason: str, notes: tuple[str, ...], *, by: User | None = None) -> None:
         plan = self.plan
         case = "case" in plan.flags and self.sc.kind == Kind.COMPLAINT
         services.close(
-            self.agent,
+            by or self.agent,
             self.ticket,
             reason=reason,
             note=self.rng.choice(notes),

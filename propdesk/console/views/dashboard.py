@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.notify.services import mark_all_read, mark_read, notifications_for
+from propdesk.org.choices import Role
 
 from ..dashboard import figures_for
 from .base import console_view, page_of
@@ -17,6 +18,10 @@ from .base import console_view, page_of
 
 @console_view
 def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard; a department handler's home is their work orders (made for the phone
+    they carry), so they land there after signing in."""
+    if request.user.role == Role.HANDLER:
+        return redirect("console:my_orders")
     figures = figures_for(request.user, clock.now())
     return render(
         request,

@@ -1,7 +1,11 @@
-"""The department handler's view (issue 5 §5), made for a phone: my work orders, and on each
-one accept (start), a progress note with a photo, return, and complete."""
+"""The department handler's view (issue 5 §5), made for a phone: my work orders (a handler's
+home page), each flagged when past its deadline, and on each one the contact's phone masked
+with a tap-to-call reveal (logged), accept (start), a progress note with a photo, return, and
+complete."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.contrib import messages
 from django.db.models import Q
@@ -14,11 +18,16 @@ from django.views.decorators.http import require_POST
 from propdesk.callbacks.choices import Satisfaction
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.residents import phones
+from propdesk.residents.services import record_phone_reveal
+from propdesk.sla.choices import ClockKind, ClockState
+from propdesk.sla.models import SlaClock
 from propdesk.tickets import services
 from propdesk.tickets.choices import ACTIVE_WORK_ORDER_STATUSES
 from propdesk.tickets.models import WorkOrder
 
 from ..queues import urgent_clocks
+from ..templatetags.console import duration_words
 from .base import console_view, page_of
 
 #: The moves a handler makes from the phone view, and the label on each button.
@@ -51,11 +60,38 @@ def _my_orders(user):
     )
 
 
+def overdue_by(orders: list[WorkOrder], now: datetime) -> dict[int, str]:
+    """How long each order is past its deadline, in words, by the order's own clock (a ticket
+    on hold has it paused: not overdue); orders in time are left out."""
+    late = SlaClock.objects.filter(work_order__in=orders, kind=ClockKind.WORK_ORDER).filter(
+        Q(state=ClockState.RUNNING, due_at__lte=now)
+        | Q(state=ClockState.BREACHED, met_at__isnull=True)
+    )
+    return {
+        clock.work_order_id: duration_words(int((now - clock.due_at).total_seconds()))
+        for clock in late.only("work_order_id", "due_at")
+    }
+
+
+def tel_uri(phone: str) -> str:
+    """What a phone dials for a stored number: E.164 with its extension; the digits of one
+    kept as typed; "" when there is nothing to dial."""
+    read = phones.normalise(phone)
+    if read.valid and read.e164:
+        return f"tel:{read.e164}" + (f";ext={read.extension}" if read.extension else "")
+    digits = phones.digits(phone)
+    return f"tel:{digits}" if digits else ""
+
+
 @console_view
 def my_orders(request: HttpRequest) -> HttpResponse:
+    now = clock.now()
     page = page_of(request, _my_orders(request.user), per_page=20)
     orders = list(page.object_list)
-    clocks = urgent_clocks([o.ticket for o in orders], clock.now())
+    late = overdue_by(orders, now)
+    for order in orders:
+        order.overdue_by = late.get(order.pk, "")
+    clocks = urgent_clocks([o.ticket for o in orders], now)
     return render(
         request, "console/my_orders.html", {"page": page, "orders": orders, "clocks": clocks}
     )
@@ -73,23 +109,48 @@ def _order(request: HttpRequest, number: str, sequence: int) -> WorkOrder:
     return order
 
 
+def _page_context(order: WorkOrder) -> dict:
+    ticket = order.ticket
+    return {
+        "order": order,
+        "ticket": ticket,
+        "overdue_by": overdue_by([order], clock.now()).get(order.pk, ""),
+        "masked_phone": phones.mask(ticket.contact_phone),
+        "notes": ticket.progress_notes.filter(work_order=order).select_related("author"),
+        "photos": ticket.attachments.filter(work_order=order),
+        "moves": ORDER_MOVES,
+        "ratings": Satisfaction.choices,
+    }
+
+
 @console_view
 def order_page(request: HttpRequest, number: str, sequence: int) -> HttpResponse:
     order = _order(request, number, sequence)
-    notes = order.ticket.progress_notes.filter(work_order=order).select_related("author")
-    photos = order.ticket.attachments.filter(work_order=order)
+    context = _page_context(order)
+    context.update({"active": order.status in ACTIVE_WORK_ORDER_STATUSES, "error": None})
+    return render(request, "console/order.html", context)
+
+
+@require_POST
+@console_view
+def reveal_phone(request: HttpRequest, number: str, sequence: int) -> HttpResponse:
+    """The contact's full phone as a tap-to-call link (htmx fragment), for roles that may see
+    it: the same service as the ticket page's reveal refuses the others (→ 403) and writes
+    every reveal to the audit log."""
+    ticket = _order(request, number, sequence).ticket
+    record_phone_reveal(
+        request.user,
+        object_type="ticket",
+        object_id=ticket.number,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
     return render(
         request,
-        "console/order.html",
+        "console/_call_phone.html",
         {
-            "order": order,
-            "ticket": order.ticket,
-            "notes": notes,
-            "photos": photos,
-            "moves": ORDER_MOVES,
-            "ratings": Satisfaction.choices,
-            "active": order.status in ACTIVE_WORK_ORDER_STATUSES,
-            "error": None,
+            "phone": ticket.contact_phone,
+            "tel": tel_uri(ticket.contact_phone),
+            "warning": phones.warning(ticket.contact_phone),
         },
     )
 
@@ -127,23 +188,15 @@ def order_move(request: HttpRequest, number: str, sequence: int, move: str) -> H
     except DomainError as refused:
         if isinstance(refused, PermissionDenied):
             raise
-        notes = ticket.progress_notes.filter(work_order=order).select_related("author")
-        return render(
-            request,
-            "console/order.html",
+        context = _page_context(order)
+        context.update(
             {
-                "order": order,
-                "ticket": ticket,
-                "notes": notes,
-                "photos": ticket.attachments.filter(work_order=order),
-                "moves": ORDER_MOVES,
-                "ratings": Satisfaction.choices,
                 "active": True,
                 "error": {"move": move, "field": refused.field or "", "message": refused.message},
                 "posted": post,
-            },
-            status=400,
+            }
         )
+        return render(request, "console/order.html", context, status=400)
     messages.success(request, _("已完成:%(m)s") % {"m": ORDER_MOVES[move]})
     if move in ("complete", "return"):
         return redirect("console:my_orders")

@@ -177,15 +177,19 @@ def test_the_dashboard_opens_on_a_well_run_desk(demo) -> None:
         user = User.objects.get(username=username)
         f = figures_for(user, NOW)
         assert f.timeliness.whole >= 5 and f.timeliness.percent >= 80, (username, f.timeliness)
-        assert f.satisfaction.percent >= 80, (username, f.satisfaction)
-        # Old notices were read as they came in; only the last hours' are waiting.
-        assert 0 < unread_count(user) <= 12, username
+        # Old notices were read as they came in; only the last hours' may be waiting.
+        assert unread_count(user) <= 12, username
+
+    company = figures_for(User.objects.get(username="hq"), NOW).satisfaction
+    assert company.whole >= 20 and company.percent >= 80, company
 
     html = page("agent_szhy", "/")
     timeliness = re.search(r'id="kpi-timeliness".*?class="kpi">([\d.]+)%', html, re.S)
     assert timeliness and float(timeliness.group(1)) >= 80
-    unread = re.search(r'id="unread">(\d+)<', html)
-    assert unread and int(unread.group(1)) <= 12
+    badge = re.search(r'id="unread">(\d+)<', html)  # no badge when nothing is unread
+    assert (int(badge.group(1)) if badge else 0) == unread_count(
+        User.objects.get(username="agent_szhy")
+    )
 
     # A few tickets did slip (the breached queue has something to show), not the backlog.
     hq = User.objects.get(username="hq")
