@@ -6,6 +6,7 @@
   (it would make nearly every effective complaint 重要), for a company to switch on.
 - "One month" unresolved is a calendar month (the same date next month), not 30 days.
 - The same-kind rules count complaints only (the rules are unchanged; their names say so).
+- Every clock counts from receipt: the dispatch rule is named so.
 - An in-home repair is called back by the close of working hours of the next calendar day
   after the work ends, working day or not (SPEC §6).
 Only the system's own rows are changed; a company's own rules are its own.
@@ -46,6 +47,8 @@ RENAMED = {
     "三级:一个月内同一项目 ≥3 户同类投诉(不含报修)": "三级:一个月内同一项目 ≥3 户同类投诉(仅计投诉)",
     "热点:一个月内 ≥3 位不同投诉人同类投诉": "热点:一个月内 ≥3 位不同投诉人同类投诉(仅计投诉)",
 }
+#: Every clock counts from receipt (SPEC §5): the dispatch rule's name says so.
+DISPATCH_NAMES = ("派单:登记后 1 小时内", "派单:接报后 1 小时内")
 OLD_REPAIR_CALLBACK = "入户维修回访:当天或次日"
 NEW_REPAIR_CALLBACK = "入户维修回访:完工当天或次日(次日下班前)"
 
@@ -71,6 +74,9 @@ def forward(apps, schema_editor):
     )
     for old, new in RENAMED.items():
         GradeRule.objects.filter(company=None, name=old).update(name=new)
+    SlaPolicy.objects.filter(company=None, project=None, name=DISPATCH_NAMES[0]).update(
+        name=DISPATCH_NAMES[1]
+    )
     SlaPolicy.objects.filter(company=None, project=None, name=OLD_REPAIR_CALLBACK).update(
         name=NEW_REPAIR_CALLBACK,
         unit="calendar_days",
@@ -89,6 +95,9 @@ def backward(apps, schema_editor):
     )
     for old, new in RENAMED.items():
         GradeRule.objects.filter(company=None, name=new).update(name=old)
+    SlaPolicy.objects.filter(company=None, project=None, name=DISPATCH_NAMES[1]).update(
+        name=DISPATCH_NAMES[0]
+    )
     SlaPolicy.objects.filter(company=None, project=None, name=NEW_REPAIR_CALLBACK).update(
         name=OLD_REPAIR_CALLBACK,
         unit="working_days",

@@ -20,7 +20,7 @@ def test_the_ticket_shows_every_clock_with_its_due_time_and_time_left(world):
     dispatch = clocks["dispatch"]
     assert dispatch["state"] == "running"
     assert dispatch["kind_display"] == "派单"
-    assert dispatch["rule"] == "派单:登记后 1 小时内"
+    assert dispatch["rule"] == "派单:接报后 1 小时内"
     assert 39 * 60 <= dispatch["time_left_seconds"] <= 40 * 60
     assert clocks["register"]["state"] == "met"
     assert clocks["register"]["time_left_seconds"] is None

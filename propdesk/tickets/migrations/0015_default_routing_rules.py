@@ -3,6 +3,9 @@
 - complaints about our own staff (attitude, etiquette, ethics) → 行政人事部 (seed 000 §3 2);
 - complaints about company rules and procedures → 品质部, which reviews the document (§3 3);
 - media and government contacts → 行政人事部 (§3 4).
+And, below those, what a service centre does with the rest of the tree every day: the building
+and shared facilities → 工程部, security → 保安部, environment → 环境部, developer matters →
+the developer liaison, fees → 财务部 (neighbour disputes and "other" stay with the supervisor).
 Rules name a kind of department, so one system rule serves every project.
 """
 
@@ -33,6 +36,12 @@ def add(apps, schema_editor):
         ("公司管理制度、办事流程 → 品质部", RULES_CATEGORY[0], "", "quality", 0),
         ("媒体采访 → 行政人事部", None, "media", "admin_hr", 10),
         ("政府部门转办、到访 → 行政人事部", None, "government", "admin_hr", 10),
+        ("房屋管理 → 工程部", "HOUSE", "", "engineering", -10),
+        ("设备设施 → 工程部", "FAC", "", "engineering", -10),
+        ("安全管理 → 保安部", "SEC", "", "security", -10),
+        ("环境管理 → 环境部", "ENV", "", "environment", -10),
+        ("地产相关 → 地产客服对接", "DEV", "", "developer", -10),
+        ("收费 → 财务部", "FEE", "", "finance", -10),
     ]
     for name, code, channel, kind, priority in rows:
         category = Category.objects.filter(code=code).first() if code else None

@@ -44,6 +44,10 @@ def hq_quality(world):
         ({"category": "SVC-RULES"}, "HQ-QA"),  # company rules → 品质部, here at HQ
         ({"channel": "media", "category": "FAC-ELEV"}, "SZHY-HR"),  # media → administration
         ({"channel": "government", "category": "ENV-CLEAN"}, "SZHY-HR"),
+        # What a service centre does with the rest of the tree every day.
+        ({"category": "FAC-ELEV"}, "SZHY-ENG"),
+        ({"category": "HOUSE-LEAK"}, "SZHY-ENG"),
+        ({"category": "SEC-PARK"}, "SZHY-SEC"),
     ],
 )
 def test_the_default_rules_of_the_seed_propose_their_department(
@@ -56,7 +60,7 @@ def test_the_default_rules_of_the_seed_propose_their_department(
 
 
 def test_with_no_rule_nothing_is_proposed_and_the_proposal_says_so(world, admin_hr):
-    proposal = services.propose_department(register(world, T0, category="FAC-ELEV"))
+    proposal = services.propose_department(register(world, T0, category="DISP-PET"))
     assert (proposal.department, proposal.rule) == (None, None)
     assert proposal.message == "没有适用的分派规则,请自行选择部门"
 
@@ -94,7 +98,7 @@ def test_the_api_gives_the_proposal(world, admin_hr):
     assert body["department_name"] == "行政人事部"
     assert body["rule"] == "员工服务态度、礼仪、职业道德 → 行政人事部"
 
-    plain = register(world, earlier(), category="FAC-ELEV")
+    plain = register(world, earlier(), category="DISP-PET")
     body = api.get(f"/tickets/{plain.number}/routing").json()
     assert body == {
         "department": None, "department_name": None, "rule": None,
@@ -114,8 +118,10 @@ def test_the_dispatch_form_on_the_ticket_page_preselects_the_proposal(world, adm
     assert '<option value="SZHY-HR" selected>' in page
     assert "按分派规则“员工服务态度、礼仪、职业道德 → 行政人事部”建议:行政人事部" in page
 
-    plain = register(world, earlier(), category="FAC-ELEV")
+    plain = register(world, earlier(), category="DISP-PET")
     services.accept(world.agent, plain)
     page = client.get(f"/tickets/{plain.number}/").content.decode()
     assert "没有适用的分派规则,请自行选择部门" in page
-    assert 'option value="SZHY-ENG" selected' not in page
+    department = page.split('id="dispatch-department"')[1].split("</select>")[0]
+    assert '<option value="" selected>(请选择)</option>' in department
+    assert department.count(" selected>") == 1
