@@ -74,6 +74,12 @@ def resolve_in_project(
     where = {lookup: key}
     if key is None or (isinstance(key, str) and not key.strip()):
         raise unknown(model, key, field)
+    if project is None and "__" not in kind.project:
+        # One project per object (a room, a building, a request): read it, then its scope.
+        found = rows.filter(**where).first()
+        if found is None or not actor.in_scope(getattr(found, kind.project)):
+            raise unknown(model, key, field)
+        return found
     if project is not None:
         found = rows.filter(**where, **{kind.project: project.pk}).first()
         if found is not None and actor.in_scope(project.pk):
