@@ -17,7 +17,7 @@ from propdesk.callbacks.models import RoutineVisit
 from propdesk.callbacks.records import callbacks_between, yearly_rates
 from propdesk.core import clock
 from propdesk.core.audit import audit
-from propdesk.core.errors import InvalidInput
+from propdesk.core.errors import InvalidInput, NotFound
 from propdesk.core.exports import csv_download
 from propdesk.core.models import AuditAction
 from propdesk.org.models import Project
@@ -102,7 +102,12 @@ def callback_records(request: HttpRequest) -> HttpResponse:
 def yearly_report(request: HttpRequest) -> HttpResponse:
     """业户回访率统计年报表: one project's year, month by month."""
     projects = Project.objects.filter(pk__in=request.user.project_ids).order_by("code")
-    project = projects.filter(code=request.GET.get("project", "")).first() or projects.first()
+    code = request.GET.get("project", "")
+    # A project asked for by its code is that one: outside the scope a 403 (SPEC §1), never
+    # silently another project's figures.
+    project = Project.objects.filter(code=code).first() if code else projects.first()
+    if code and project is None:
+        raise NotFound(_("项目编码“%(code)s”不存在") % {"code": code})
     year = int(request.GET.get("year") or timezone.localtime(clock.now()).year)
     if project is None:
         return render(request, "console/record_yearly.html", {"months": [], "year": year})
