@@ -9,6 +9,11 @@ and no row of any table may change. The same request with 华苑's own ids must 
 so the refusal is the scope's doing and nothing else's. The table must cover every write
 operation of the schema (and every action of the ticket endpoint): a new one fails here until
 it is added.
+
+Some ids cannot point into another project, so no case sends them: categories are one tree for
+every company (a category has no company or project); work orders are numbered within the
+request in the address (work_order=1 is that request's first), and attachments are read
+within it too.
 """
 
 from __future__ import annotations
