@@ -99,21 +99,28 @@ def _move(clock: SlaClock, due: datetime, warn: datetime, span: int, at: datetim
         schedule(clock)
 
 
+def _locked(ticket_id: int, clock_ids: list[int]) -> tuple[Ticket | None, list[SlaClock]]:
+    """The ticket and those of its clocks still open, locked (the ticket first, so a move on
+    it waits, and then sees the clocks as they are left here)."""
+    ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+    if ticket is None:
+        return None, []
+    clocks = list(
+        SlaClock.objects.select_for_update()
+        .filter(pk__in=clock_ids, state__in=OPEN_STATES)
+        .order_by("pk")
+    )
+    return ticket, clocks
+
+
 def replan_ticket(ticket_id: int, clock_ids: list[int], at: datetime) -> int:
     """Put these open clocks of one ticket on its calendar as it is now; returns how many
     moved. The ticket is locked: a move on it waits, and then sees the clocks as left here.
     A suspended clock keeps the working minutes it had left (resuming counts them on the
     calendar as it is then); only its calendar warnings are brought up to date."""
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
-        if ticket is None:
-            return 0
-        clocks = list(
-            SlaClock.objects.select_for_update()
-            .filter(pk__in=clock_ids, state__in=OPEN_STATES)
-            .order_by("pk")
-        )
-        if not clocks:
+        ticket, clocks = _locked(ticket_id, clock_ids)
+        if ticket is None or not clocks:
             return 0
         calendar = calendar_of(ticket)
         pauses = pauses_of(ticket)
@@ -197,14 +204,9 @@ def replan_from_receipt(*, now: datetime | None = None) -> int:
 
 def _start_at_receipt(ticket_id: int, clock_ids: list[int], at: datetime) -> int:
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+        ticket, clocks = _locked(ticket_id, clock_ids)
         if ticket is None:
             return 0
-        clocks = list(
-            SlaClock.objects.select_for_update()
-            .filter(pk__in=clock_ids, state__in=OPEN_STATES)
-            .order_by("pk")
-        )
         calendar = calendar_of(ticket)
         pauses = pauses_of(ticket)
         for clock in clocks:
