@@ -54,7 +54,10 @@ def clean_fact(ticket: Ticket, name: str, value: Any) -> Any:
             amount = Decimal(str(value))
         except InvalidOperation:
             raise InvalidInput(_("索赔金额须为数字"), field=name) from None
-        if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= 10**12:
+        # The bound first: quantize fails on 1e30 (past the context's 28 digits), a 500.
+        if not amount.is_finite() or not 0 <= amount < 10**12:
+            raise InvalidInput(_("索赔金额须为不超过两位小数的非负金额"), field=name)
+        if amount != amount.quantize(Decimal("0.01")):
             raise InvalidInput(_("索赔金额须为不超过两位小数的非负金额"), field=name)
         return amount
     if name == "media_exposure":
