@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from propdesk.core import clock
+from propdesk.core.clock import FIRST_DAY, LAST_DAY
 from propdesk.core.errors import InvalidInput, PermissionDenied
 from propdesk.core.paging import Page, PageSize
 from propdesk.org.models import Project
@@ -122,6 +123,11 @@ def _project_month(user, project_code: str, month: str) -> tuple[Project, date]:
         first = date.fromisoformat(f"{month}-01")
     except ValueError:
         raise InvalidInput(_("月份格式应为 YYYY-MM"), field="month") from None
+    if not FIRST_DAY <= first <= LAST_DAY:  # month 0001-01 overflowed into local time: a 500
+        raise InvalidInput(
+            _("日期应在 %(first)s 到 %(last)s 之间") % {"first": FIRST_DAY, "last": LAST_DAY},
+            field="month",
+        )
     return project, first
 
 

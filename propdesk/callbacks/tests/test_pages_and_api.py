@@ -27,6 +27,19 @@ def test_the_ticket_page_shows_who_owes_the_callback(world, client):
     assert 'id="callback-task"' in shown and "Agent" in shown
 
 
+def test_a_month_in_year_1_is_refused_naming_month_not_a_server_error(world):
+    """GET /callback-tasks/repair-rate?month=0001-01 overflowed into local time (a 500, found
+    by the API fuzz test)."""
+    api = ApiClient(world.supervisor)
+
+    rate = api.get("/callback-tasks/repair-rate", {"project": "SZHY", "month": "0001-01"})
+    sample = api.post("/callback-tasks/sample", {"project": "SZHY", "month": "0001-01"})
+
+    assert (rate.status_code, rate.json()["field"]) == (400, "month")
+    assert rate.json()["detail"] == "日期应在 1900-01-01 到 2999-12-31 之间"
+    assert (sample.status_code, sample.json()["field"]) == (400, "month")
+
+
 def test_the_api_lists_tasks_and_gives_the_month_rate(world):
     ticket = walk(world, timezone.now() - timedelta(hours=2), "resolved")
     api = ApiClient(world.supervisor)
