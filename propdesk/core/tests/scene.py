@@ -10,6 +10,8 @@ from the role: only the scope decides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
@@ -213,3 +215,19 @@ class Scene:
         if done:
             surveys.mark_done(hq, action.pk, note="已增派", now=self.tick())
         return action
+
+
+#: path and body of one request
+Call = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    op: str  # "POST /api/v1/tickets", as the schema names it
+    what: str  # which id is another project's
+    foreign: Callable[[Scene], Call]
+    own: Callable[[Scene], Call] | None  # the same request with this project's ids
+    action: str = ""  # the ticket action, for POST …/actions/{action}
+    refusals: tuple[int, ...] = (400, 403, 404)
+    #: Rows the refusal writes by design (a failed sign-in counts towards the lockout).
+    writes: bool = False
