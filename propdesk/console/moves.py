@@ -11,12 +11,12 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from propdesk.callbacks.choices import CallbackMethod, Satisfaction
-from propdesk.org.models import Department, User
+from propdesk.org.models import User
+from propdesk.org.services import departments_serving
 from propdesk.tickets.choices import (
     ACTIVE_WORK_ORDER_STATUSES,
     ClosureReason,
@@ -39,16 +39,9 @@ class FormField:
 
 
 def _departments(ticket: Ticket) -> list[tuple[str, str]]:
-    """The active departments that serve the ticket's project: its own first, then its
-    region's and the company's (HQ customer service, legal, quality …)."""
-    project = ticket.project
-    rows = Department.objects.filter(company_id=ticket.company_id, is_active=True).filter(
-        Q(project_id=project.pk)
-        | Q(project__isnull=True, region_id=project.region_id)
-        | Q(project__isnull=True, region__isnull=True)
-    )
-    ranked = sorted(rows, key=lambda d: (0 if d.project_id else 1 if d.region_id else 2, d.code))
-    return [(d.code, d.name) for d in ranked]
+    """The departments that serve the ticket's project: its own first, then its region's and
+    the company's (HQ customer service, legal, quality …)."""
+    return [(d.code, d.name) for d in departments_serving(ticket.project)]
 
 
 def _handlers(ticket: Ticket) -> list[tuple[str, str]]:

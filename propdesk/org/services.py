@@ -6,12 +6,13 @@ import secrets
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, OutOfScope
 
-from .models import ApiToken, Project, User
+from .models import ApiToken, Department, Project, User
 
 
 def create_api_token(user: User, *, name: str = "", now: datetime | None = None) -> str:
@@ -54,3 +55,16 @@ def check_project_scope(user: User, project: Project | int, *, field: str | None
     project_id = project if isinstance(project, int) else project.pk
     if not user.in_scope(project_id):
         raise OutOfScope(_("该项目不在您的数据范围内"), field=field)
+
+
+def departments_serving(project: Project, *, kind: str | None = None) -> list[Department]:
+    """The active departments that serve a project, nearest first: its own, then its region's,
+    then the company's (HQ customer service, legal, quality …); of one kind when given."""
+    rows = Department.objects.filter(company_id=project.company_id, is_active=True).filter(
+        Q(project_id=project.pk)
+        | Q(project__isnull=True, region_id=project.region_id)
+        | Q(project__isnull=True, region__isnull=True)
+    )
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    return sorted(rows, key=lambda d: (0 if d.project_id else 1 if d.region_id else 2, d.code))

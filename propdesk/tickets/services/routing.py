@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from propdesk.org.models import Department
+from propdesk.org.services import departments_serving
 
 from ..models import RoutingRule, Ticket
 
@@ -49,19 +50,8 @@ def matching_rule(ticket: Ticket) -> RoutingRule | None:
 
 
 def department_of_kind(ticket: Ticket, kind: str) -> Department | None:
-    """The active department of this kind that serves the request's project: the project's own,
-    else its region's, else the company's."""
-    project = ticket.project
-    candidates = Department.objects.filter(
-        company_id=ticket.company_id, kind=kind, is_active=True
-    ).filter(
-        Q(project_id=project.pk)
-        | Q(project__isnull=True, region_id=project.region_id)
-        | Q(project__isnull=True, region__isnull=True)
-    )
-    ranked = sorted(candidates, key=lambda d: (0 if d.project_id else 1 if d.region_id else 2,
-                                               d.code))  # fmt: skip
-    return ranked[0] if ranked else None
+    """The nearest active department of this kind that serves the request's project."""
+    return next(iter(departments_serving(ticket.project, kind=kind)), None)
 
 
 def propose_department(ticket: Ticket) -> Proposal:
