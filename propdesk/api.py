@@ -245,11 +245,15 @@ def _mount() -> None:
     from propdesk.sla.api import router as sla_router
     from propdesk.stats.api import router as stats_router
     from propdesk.surveys.api import router as surveys_router
+    from propdesk.taxonomy import router as taxonomy_router
     from propdesk.tickets.api import router as tickets_router
+    from propdesk.tickets.api_household import router as household_router
 
     api.add_router("/", org_router)
+    api.add_router("/", taxonomy_router)
     api.add_router("/", tokens_router)
     api.add_router("/", residents_router)
+    api.add_router("/", household_router)
     api.add_router("/", tickets_router)
     api.add_router("/", sla_router)
     api.add_router("/", notify_router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "propdesk.surveys",
     "propdesk.stats",
     "propdesk.console",
+    "propdesk.demo",
 ]
 
 MIDDLEWARE = [

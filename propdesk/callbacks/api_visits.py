@@ -11,8 +11,8 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from propdesk.core.errors import InvalidInput
+from propdesk.core.schemas import ErrorOut
 from propdesk.org.models import Project
-from propdesk.tickets.schemas import ErrorOut
 
 from . import visits
 from .models import VisitPlan

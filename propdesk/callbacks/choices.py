@@ -1,20 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The five levels belong to the request (a work order's on-site rating, a callback, a survey
+# answer): defined with the tickets' choices, named here too for the callback code.
+from propdesk.tickets.choices import SATISFIED_LEVELS, Satisfaction
 
-class Satisfaction(models.TextChoices):
-    """The five levels of SPEC §6; the first three count as satisfied."""
-
-    VERY_SATISFIED = "very_satisfied", _("很满意")
-    SATISFIED = "satisfied", _("满意")
-    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
-    DISSATISFIED = "dissatisfied", _("不满意")
-    VERY_DISSATISFIED = "very_dissatisfied", _("很不满意")
-
-
-SATISFIED_LEVELS = frozenset(
-    {Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED}
-)
+__all__ = ["SATISFIED_LEVELS", "CallbackMethod", "Satisfaction"]
 
 
 class CallbackMethod(models.TextChoices):

@@ -1,5 +1,6 @@
 """Who owes which resident a callback (SPEC §6), and the monthly repair sampling.
 
+``record_callback`` records a callback and lets the ticket follow through tickets.services.
 Tasks are created by the ticket lifecycle (``lifecycle.on_event``) in the transaction of the
 move: every complaint when it is resolved; a repair when the resident did not rate it, did not
 sign, or was unsatisfied on site. A callback recorded completes the task; a request closed
@@ -13,15 +14,20 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from propdesk.core import clock
+from propdesk.core.errors import InvalidInput
 from propdesk.org.choices import Role
 from propdesk.org.models import Project, User
+from propdesk.tickets import services as ticket_services
 from propdesk.tickets.choices import GradeClass, GradeLevel, Kind, ReporterType, Status
 from propdesk.tickets.models import Ticket
 
-from .choices import SATISFIED_LEVELS
+from .choices import SATISFIED_LEVELS, CallbackMethod, Satisfaction
 from .models import Callback, CallbackTask, TaskReason, TaskStatus
 
 #: Share of a month's in-home repairs that must be called back (SPEC §6).
@@ -97,6 +103,52 @@ def open_task(ticket: Ticket, reason: str, at: datetime) -> CallbackTask:
         due_at=_callback_due(ticket),
         created_at=at,
     )
+
+
+@transaction.atomic
+def record_callback(
+    actor: User,
+    ticket: Ticket,
+    *,
+    satisfaction: str,
+    method: str = CallbackMethod.PHONE,
+    comment: str = "",
+    resident_confirmation: str = "",
+    now: datetime | None = None,
+) -> Callback:
+    """Record a callback with the resident's satisfaction (SPEC §6). The ticket follows through
+    ``tickets.services``: 很满意/满意/基本满意 → callback done; otherwise it reopens and goes
+    back to dispatch (seed 002 作业指导书 4.6)."""
+    ticket = ticket_services.lock_for_callback(actor, ticket)
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(
+            _("满意度“%(s)s”无效,可选:%(o)s")
+            % {"s": satisfaction, "o": ", ".join(Satisfaction.values)},
+            field="satisfaction",
+        )
+    if method not in CallbackMethod.values:
+        raise InvalidInput(_("回访方式无效"), field="method")
+    if method == CallbackMethod.VISIT and not resident_confirmation.strip():
+        raise InvalidInput(_("上门回访须有住户签名或确认"), field="resident_confirmation")
+    at = clock.resolve(now)
+    callback = Callback.objects.create(
+        ticket=ticket,
+        method=method,
+        satisfaction=satisfaction,
+        comment=comment.strip(),
+        resident_confirmation=resident_confirmation.strip(),
+        called_by=actor,
+        called_at=at,
+    )
+    ticket_services.record_callback_outcome(
+        actor,
+        ticket,
+        satisfied=satisfaction in SATISFIED_LEVELS,
+        at=at,
+        note=callback.comment,
+        data={"satisfaction": satisfaction, "method": method, "callback_id": callback.pk},
+    )
+    return callback
 
 
 def on_resolved(ticket: Ticket, at: datetime) -> CallbackTask | None:

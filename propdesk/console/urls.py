@@ -7,6 +7,7 @@ from .views import (
     handler,
     hot_issues,
     intake,
+    queue_export,
     queues,
     records,
     residents,
@@ -28,6 +29,7 @@ urlpatterns = [
     # queues
     path("queues/", queues.queue_page, name="queues"),
     path("queues/<str:name>/", queues.queue_page, name="queue"),
+    path("exports/tickets/", queue_export.tickets_export, name="tickets_export"),
     path("queues-saved/", queues.save_filter, name="save_filter"),
     path("queues-saved/<int:pk>/delete/", queues.delete_filter, name="delete_filter"),
     path("queues-bulk/dispatch/", queues.bulk_dispatch, name="bulk_dispatch"),

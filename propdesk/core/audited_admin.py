@@ -17,11 +17,10 @@ from django.http import HttpRequest
 
 from .audit import audit_change, snapshot
 from .models import AuditAction
+from .requests import client_ip
 
 
 def _ip(request: HttpRequest) -> str | None:
-    from propdesk.org.logins import client_ip
-
     return client_ip(request)
 
 

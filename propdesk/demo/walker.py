@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from propdesk.callbacks import services as callback_services
 from propdesk.callbacks.choices import SATISFIED_LEVELS, CallbackMethod, Satisfaction
 from propdesk.org.models import User
 from propdesk.tickets import services
@@ -188,7 +189,7 @@ class Walk(Moves):
         if satisfaction not in SATISFIED_LEVELS and self.sc.unhappy and rng.random() < 0.6:
             comments = self.sc.unhappy
         repair = self.sc.kind == Kind.REPAIR
-        services.record_callback(
+        callback_services.record_callback(
             actor,
             self.ticket,
             satisfaction=satisfaction,

@@ -12,10 +12,10 @@ from pydantic import Field
 
 from propdesk.core.errors import InvalidInput
 from propdesk.core.paging import Page, PageSize
+from propdesk.core.schemas import ErrorOut
 from propdesk.org.models import Project
 from propdesk.residents.models import mask_phone
 from propdesk.tickets.models import Category
-from propdesk.tickets.schemas import ErrorOut
 
 from . import services
 from .models import HotIssue, HotIssueStatus

@@ -6,3 +6,10 @@ class HotIssuesConfig(AppConfig):
     name = "propdesk.hotissues"
     label = "hotissues"
     verbose_name = _("热点问题")
+
+    def ready(self) -> None:
+        from propdesk.tickets.lifecycle import subscribe
+
+        from . import lifecycle
+
+        subscribe("hotissues", lifecycle.on_event, order=30)

@@ -6,3 +6,18 @@ class NotifyConfig(AppConfig):
     name = "propdesk.notify"
     label = "notify"
     verbose_name = _("通知")
+
+    def ready(self) -> None:
+        from propdesk.core.worker import on_start
+        from propdesk.tickets.lifecycle import subscribe
+
+        from . import lifecycle
+
+        subscribe("notify", lifecycle.on_event, order=20)
+        on_start("notify", _book_delivery, order=20)
+
+
+def _book_delivery(reconcile: bool) -> None:
+    from .services import ensure_delivery_booked
+
+    ensure_delivery_booked()

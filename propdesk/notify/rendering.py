@@ -10,7 +10,7 @@ Templates are plain text, so HTML escaping is off.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,12 +95,19 @@ def ticket_context(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+#: Functions that turn coded values of a context into readable labels (the SLA domain's clock
+#: kinds), registered from the AppConfig.ready() of the app that owns the codes.
+_labellers: list[Callable[[Mapping[str, Any]], dict[str, Any]]] = []
+
+
+def add_labels(labeller: Callable[[Mapping[str, Any]], dict[str, Any]]) -> None:
+    if labeller not in _labellers:
+        _labellers.append(labeller)
+
+
 def labels(context: Mapping[str, Any]) -> dict[str, Any]:
     """Readable labels for coded values a caller passed (a clock kind), in the active language."""
-    from propdesk.sla.choices import ClockKind
-
     extra: dict[str, Any] = {}
-    clock = context.get("clock")
-    if clock and clock in ClockKind.values:
-        extra["clock_label"] = str(ClockKind(clock).label)
+    for labeller in _labellers:
+        extra.update(labeller(context))
     return extra

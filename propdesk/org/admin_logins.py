@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from propdesk.core.errors import NotAuthenticated
+from propdesk.core.requests import client_ip
 
-from .logins import client_ip, sign_in, unlock_address, unlock_user
+from .logins import sign_in, unlock_address, unlock_user
 from .models import LoginAddress, User
 
 

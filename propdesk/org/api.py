@@ -1,31 +1,12 @@
-"""Projects, buildings, departments and the taxonomy: what a client needs to fill a form."""
+"""Who am I, projects and departments: what a client needs to fill a form (buildings and rooms:
+``residents.api``; the lists of kinds, states and categories: ``propdesk.taxonomy``)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from propdesk.callbacks.choices import CallbackMethod, Satisfaction
-from propdesk.core.errors import NotFound
-from propdesk.residents.models import Building
-from propdesk.tickets.choices import (
-    Channel,
-    ClosureReason,
-    GradeClass,
-    GradeLevel,
-    HelpType,
-    Kind,
-    Nature,
-    RepairScope,
-    ReplyChannel,
-    ReporterType,
-    Status,
-)
-from propdesk.tickets.models import Category
-
 from .models import Department, Project
-from .services import check_project_scope
 
 router = Router(tags=["organisation"])
 
@@ -35,12 +16,6 @@ class ProjectOut(Schema):
     name: str
     region: str
     address: str
-
-
-class BuildingOut(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class DepartmentOut(Schema):
@@ -82,18 +57,6 @@ def projects(request: HttpRequest):
     ]
 
 
-@router.get("/projects/{code}/buildings", response=list[BuildingOut])
-def buildings(request: HttpRequest, code: str):
-    # A project named in the address is a resource: unknown is 404, outside the scope 403
-    # (an empty list would read as "this project has no buildings").
-    project = Project.objects.filter(code=code).first()
-    if project is None:
-        raise NotFound(_("项目编码“%(code)s”不存在") % {"code": code})
-    check_project_scope(request.user, project)
-    qs = Building.objects.filter(project=project)
-    return [{"id": b.pk, "code": b.code, "name": b.name} for b in qs]
-
-
 @router.get(
     "/departments",
     response=list[DepartmentOut],
@@ -118,40 +81,3 @@ def departments(request: HttpRequest, project: str | None = None):
         }
         for d in items
     ]
-
-
-def _choices(choices) -> list[dict[str, str]]:
-    return [{"value": value, "label": str(label)} for value, label in choices.choices]
-
-
-@router.get("/taxonomy", summary="Kinds, channels, states, categories and other lists")
-def taxonomy(request: HttpRequest):
-    categories = list(Category.objects.filter(is_active=True).order_by("sort_order", "code"))
-    tops = [c for c in categories if c.parent_id is None]
-    return {
-        "kinds": _choices(Kind),
-        "channels": _choices(Channel),
-        "statuses": _choices(Status),
-        "natures": _choices(Nature),
-        "grade_levels": _choices(GradeLevel),
-        "grade_classes": _choices(GradeClass),
-        "reporter_types": _choices(ReporterType),
-        "repair_scopes": _choices(RepairScope),
-        "help_types": _choices(HelpType),
-        "reply_channels": _choices(ReplyChannel),
-        "closure_reasons": _choices(ClosureReason),
-        "satisfaction": _choices(Satisfaction),
-        "callback_methods": _choices(CallbackMethod),
-        "categories": [
-            {
-                "code": top.code,
-                "name": top.display_name,
-                "children": [
-                    {"code": c.code, "name": c.display_name}
-                    for c in categories
-                    if c.parent_id == top.pk
-                ],
-            }
-            for top in tops
-        ],
-    }

@@ -8,9 +8,10 @@ from ninja import Field, Router, Schema, Status
 
 from propdesk.core.audit import audit
 from propdesk.core.models import AuditAction
-from propdesk.tickets.schemas import ErrorOut
+from propdesk.core.requests import client_ip
+from propdesk.core.schemas import ErrorOut
 
-from .logins import client_ip, sign_in
+from .logins import sign_in
 from .services import create_api_token
 
 router = Router(tags=["organisation"])

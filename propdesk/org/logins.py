@@ -11,12 +11,10 @@ creation all call :func:`sign_in`, so one set of counters throttles them.
 
 from __future__ import annotations
 
-import ipaddress
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
@@ -44,22 +42,6 @@ def max_failed_logins_per_address() -> int:
 
 def lockout() -> timedelta:
     return timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address: the connection's, or behind ``NUM_PROXIES`` proxies the one the
-    outermost of them put in X-Forwarded-For (what a client writes there itself is ignored)."""
-    address = request.META.get("REMOTE_ADDR")
-    proxies = settings.NUM_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            address = hops[-min(proxies, len(hops))]
-    try:
-        return str(ipaddress.ip_address(address or ""))
-    except ValueError:
-        return None
 
 
 def _minutes_left(until: datetime, at: datetime) -> int:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
+from functools import reduce
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +16,7 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, OutOfScope
 
+from .choices import Role, ScopeLevel
 from .models import ApiToken, Department, Project, User
 
 
@@ -55,6 +60,32 @@ def check_project_scope(user: User, project: Project | int, *, field: str | None
     project_id = project if isinstance(project, int) else project.pk
     if not user.in_scope(project_id):
         raise OutOfScope(_("该项目不在您的数据范围内"), field=field)
+
+
+def staff_in_roles(place: Any, roles: Iterable[str]) -> list[User]:
+    """The active staff who hold these roles over a project — its supervisors and project
+    managers (by their project scope), its region's managers, the company's HQ staff — for
+    anything placed in a project (``place`` has ``project_id``, ``company_id`` and ``project``;
+    the project is read only for the region). One query: each role's people in id order,
+    role after role as given, everyone once."""
+    roles = list(dict.fromkeys(roles))
+    wanted = []
+    for role in roles:
+        if role in (Role.SUPERVISOR, Role.PROJECT_MANAGER):
+            wanted.append(Q(role=role, scope_projects=place.project_id))
+        elif role == Role.REGION:
+            wanted.append(
+                Q(role=role, scope_level=ScopeLevel.REGION, scope_region=place.project.region_id)
+            )
+        else:
+            wanted.append(Q(role=role, company_id=place.company_id))
+    if not wanted:
+        return []
+    users = User.objects.filter(reduce(operator.or_, wanted), is_active=True)
+    by_role: dict[str, list[User]] = {}
+    for user in users.order_by("pk").distinct():
+        by_role.setdefault(user.role, []).append(user)
+    return [user for role in roles for user in by_role.pop(role, [])]
 
 
 def departments_serving(project: Project, *, kind: str | None = None) -> list[Department]:

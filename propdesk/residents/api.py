@@ -1,21 +1,28 @@
-"""Resident and room lookup, the household file, and logged phone reveals."""
+"""Resident, room and building lookup, and logged phone reveals (the household file, which
+lists the room's tickets, is ``tickets.api_household``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from propdesk.tickets.choices import Status
-from propdesk.tickets.models import Ticket
+from propdesk.core.errors import NotFound
+from propdesk.org.models import Project
+from propdesk.org.services import check_project_scope
 
 from . import phones, services
 from .choices import Relation
-from .models import Residency, Resident, Room, mask_phone
+from .models import Building, Residency, Resident, Room, mask_phone
 
 router = Router(tags=["residents"])
+
+
+class BuildingOut(Schema):
+    id: int
+    code: str
+    name: str
 
 
 class ResidencyOut(Schema):
@@ -53,28 +60,7 @@ class RoomOut(Schema):
     is_occupied: bool
 
 
-class HouseholdTicket(Schema):
-    number: str
-    kind: str
-    status: str
-    status_display: str
-    category: str
-    description: str
-    received_at: datetime
-
-
-# Not "HouseholdOut": the visit plans have one, and two schemas of one name were one component
-# in the OpenAPI document (GET /rooms/{id} documented the visit plan's household).
-class HouseholdFileOut(Schema):
-    """The household file of one room: the room, its people and all its tickets."""
-
-    room: RoomOut
-    people: list[ResidentOut]
-    tickets: list[HouseholdTicket]
-    open_tickets: int
-
-
-def _resident(resident: Resident) -> dict:
+def resident_data(resident: Resident) -> dict:
     return {
         "id": resident.pk,
         "name": resident.name,
@@ -100,7 +86,7 @@ def _resident(resident: Resident) -> dict:
     }
 
 
-def _room(room: Room) -> dict:
+def room_data(room: Room) -> dict:
     return {
         "id": room.pk,
         "label": room.label,
@@ -112,7 +98,7 @@ def _room(room: Room) -> dict:
     }
 
 
-def _with_rooms(qs, user):
+def with_rooms(qs, user):
     """Each resident's homes, but only those inside the user's scope (SPEC §1): a resident who
     also owns a flat in another project must not reveal that flat to staff who cannot see it."""
     return qs.prefetch_related(
@@ -134,13 +120,13 @@ def find_residents(
     request: HttpRequest, phone: str = "", name: str = "", room_id: int | None = None
 ):
     qs = services.find_residents(request.user, phone=phone, name=name, room_id=room_id)
-    return [_resident(r) for r in _with_rooms(qs, request.user)[:50]]
+    return [resident_data(r) for r in with_rooms(qs, request.user)[:50]]
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut)
 def get_resident(request: HttpRequest, resident_id: int):
     resident = services.get_resident(request.user, resident_id)
-    return _resident(_with_rooms(Resident.objects.filter(pk=resident.pk), request.user).get())
+    return resident_data(with_rooms(Resident.objects.filter(pk=resident.pk), request.user).get())
 
 
 @router.post(
@@ -163,41 +149,20 @@ def find_rooms(
     request: HttpRequest, project: str | None = None, building_id: int | None = None, q: str = ""
 ):
     return [
-        _room(r)
+        room_data(r)
         for r in services.find_rooms(request.user, project=project, building_id=building_id, q=q)[
             :100
         ]
     ]
 
 
-@router.get(
-    "/rooms/{room_id}",
-    response=HouseholdFileOut,
-    summary="The household file: the room, its people and all its tickets",
-)
-def household_file(request: HttpRequest, room_id: int):
-    room = services.get_room(request.user, room_id)
-    people = _with_rooms(Resident.objects.filter(residencies__room=room).distinct(), request.user)
-    tickets = (
-        Ticket.objects.filter(room=room)
-        .select_related("category", "category__parent")
-        .order_by("-received_at")
-    )
-    open_statuses = set(Status.values) - {Status.CLOSED, Status.MERGED, Status.CANCELLED}
-    return {
-        "room": _room(room),
-        "people": [_resident(p) for p in people],
-        "tickets": [
-            {
-                "number": t.number,
-                "kind": t.kind,
-                "status": t.status,
-                "status_display": t.get_status_display(),
-                "category": t.category.full_name,
-                "description": t.description,
-                "received_at": t.received_at,
-            }
-            for t in tickets
-        ],
-        "open_tickets": sum(1 for t in tickets if t.status in open_statuses),
-    }
+@router.get("/projects/{code}/buildings", response=list[BuildingOut])
+def buildings(request: HttpRequest, code: str):
+    # A project named in the address is a resource: unknown is 404, outside the scope 403
+    # (an empty list would read as "this project has no buildings").
+    project = Project.objects.filter(code=code).first()
+    if project is None:
+        raise NotFound(_("项目编码“%(code)s”不存在") % {"code": code})
+    check_project_scope(request.user, project)
+    qs = Building.objects.filter(project=project)
+    return [{"id": b.pk, "code": b.code, "name": b.name} for b in qs]

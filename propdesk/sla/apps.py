@@ -10,6 +10,19 @@ class SlaConfig(AppConfig):
     verbose_name = _("时限")
 
     def ready(self) -> None:
+        from propdesk.core.worker import on_start
+        from propdesk.notify.rendering import add_labels
+        from propdesk.tickets.lifecycle import subscribe
+
+        from . import actions, lifecycle, notices, queries
+
+        # First of the subscribers: the others read the clocks a move has just started.
+        subscribe("sla", lifecycle.on_event, order=10)
+        subscribe("sla.notices", notices.on_event, order=15)
+        on_start("sla", _start_worker, order=10)
+        add_labels(notices.clock_labels)
+        actions.register()
+        queries.register_ticket_reads()
         # Rules are cached per process for a minute (read on every registration); a save or
         # delete anywhere in this process — admin, a command, a test — is seen at once.
         from . import escalation, grades, policies
@@ -28,6 +41,23 @@ class SlaConfig(AppConfig):
         calendar_changed.connect(
             _replan_later, weak=False, dispatch_uid="propdesk.sla.replan_after_calendar_change"
         )
+
+
+def _start_worker(reconcile: bool) -> str | None:
+    """Before the worker takes tasks: catch up with clocks that fell due while no worker ran,
+    and book the periodic sweeps."""
+    from .services import ensure_periodic
+    from .services import reconcile as reconcile_clocks
+
+    line = None
+    if reconcile:
+        result = reconcile_clocks()
+        line = (
+            f"reconcile: breached {result.breached}, warned {result.warned}, "
+            f"rescheduled {result.rescheduled}, pruned {result.pruned}"
+        )
+    ensure_periodic()
+    return line
 
 
 def _clearing(clear):

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from propdesk.notify.lifecycle import clock_notices
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
+from propdesk.tickets.services import system as ticket_system
 from propdesk.worktime.arithmetic import WorkCalendar
 from propdesk.worktime.services import calendar_for_project
 
 from . import policies
 from .choices import OPEN_CLOCK_STATES, ClockKind, ClockState
 from .models import SlaClock
+from .notices import clock_notices
 
 if TYPE_CHECKING:
     from django_tasks import Task
@@ -58,11 +59,10 @@ def awaiting(ticket: Ticket, kinds: Iterable[str] | None = None, *, work_order=N
 
 def clock_event(clock: SlaClock, kind: EventKind, at: datetime, **data) -> TicketEvent:
     """The ticket's event about one of its clocks (written by the system, no actor)."""
-    return TicketEvent.objects.create(
+    return ticket_system.add_event(
+        kind,
+        at,
         ticket_id=clock.ticket_id,
-        kind=kind,
-        actor=None,
-        at=at,
         work_order_id=clock.work_order_id,
         data={
             "clock": clock.kind,

@@ -6,19 +6,17 @@ tells the people at the new level; meeting the breached clock ends a breach's es
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
-
-from django.db.models import Q
 
 from propdesk.core.cache import TtlCache
-from propdesk.org.choices import Role, ScopeLevel
+from propdesk.org.choices import Role
 from propdesk.org.models import User
+from propdesk.org.services import staff_in_roles
 from propdesk.tickets.choices import TERMINAL_STATUSES, EventKind
 from propdesk.tickets.models import Ticket, TicketEvent
+from propdesk.tickets.services import system as ticket_system
 
 from .choices import ClockState
 from .models import EscalationLevel, EscalationPolicy, SlaClock
@@ -85,18 +83,6 @@ def _policy(best: EscalationPolicy | None) -> Policy:
     )
 
 
-def _at_level(ticket: Ticket, level: int) -> Q | None:
-    """Who is at one level of the ticket's organisation path, as a filter on staff."""
-    role = ROLE_AT.get(EscalationLevel(level))
-    if role is None:
-        return None
-    if level in (EscalationLevel.SUPERVISOR, EscalationLevel.PROJECT_MANAGER):
-        return Q(role=role, scope_projects=ticket.project_id)
-    if level == EscalationLevel.REGION:
-        return Q(role=role, scope_level=ScopeLevel.REGION, scope_region=ticket.project.region_id)
-    return Q(role=role, company_id=ticket.company_id)
-
-
 def people_at(ticket: Ticket, level: int) -> list[User]:
     """The staff at one level of the ticket's organisation path."""
     return people_at_levels(ticket, (level,))
@@ -106,22 +92,8 @@ def people_at_levels(ticket: Ticket, levels: Iterable[int]) -> list[User]:
     """The staff at these levels, in one query: each level's people in id order, level after
     level as given, everyone once. Each level has its own role, so a person's role says
     which level they were found at."""
-    levels = list(dict.fromkeys(levels))
-    filters = [(level, _at_level(ticket, level)) for level in levels]
-    wanted = [q for _, q in filters if q is not None]
-    if not wanted:
-        return []
-    users = list(
-        User.objects.filter(reduce(operator.or_, wanted), is_active=True).order_by("pk").distinct()
-    )
-    by_role: dict[str, list[User]] = {}
-    for user in users:
-        by_role.setdefault(user.role, []).append(user)
-    people: list[User] = []
-    for level, q in filters:
-        if q is not None:
-            people += by_role.pop(ROLE_AT[EscalationLevel(level)], [])
-    return people
+    roles = [ROLE_AT[EscalationLevel(level)] for level in levels if level in ROLE_AT]
+    return staff_in_roles(ticket, roles)
 
 
 def escalate(
@@ -143,10 +115,11 @@ def escalate(
     if level is None:
         return False
     before = ticket.escalation_level
-    ticket.escalation_level = level
-    Ticket.objects.filter(pk=ticket.pk).update(escalation_level=level)
-    escalated_event(ticket, before, level, trigger=trigger, at=at, reason=reason,
-                    actor=actor).save()  # fmt: skip
+    ticket_system.set_escalation_level(ticket, level)
+    ticket_system.add_events(
+        [escalated_event(ticket, before, level, trigger=trigger, at=at, reason=reason,
+                         actor=actor)]
+    )  # fmt: skip
     tell_escalation(ticket, level, trigger=trigger, at=at, reason=reason, also_tell=also_tell,
                     due_at=due_at)  # fmt: skip
     return True
@@ -174,8 +147,8 @@ def escalated_event(
     actor: User | None = None,
 ) -> TicketEvent:
     """The ``escalated`` event, not yet written."""
-    return TicketEvent(
-        ticket=ticket, kind=EventKind.ESCALATED, actor=actor, at=at, note=reason,
+    return ticket_system.event(
+        EventKind.ESCALATED, at, ticket=ticket, actor=actor, note=reason,
         data={"from": before, "to": level, "trigger": trigger},
     )  # fmt: skip
 
@@ -302,8 +275,7 @@ def deescalate_if_settled(ticket: Ticket, at: datetime) -> None:
     if other_causes.exists():
         return
     before = ticket.escalation_level
-    ticket.escalation_level = 0
-    Ticket.objects.filter(pk=ticket.pk).update(escalation_level=0)
-    TicketEvent.objects.create(
-        ticket=ticket, kind=EventKind.DEESCALATED, at=at, data={"from": before, "to": 0}
+    ticket_system.set_escalation_level(ticket, 0)
+    ticket_system.add_event(
+        EventKind.DEESCALATED, at, ticket=ticket, data={"from": before, "to": 0}
     )

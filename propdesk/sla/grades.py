@@ -25,7 +25,8 @@ from propdesk.tickets.choices import (
     Kind,
     Nature,
 )
-from propdesk.tickets.models import Ticket, TicketEvent
+from propdesk.tickets.models import Ticket
+from propdesk.tickets.services import system as ticket_system
 from propdesk.worktime.arithmetic import add_months, full_months_between
 
 from .models import GradeRule, GradeScale
@@ -244,7 +245,7 @@ def change_grades(
             escalation = (i, ticket.escalation_level, level, reason)
             ticket.escalation_level = level
             fields.append("escalation_level")
-    ticket.save(update_fields=[*fields, "updated_at"])
+    ticket_system.save_grades(ticket, fields)
     events = []
     for i, ((scale, to, reason), before) in enumerate(zip(changes, befores, strict=True)):
         if escalation is not None and escalation[0] == i:
@@ -253,13 +254,13 @@ def change_grades(
                                 reason=reason)
             )  # fmt: skip
         events.append(
-            TicketEvent(
-                ticket=ticket, kind=EventKind.GRADE_CHANGED, actor=actor, at=at, note=note,
+            ticket_system.event(
+                EventKind.GRADE_CHANGED, at, ticket=ticket, actor=actor, note=note,
                 data={"scale": scale, "from": before, "to": to, "rule": reason,
                       "manual": manual},
             )
         )  # fmt: skip
-    TicketEvent.objects.bulk_create(events)
+    ticket_system.add_events(events)
     if escalation is not None:
         tell_escalation(
             ticket, escalation[2], trigger="grade", at=at, reason=escalation[3],

@@ -73,3 +73,37 @@ def clock_data(clock: SlaClock, now: datetime) -> dict[str, Any]:
         "rule": clock.policy.name if clock.policy_id else None,
         "calendar_warnings": clock.calendar_warnings,
     }
+
+
+# --- what the SLA domain adds to the reads of a ticket (tickets.extensions) -------------------
+
+
+def ticket_clocks(ticket, now: datetime) -> list[dict[str, Any]]:
+    clocks = (
+        SlaClock.objects.filter(ticket=ticket)
+        .select_related("work_order", "policy")
+        .order_by("started_at", "pk")
+    )
+    return [clock_data(c, now) for c in clocks]
+
+
+def ticket_clocks_as_registered(ticket, now: datetime) -> list[dict[str, Any]] | None:
+    from .lifecycle import started_clocks
+
+    clocks = started_clocks(ticket)
+    if clocks is None:
+        return None
+    return [clock_data(c, now) for c in sorted(clocks, key=lambda c: (c.started_at, c.pk))]
+
+
+def clock_list_filter(tickets: QuerySet, f, now: datetime) -> QuerySet:
+    return filter_by_clocks(
+        tickets, now=now, due_soon=f.due_soon, breached=f.breached, clock=f.clock
+    )
+
+
+def register_ticket_reads() -> None:
+    from propdesk.tickets.extensions import DetailPart, add_detail_part, add_list_filter
+
+    add_detail_part(DetailPart("clocks", ticket_clocks, ticket_clocks_as_registered))
+    add_list_filter("clocks", clock_list_filter)

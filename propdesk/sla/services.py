@@ -11,13 +11,14 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from propdesk.core import clock as core_clock
-from propdesk.notify.lifecycle import clock_notices
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import TicketEvent
+from propdesk.tickets.services import system as ticket_system
 
 from . import engine
 from .choices import ClockState
 from .models import SlaClock
+from .notices import clock_notices
 
 BATCH = 2000
 #: Finished timer rows are kept this long (to read what a worker did), then pruned.
@@ -66,10 +67,10 @@ class ReconcileResult:
 
 def _events(clocks: list[SlaClock], kind: EventKind, at: datetime) -> list[TicketEvent]:
     return [
-        TicketEvent(
+        ticket_system.event(
+            kind,
+            at,
             ticket_id=c.ticket_id,
-            kind=kind,
-            at=at,
             work_order_id=c.work_order_id,
             data={"clock": c.kind, "clock_id": c.pk, "due_at": c.due_at.isoformat()},
         )
@@ -104,7 +105,7 @@ def breach_overdue(at: datetime) -> int:
                 warn_task_id=None,
                 due_task_id=None,
             )
-            TicketEvent.objects.bulk_create(_events(batch, EventKind.SLA_BREACHED, at))
+            ticket_system.add_events(_events(batch, EventKind.SLA_BREACHED, at))
             clock_notices(batch, EventKind.SLA_BREACHED, at)
             engine.escalate_later([c.ticket_id for c in batch], at)
             total += len(batch)
@@ -129,7 +130,7 @@ def warn_due(at: datetime) -> int:
             SlaClock.objects.filter(pk__in=[c.pk for c in batch]).update(
                 warned_at=at, warn_task_id=None
             )
-            TicketEvent.objects.bulk_create(_events(batch, EventKind.SLA_WARNING, at))
+            ticket_system.add_events(_events(batch, EventKind.SLA_WARNING, at))
             clock_notices(batch, EventKind.SLA_WARNING, at)
             total += len(batch)
 

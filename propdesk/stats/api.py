@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from propdesk.core.errors import InvalidInput
-from propdesk.tickets.schemas import ErrorOut
+from propdesk.core.schemas import ErrorOut
 
 from . import figures
 from .period import Period, scope_for

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from propdesk.console.views.base import console_view
 from propdesk.core import clock
 from propdesk.core.errors import DomainError
 from propdesk.core.exports import csv_download, xlsx_download, xlsx_row
+from propdesk.core.web import console_view
 from propdesk.tickets.models import Ticket
 
 from . import figures

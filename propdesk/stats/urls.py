@@ -1,4 +1,4 @@
-"""The statistics pages: /stats/, the monthly reports under /reports/ and ticket exports."""
+"""The statistics pages: /stats/, the monthly reports under /reports/ and the defect report."""
 
 from django.urls import path
 
@@ -12,6 +12,5 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_page, name="report"),
     path("reports/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
-    path("exports/tickets/", views.tickets_export, name="tickets_export"),
     path("reports/defects/", defects.defect_list, name="defects"),
 ]

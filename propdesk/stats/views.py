@@ -1,8 +1,8 @@
 """The statistics pages of the console (SPEC §9): the statistics page with its filters and
-charts, the monthly reports (list, page, commentary, publication, Excel and PDF), and the
-Excel/CSV export of a ticket queue. Views parse, call ``figures``/``figures_breakdown``,
-``reports`` and ``exports`` and render — they compute no figure themselves; refusals of the
-services become messages, 403 or 404 pages (``console_view``)."""
+charts, the monthly reports (list, page, commentary, publication, Excel and PDF); the export of
+a ticket queue is the queue page's (console). Views parse, call ``figures``,
+``figures_breakdown``, ``reports`` and ``exports`` and render — they compute no figure
+themselves; refusals of the services become messages, 403 or 404 pages (``console_view``)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propdesk.console.queues import QUEUES, queue, sorted_rows
-from propdesk.console.views.base import console_view, page_of
-from propdesk.console.views.queues import _filter_from
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
-from propdesk.core.exports import CSV_TYPE, XLSX_TYPE, download
+from propdesk.core.exports import XLSX_TYPE, download
+from propdesk.core.web import console_view, page_of
 from propdesk.org.choices import ScopeLevel
 from propdesk.org.models import Project, User
 from propdesk.sla.choices import ClockKind
@@ -29,11 +27,6 @@ from . import exports, figures, reports
 from .figures_breakdown import per_project, received_by_month
 from .models import MonthlyReport, ReportStatus
 from .period import Period, scope_for
-
-#: A larger export is refused rather than cut short: a partial list passed on as the whole
-#: would mislead whoever reads it.
-MAX_EXPORT_ROWS = 20_000
-
 
 # --- the statistics page ---------------------------------------------------------------------
 
@@ -210,51 +203,3 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, "monthly_report", pk, ip=request.META.get("REMOTE_ADDR"), format="pdf"
     )
     return download(content, "application/pdf", _report_filename(report, "pdf"))
-
-
-@console_view
-def tickets_export(request: HttpRequest) -> HttpResponse:
-    """A queue of the user's, with the queue page's filters, as Excel or CSV (audited)."""
-    name = request.GET.get("queue", "all")
-    name = name if name in QUEUES else "all"
-    fmt = request.GET.get("format", "xlsx")
-    back = f"/queues/{name}/?{_query_without_export(request)}"
-    context = {"back": back}
-    if fmt not in ("xlsx", "csv"):
-        context["error"] = _("导出格式应为 xlsx 或 csv")
-        return render(request, "stats/export_refused.html", context, status=400)
-    try:
-        rows = queue(request.user, name, _filter_from(request), now=clock.now())
-        total = rows.count()
-    except DomainError as refused:
-        context["error"] = refused.message
-        return render(request, "stats/export_refused.html", context, status=400)
-    if total > MAX_EXPORT_ROWS:
-        context["error"] = _(
-            "符合条件的诉求共 %(n)s 条,超过单次导出上限 %(max)s 条。请缩小筛选范围(如项目、"
-            "类型、状态)后分批导出。"
-        ) % {"n": total, "max": MAX_EXPORT_ROWS}
-        return render(request, "stats/export_refused.html", context, status=400)
-    # An export is read in one pass: any list order but "due" (which pages by ids) will do.
-    sort = request.GET.get("sort", "received")
-    tickets = sorted_rows(rows, sort).iterator(chunk_size=2000)
-    content = exports.tickets_xlsx(tickets) if fmt == "xlsx" else exports.tickets_csv(tickets)
-    exports.log_export(
-        request.user,
-        "ticket_list",
-        name,
-        ip=request.META.get("REMOTE_ADDR"),
-        format=fmt,
-        rows=total,
-        query=request.GET.urlencode(),
-    )
-    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
-    content_type = XLSX_TYPE if fmt == "xlsx" else CSV_TYPE
-    return download(content, content_type, f"tickets-{name}-{stamp}.{fmt}")
-
-
-def _query_without_export(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    for key in ("queue", "format"):
-        params.pop(key, None)
-    return params.urlencode()

@@ -16,8 +16,8 @@ from pydantic import Field
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput
 from propdesk.core.paging import LongPageSize, Page
+from propdesk.core.schemas import ErrorOut
 from propdesk.org.models import Project, User
-from propdesk.tickets.schemas import ErrorOut
 
 from . import services
 from .choices import ResponseSource, Satisfaction

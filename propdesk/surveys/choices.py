@@ -1,10 +1,11 @@
-"""The lists of satisfaction surveys (SPEC §7). The five answer levels are those of callbacks
-(SPEC §6), imported from there so a survey and a callback count 满意 the same way."""
+"""The lists of satisfaction surveys (SPEC §7). The five answer levels are those of the request
+(SPEC §6: on-site ratings and callbacks), imported from tickets so a survey and a callback count
+满意 the same way."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from propdesk.callbacks.choices import SATISFIED_LEVELS, Satisfaction
+from propdesk.tickets.choices import SATISFIED_LEVELS, Satisfaction
 
 __all__ = [
     "DISSATISFIED_LEVELS",

@@ -8,8 +8,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from propdesk.core.schemas import ErrorOut
 from propdesk.org.models import User
-from propdesk.tickets.schemas import ErrorOut
 
 from . import services
 from .choices import Satisfaction

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, File, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
@@ -22,6 +20,7 @@ from propdesk.core.paging import IdsFirst, Page, PageSize, bounded_count
 from propdesk.residents.services import record_phone_reveal
 
 from . import schemas, services
+from .actions import ACTIONS, aware
 from .choices import ACTIVE_WORK_ORDER_STATUSES
 from .models import Attachment, TicketEvent, WorkOrder
 from .serializers import SUMMARY_RELATED, detail, event_data, summary, work_order_data
@@ -30,13 +29,6 @@ from .services.attachments import attachment_response
 router = Router(tags=["tickets"])
 
 #: Roles that may see a resident's full phone number; every reveal is written to the audit log.
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """JSON times without an offset are local time (Asia/Shanghai), as staff type them."""
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
 
 
 @router.post(
@@ -133,126 +125,6 @@ def ticket_events(request: HttpRequest, number: str):
     ticket = services.get_ticket(request.user, number)
     events = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "work_order")
     return [event_data(e) for e in events.order_by("at", "pk")]
-
-
-#: action name → (body schema, call). Every call goes through the one service function.
-ACTIONS: dict[str, tuple[type[Schema], Callable[..., Any]]] = {
-    "accept": (schemas.AcceptIn, lambda u, t, b: services.accept(u, t, note=b.note)),
-    "answer": (
-        schemas.AnswerIn,
-        lambda u, t, b: services.answer(u, t, content=b.content, channel=b.channel),
-    ),
-    "dispatch": (
-        schemas.DispatchIn,
-        lambda u, t, b: services.dispatch(
-            u,
-            t,
-            department=b.department,
-            deadline=aware(b.deadline),
-            assignee=b.assignee,
-            instructions=b.instructions,
-            appointment_at=aware(b.appointment_at),
-            fee_items=[services.FeeLine(**i.dict()) for i in b.fee_items],
-            fee_agreement_note=b.fee_agreement_note,
-        ),
-    ),
-    "return": (
-        schemas.ReturnIn,
-        lambda u, t, b: services.return_work_order(u, t, work_order=b.work_order, reason=b.reason),
-    ),
-    "transfer": (
-        schemas.TransferIn,
-        lambda u, t, b: services.transfer(
-            u,
-            t,
-            work_order=b.work_order,
-            department=b.department,
-            reason=b.reason,
-            deadline=aware(b.deadline),
-            assignee=b.assignee,
-        ),
-    ),
-    "start": (schemas.StartIn, lambda u, t, b: services.start(u, t, work_order=b.work_order)),
-    "note": (
-        schemas.NoteIn,
-        lambda u, t, b: services.add_progress_note(u, t, text=b.text, work_order=b.work_order),
-    ),
-    "reply": (
-        schemas.ReplyIn,
-        lambda u, t, b: services.reply_to_resident(u, t, content=b.content, channel=b.channel),
-    ),
-    "suspend": (schemas.ReasonIn, lambda u, t, b: services.suspend(u, t, reason=b.reason)),
-    "resume": (schemas.ResumeIn, lambda u, t, b: services.resume(u, t, note=b.note)),
-    "resolve": (
-        schemas.ResolveIn,
-        lambda u, t, b: services.resolve(
-            u,
-            t,
-            result=b.result,
-            resident_rating=b.resident_rating,
-            resident_signed=b.resident_signed,
-        ),
-    ),
-    "complete_work_order": (
-        schemas.CompleteIn,
-        lambda u, t, b: services.complete_work_order(
-            u,
-            t,
-            work_order=b.work_order,
-            result=b.result,
-            resident_rating=b.resident_rating,
-            resident_signed=b.resident_signed,
-        ),
-    ),
-    "callback": (
-        schemas.CallbackIn,
-        lambda u, t, b: services.record_callback(
-            u,
-            t,
-            satisfaction=b.satisfaction,
-            method=b.method,
-            comment=b.comment,
-            resident_confirmation=b.resident_confirmation,
-        ),
-    ),
-    "close": (
-        schemas.CloseIn,
-        lambda u, t, b: services.close(
-            u, t, reason=b.reason, note=b.note, has_case_value=b.has_case_value
-        ),
-    ),
-    "reopen": (schemas.ReasonIn, lambda u, t, b: services.reopen(u, t, reason=b.reason)),
-    "escalate": (
-        schemas.ReasonIn,
-        lambda u, t, b: services.escalate_by_hand(u, t, reason=b.reason),
-    ),
-    "set_grade": (
-        schemas.SetGradeIn,
-        lambda u, t, b: services.set_grade(
-            u, t, reason=b.reason, level=b.level, grade_class=b.grade_class
-        ),
-    ),
-    "submit_plan": (schemas.PlanIn, lambda u, t, b: services.submit_plan(u, t, plan=b.plan)),
-    "delay_callback": (
-        schemas.DelayCallbackIn,
-        lambda u, t, b: services.delay_callback(
-            u, t, working_days=b.working_days, reason=b.reason, recurring=b.recurring
-        ),
-    ),
-    "merge": (schemas.MergeIn, lambda u, t, b: services.merge(u, t, into=b.into, note=b.note)),
-    "cancel": (schemas.ReasonIn, lambda u, t, b: services.cancel(u, t, reason=b.reason)),
-    "update": (
-        schemas.UpdateIn,
-        lambda u, t, b: services.update_ticket(
-            u,
-            t,
-            changes={
-                k: (aware(v) if isinstance(v, datetime) else v)
-                for k, v in b.dict(exclude_unset=True).items()
-            },
-        ),
-    ),
-}
 
 
 def _actions_doc() -> str:

@@ -167,3 +167,18 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("时限预警")
     SLA_BREACHED = "sla_breached", _("超时")
     SLA_REPLANNED = "sla_replanned", _("时限重算")
+
+
+class Satisfaction(models.TextChoices):
+    """The five levels of SPEC §6; the first three count as satisfied."""
+
+    VERY_SATISFIED = "very_satisfied", _("很满意")
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+    VERY_DISSATISFIED = "very_dissatisfied", _("很不满意")
+
+
+SATISFIED_LEVELS = frozenset(
+    {Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED}
+)

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from propdesk.callbacks.choices import Satisfaction
 from propdesk.org.models import Company, Department, Project
 from propdesk.residents.models import Building, Resident, Room
 
@@ -28,6 +27,7 @@ from .choices import (
     RepairScope,
     ReplyChannel,
     ReporterType,
+    Satisfaction,
     Status,
     WorkOrderStatus,
 )

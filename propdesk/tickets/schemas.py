@@ -9,6 +9,9 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+# One error shape for every app (core.schemas); named here for the ticket endpoints.
+from propdesk.core.schemas import ErrorOut as ErrorOut
+
 
 class TicketIn(Schema):
     kind: str = Field(description="complaint | repair | help | consultation | suggestion | praise")
@@ -227,22 +230,6 @@ class EventOut(Schema):
     work_order: int | None
     note: str
     data: dict[str, Any]
-
-
-class FieldErrorOut(Schema):
-    field: str
-    detail: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str | None = None
-    field: str | None = None
-    errors: list[FieldErrorOut] | None = Field(
-        None,
-        description="when several fields are refused at once (registration): each with its "
-        "message; detail and field are the first's",
-    )
 
 
 # ---- bodies of the moves (POST /tickets/{number}/actions/{action}) ----

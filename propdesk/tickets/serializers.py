@@ -12,9 +12,8 @@ from propdesk.core import clock as core_clock
 from propdesk.org.models import User
 from propdesk.residents.models import mask_phone
 from propdesk.residents.phones import warning as phone_warning
-from propdesk.sla.models import SlaClock
-from propdesk.sla.queries import clock_data
 
+from . import extensions
 from .choices import Channel, EventKind, Kind, Status, WorkOrderStatus
 from .models import Ticket, TicketEvent, WorkOrder
 from .services.grading import BOOLEAN_FACTS
@@ -22,8 +21,12 @@ from .services.guards import allowed_moves
 from .services.register import REGISTERED_IN_MEMORY
 
 
-def _user_name(user: User | None) -> str | None:
+def user_name(user: User | None) -> str | None:
+    """A staff member as the API names them (also in other domains' detail parts)."""
     return (user.display_name or user.username) if user else None
+
+
+_user_name = user_name
 
 
 #: What a ticket summary reads besides the ticket (lists, queues, the API).
@@ -92,17 +95,20 @@ def work_order_data(order: WorkOrder) -> dict[str, Any]:
     }
 
 
-def _as_registered(ticket: Ticket) -> list[SlaClock] | None:
-    """The clocks registration started, when ``ticket`` is the object register_ticket has just
-    returned and nothing has saved it since; else None. Works once per object: a later call
-    reads the database, as every other call does."""
-    from propdesk.sla.lifecycle import started_clocks
-
+def _parts_as_registered(ticket: Ticket, now: datetime) -> dict[str, list] | None:
+    """Every detail part answered from what registration holds, when ``ticket`` is the object
+    register_ticket has just returned and nothing has saved it since; else None. Works once
+    per object: a later call reads the database, as every other call does."""
     left_at = ticket.__dict__.pop(REGISTERED_IN_MEMORY, None)
-    clocks = started_clocks(ticket)
-    if left_at is None or clocks is None or left_at != ticket.updated_at:
+    if left_at is None or left_at != ticket.updated_at:
         return None
-    return clocks
+    parts = {}
+    for part in extensions.detail_parts():
+        rows = part.just_registered(ticket, now)
+        if rows is None:
+            return None
+        parts[part.name] = rows
+    return parts
 
 
 def detail(ticket: Ticket, user: User) -> dict[str, Any]:
@@ -115,12 +121,12 @@ def detail(ticket: Ticket, user: User) -> dict[str, Any]:
     saves nine of the queries of the registration's answer (a test compares it with a GET).
     """
     now = core_clock.now()
-    clocks = _as_registered(ticket)
-    if clocks is not None:
+    parts = _parts_as_registered(ticket, now)
+    if parts is not None:
         return _detail_data(
             ticket, user, now,
-            merged_from=[], work_orders=[], replies=[], progress_notes=[], callbacks=[],
-            attachments=[], clocks=sorted(clocks, key=lambda c: (c.started_at, c.pk)),
+            merged_from=[], work_orders=[], replies=[], progress_notes=[], attachments=[],
+            parts=parts,
         )  # fmt: skip
     ticket = (
         with_summary_relations(Ticket.objects.filter(pk=ticket.pk))
@@ -135,7 +141,6 @@ def detail(ticket: Ticket, user: User) -> dict[str, Any]:
             "replies__author",
             "progress_notes__author",
             "progress_notes__work_order",
-            "callbacks__called_by",
             "attachments",
         )
         .get()
@@ -148,11 +153,8 @@ def detail(ticket: Ticket, user: User) -> dict[str, Any]:
         work_orders=ticket.work_orders.all(),
         replies=ticket.replies.all(),
         progress_notes=ticket.progress_notes.all(),
-        callbacks=ticket.callbacks.all(),
         attachments=ticket.attachments.all(),
-        clocks=SlaClock.objects.filter(ticket=ticket)
-        .select_related("work_order", "policy")
-        .order_by("started_at", "pk"),
+        parts={part.name: part.read(ticket, now) for part in extensions.detail_parts()},
     )
 
 
@@ -165,9 +167,8 @@ def _detail_data(
     work_orders: Iterable[WorkOrder],
     replies: Iterable[Any],
     progress_notes: Iterable[Any],
-    callbacks: Iterable[Any],
     attachments: Iterable[Any],
-    clocks: Iterable[SlaClock],
+    parts: dict[str, list[dict[str, Any]]],
 ) -> dict[str, Any]:
     data = summary(ticket)
     data.update(
@@ -231,17 +232,6 @@ def _detail_data(
                 }
                 for n in progress_notes
             ],
-            "callbacks": [
-                {
-                    "method": c.method,
-                    "satisfaction": c.satisfaction,
-                    "satisfaction_display": c.get_satisfaction_display(),
-                    "comment": c.comment,
-                    "called_by": _user_name(c.called_by),
-                    "called_at": c.called_at,
-                }
-                for c in callbacks
-            ],
             "attachments": [
                 {
                     "id": a.pk,
@@ -253,8 +243,9 @@ def _detail_data(
                 }
                 for a in attachments
             ],
-            "clocks": [clock_data(c, now) for c in clocks],
             "allowed_actions": allowed_moves(user, ticket),
+            # The other domains' parts: clocks (sla), callbacks (callbacks) …
+            **parts,
         }
     )
     return data

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from propdesk.callbacks import services as callback_services
 from propdesk.callbacks import visits
 from propdesk.callbacks.records import yearly_rates
 from propdesk.core.models import AuditAction, AuditLog
@@ -52,7 +53,9 @@ def test_the_yearly_rates_count_each_month_exactly(world):
     for _ in range(3):
         in_home_repair(world, T0)
     sampled = in_home_repair(world, T0)
-    services.record_callback(world.agent, sampled, satisfaction="satisfied", now=T0 + MIN * 10)
+    callback_services.record_callback(
+        world.agent, sampled, satisfaction="satisfied", now=T0 + MIN * 10
+    )
     plan = visits.generate_plan(world.supervisor, world.project, 2026, now=T0)
     march = yearly_rates(world.project, 2026)[2]
     assert (march.complaints, march.complaints_called, march.complaint_rate) == (2, 1, 50.0)

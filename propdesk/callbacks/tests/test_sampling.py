@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from propdesk.callbacks import services as callback_services
 from propdesk.callbacks.models import CallbackTask
 from propdesk.callbacks.services import RepairMonth, propose_repair_samples, repair_month
 from propdesk.tickets import services
@@ -64,7 +65,7 @@ def test_a_month_below_target_books_the_oldest_satisfied_repairs_and_only_once(w
     repairs = [done_repair(world, now + timedelta(hours=i)) for i in range(10)]
     assert not CallbackTask.objects.exists()
     for ticket in repairs[-2:]:
-        services.record_callback(
+        callback_services.record_callback(
             world.agent, ticket, satisfaction="satisfied", now=now + timedelta(days=1)
         )
     figures = repair_month(world.project, now.date())
@@ -79,7 +80,7 @@ def test_a_month_below_target_books_the_oldest_satisfied_repairs_and_only_once(w
 def test_a_month_at_target_books_nothing(world, now):
     repairs = [done_repair(world, now + timedelta(hours=i)) for i in range(10)]
     for ticket in repairs[:3]:
-        services.record_callback(
+        callback_services.record_callback(
             world.agent, ticket, satisfaction="very_satisfied", now=now + timedelta(days=1)
         )
     assert propose_repair_samples(world.project, now.date(), now=now + timedelta(days=1)) == []

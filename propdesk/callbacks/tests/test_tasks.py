@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from propdesk.callbacks import services as callback_services
 from propdesk.callbacks.models import CallbackTask, TaskReason
 from propdesk.residents.models import Resident
 from propdesk.sla.models import EscalationPolicy
@@ -106,7 +107,7 @@ def test_a_major_complaint_or_a_key_customer_is_called_back_by_the_project_manag
 
 def test_the_callback_completes_the_task(world, now):
     ticket = walk(world, now, "resolved")
-    callback = services.record_callback(
+    callback = callback_services.record_callback(
         world.agent, ticket, satisfaction="satisfied", now=now + timedelta(hours=1)
     )
     task = task_of(ticket)
@@ -119,7 +120,7 @@ def test_the_callback_completes_the_task(world, now):
 
 def test_unsatisfied_reopens_and_the_next_resolution_needs_a_new_callback(world, now):
     ticket = walk(world, now, "resolved")
-    services.record_callback(
+    callback_services.record_callback(
         world.agent,
         ticket,
         satisfaction="very_dissatisfied",
@@ -147,7 +148,7 @@ def escalations(ticket):
 
 
 def reopen_by_callback(world, ticket, at):
-    services.record_callback(world.agent, ticket, satisfaction="dissatisfied", now=at)
+    callback_services.record_callback(world.agent, ticket, satisfaction="dissatisfied", now=at)
     services.dispatch(
         world.supervisor,
         ticket,

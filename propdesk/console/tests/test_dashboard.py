@@ -15,6 +15,7 @@ from propdesk.core import clock
 from propdesk.hotissues.detection import detect
 from propdesk.hotissues.tests.helpers import report
 from propdesk.notify.models import Notification
+from propdesk.sla import moves as sla_moves
 from propdesk.tickets import services
 from propdesk.tickets.tests.helpers import register, walk
 
@@ -40,7 +41,9 @@ def busy(world, now):
     - one walked to closed on Monday (handled on time, called back satisfied);
     and a hot issue of two reports just now (two more open, received today)."""
     late = register(world, now - timedelta(days=3))
-    services.escalate_by_hand(world.agent, late, reason="住户情绪激动", now=now - timedelta(days=2))
+    sla_moves.escalate_by_hand(
+        world.agent, late, reason="住户情绪激动", now=now - timedelta(days=2)
+    )
     fresh = register(world, now - timedelta(minutes=50))
     done = walk(world, now - timedelta(days=2), to="closed")
     report(world, 1, now - timedelta(minutes=20))

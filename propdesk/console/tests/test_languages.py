@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from propdesk.hotissues.detection import detect
 from propdesk.hotissues.tests.helpers import report
-from propdesk.tickets import services
+from propdesk.sla import moves as sla_moves
 from propdesk.tickets.tests.helpers import walk
 
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]+")
@@ -72,7 +72,7 @@ def pages(world):
     first = report(world, 1, at)
     second = report(world, 2, at + timedelta(minutes=5))
     issue = detect(second.pk, at + timedelta(minutes=5))
-    services.escalate_by_hand(world.agent, first, reason="情绪激动")
+    sla_moves.escalate_by_hand(world.agent, first, reason="情绪激动")
     from propdesk.callbacks import visits
 
     plan = visits.generate_plan(world.supervisor, world.project, 2027)

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from propdesk.core.errors import NotAuthenticated
-from propdesk.org.logins import client_ip, sign_in
-
-from .base import back_to
+from propdesk.core.requests import client_ip
+from propdesk.core.web import back_to
+from propdesk.org.logins import sign_in
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

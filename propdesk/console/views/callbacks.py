@@ -22,11 +22,10 @@ from propdesk.callbacks.services import (
 )
 from propdesk.core import clock
 from propdesk.core.errors import PermissionDenied
+from propdesk.core.web import console_view, page_of
 from propdesk.org.models import Project
 from propdesk.org.services import check_project_scope
 from propdesk.tickets.services.guards import MANAGERS, role_of
-
-from .base import console_view, page_of
 
 TABS = {
     "mine": gettext_lazy("我的回访"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from propdesk.callbacks.choices import Satisfaction
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.core.web import console_view, page_of
 from propdesk.residents import phones
 from propdesk.residents.services import record_phone_reveal
 from propdesk.sla.choices import ClockKind, ClockState
@@ -28,7 +29,6 @@ from propdesk.tickets.models import WorkOrder
 
 from ..queues import urgent_clocks
 from ..templatetags.console import duration_words
-from .base import console_view, page_of
 
 #: The moves a handler makes from the phone view, and the label on each button.
 ORDER_MOVES = {

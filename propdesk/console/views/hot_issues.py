@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.core.web import console_view, page_of, query_without
 from propdesk.hotissues import services
 from propdesk.hotissues.models import LIVE_STATUSES, HotIssue, HotIssueMember, HotIssueStatus
 from propdesk.org.models import Project
 from propdesk.tickets.services.guards import MANAGERS, role_of
 
 from ..moves import FormField
-from .base import console_view, page_of, query_without
 
 #: Tabs of the list: "live" (the default) is what the dashboard counts as hot.
 TABS = {

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, InvalidInput
+from propdesk.core.web import console_view
 from propdesk.hotissues.services import similar_open_requests
 from propdesk.org.models import Project
 from propdesk.residents import phones
@@ -29,7 +30,6 @@ from propdesk.tickets.choices import Channel, Kind, Nature, ReporterType, Status
 from propdesk.tickets.models import Category, Ticket
 
 from ..moves import grade_fact_fields
-from .base import console_view
 
 #: The fields of the intake form, as NewTicket names them.
 TEXT_FIELDS = (

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.core import clock
 from propdesk.core.errors import DomainError
+from propdesk.core.web import back_to, console_view, page_of, query_without
 from propdesk.org.models import Department, Project
 from propdesk.tickets import services
 from propdesk.tickets.choices import GradeClass, GradeLevel, Kind, Status
@@ -23,12 +24,11 @@ from propdesk.tickets.services.guards import MANAGERS, role_of
 
 from ..models import SavedFilter
 from ..queues import QUEUES, SORTS, queue, sorted_page_rows, urgent_clocks
-from .base import back_to, console_view, page_of, query_without
 
 FILTER_FIELDS = ("project", "kind", "category", "grade", "status", "text")
 
 
-def _filter_from(request: HttpRequest) -> services.TicketFilter:
+def filter_from(request: HttpRequest) -> services.TicketFilter:
     get = request.GET
     return services.TicketFilter(
         project=get.get("project") or None,
@@ -72,7 +72,7 @@ def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
     if name not in QUEUES:
         name = "all"
     now = clock.now()
-    f = _filter_from(request)
+    f = filter_from(request)
     error = None
     try:
         rows = queue(request.user, name, f, now=now)

@@ -20,10 +20,9 @@ from propdesk.core.audit import audit
 from propdesk.core.errors import InvalidInput, NotFound
 from propdesk.core.exports import csv_download
 from propdesk.core.models import AuditAction
+from propdesk.core.web import console_view
 from propdesk.org.models import Project
 from propdesk.org.services import check_project_scope
-
-from .base import console_view
 
 
 def _csv(request: HttpRequest, name: str, header: list, rows: list[list]) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.callbacks.models import Callback
 from propdesk.core.errors import DomainError
+from propdesk.core.web import console_view, page_of, query_without
 from propdesk.org.models import User
 from propdesk.residents.models import Residency, Resident, Room, mask_phone
 from propdesk.residents.services import (
@@ -30,8 +31,6 @@ from propdesk.residents.services import (
 from propdesk.tickets.choices import TERMINAL_STATUSES
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import tickets_for
-
-from .base import console_view, page_of, query_without
 
 #: Rooms matched by a room search are listed without paging; past this many the user is asked
 #: to type more (a bare "1" would otherwise list every room of a large project).

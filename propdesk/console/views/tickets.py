@@ -17,18 +17,18 @@ from pydantic import ValidationError as PydanticValidationError
 
 from propdesk.callbacks.models import CallbackTask
 from propdesk.core.errors import DomainError, PermissionDenied
+from propdesk.core.web import back_to, console_view
 from propdesk.hotissues.models import HotIssueMember
 from propdesk.residents.services import record_phone_reveal
 from propdesk.sla.choices import ClockKind
 from propdesk.tickets import services
-from propdesk.tickets.api import ACTIONS
+from propdesk.tickets.actions import ACTIONS
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import Ticket, TicketEvent
 from propdesk.tickets.serializers import detail, event_data
 from propdesk.tickets.services.guards import MOVE_LABELS
 
 from ..moves import PAGE_LABELS, PAGE_MOVES, MoveForms, body_from_post, move_form
-from .base import back_to, console_view
 
 #: Events the system writes on its own (clocks, grades); shown in grey on the timeline.
 SYSTEM_EVENTS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_REPLANNED}

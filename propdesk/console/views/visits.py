@@ -16,11 +16,10 @@ from propdesk.callbacks.choices import CallbackMethod, Satisfaction
 from propdesk.callbacks.models import VisitPlan
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from propdesk.core.web import console_view
 from propdesk.org.models import Project
 from propdesk.tickets.models import Category
 from propdesk.tickets.services.guards import MANAGERS, role_of
-
-from .base import console_view
 
 
 @console_view

@@ -21,6 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import make_room, make_user
+from propdesk.callbacks import services as callback_services
 from propdesk.callbacks import visits
 from propdesk.hotissues.detection import detect
 from propdesk.hotissues.models import HotIssue
@@ -107,7 +108,7 @@ class Scene:
             )),
             ("in_progress", lambda: services.start(hq, t, work_order=1, now=self.tick())),
             ("resolved", lambda: services.resolve(hq, t, result="已修好", now=self.tick())),
-            ("callback_done", lambda: services.record_callback(
+            ("callback_done", lambda: callback_services.record_callback(
                 hq, t, satisfaction="satisfied", now=self.tick()
             )),
             ("closed", lambda: services.close(hq, t, reason="satisfied", now=self.tick())),

@@ -55,7 +55,7 @@ from propdesk.surveys import choices as surveys
 from propdesk.surveys import services as surveys_services
 from propdesk.surveys.models import Invitation, Item
 from propdesk.tickets import choices as tickets
-from propdesk.tickets.api import ACTIONS
+from propdesk.tickets.actions import ACTIONS
 from propdesk.tickets.services import add_attachment
 from propdesk.tickets.tests.helpers import register, walk
 from propdesk.tickets.tests.test_api_helpers import quick_password_hashing  # noqa: F401

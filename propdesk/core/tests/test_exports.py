@@ -14,11 +14,11 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from propdesk.callbacks import services as callback_services
 from propdesk.callbacks import visits
 from propdesk.core import exports
 from propdesk.stats import reports
 from propdesk.stats.models import MonthlyReport
-from propdesk.tickets import services
 from propdesk.tickets.tests.helpers import register, walk
 from propdesk.worktime.arithmetic import SHANGHAI
 
@@ -135,7 +135,7 @@ def test_the_callback_records_export(world, client):
     """回访记录: the resident's own words in the callback's comment."""
     at = timezone.now() - timedelta(hours=3)
     ticket = walk(world, at, "resolved")
-    services.record_callback(
+    callback_services.record_callback(
         world.agent, ticket, satisfaction="satisfied", comment=FORMULA, now=at + timedelta(hours=1)
     )
     client.force_login(world.supervisor)

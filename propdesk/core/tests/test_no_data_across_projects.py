@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from propdesk.tickets.api import ACTIONS
+from propdesk.tickets.actions import ACTIONS
 from propdesk.tickets.tests.test_api_actions import MOVES
 
 from .cross_project_surveys import SURVEY_CASES

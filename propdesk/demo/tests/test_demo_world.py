@@ -25,7 +25,7 @@ from propdesk.callbacks.choices import Satisfaction
 from propdesk.callbacks.models import Callback
 from propdesk.console.dashboard import figures_for
 from propdesk.core import clock
-from propdesk.demo import DEMO_LOGINS, login_table
+from propdesk.demo.logins import DEMO_LOGINS, login_table
 from propdesk.notify.services import unread_count
 from propdesk.org.choices import Role
 from propdesk.org.models import Company, Project, Region, User

@@ -8,7 +8,7 @@ from django.test import Client
 
 from propdesk.org.choices import DepartmentKind
 from propdesk.org.models import Department
-from propdesk.tickets.api import ACTIONS
+from propdesk.tickets.actions import ACTIONS
 from propdesk.tickets.tests.test_api_helpers import (  # noqa: F401
     ApiClient,
     quick_password_hashing,

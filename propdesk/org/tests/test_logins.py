@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import translation
 
 from propdesk.core.models import AuditAction, AuditLog
-from propdesk.org.logins import client_ip, lockout, max_failed_logins, sign_in
+from propdesk.core.requests import client_ip
+from propdesk.org.logins import lockout, max_failed_logins, sign_in
 from propdesk.org.models import ApiToken, LoginAddress
 
 ADDRESS = "10.1.2.3"

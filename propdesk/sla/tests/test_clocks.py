@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from propdesk.callbacks import services as callback_services
 from propdesk.sla.choices import ClockKind, ClockState
 from propdesk.sla.models import SlaClock
 from propdesk.tickets import services
@@ -157,7 +158,7 @@ def test_an_unsatisfied_callback_reopens_and_restarts_the_dispatch_clock(world):
         now=at("2026-09-09 10:10"),
     )  # fmt: skip
     services.resolve(world.handler, ticket, result="已复位", now=at("2026-09-09 11:00"))
-    services.record_callback(
+    callback_services.record_callback(
         world.agent, ticket, satisfaction="dissatisfied", now=at("2026-09-09 15:00")
     )
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from propdesk.callbacks import services as callback_services
 from propdesk.sla.choices import ClockState
 from propdesk.sla.models import SlaClock, SlaPolicy
 from propdesk.sla.policies import clear_cache
@@ -71,7 +72,7 @@ def test_reopening_a_closed_complaint_restarts_handling_reply_and_close(world):
         now=at("2026-09-09 10:10"),
     )  # fmt: skip
     services.resolve(world.handler, ticket, result="已更换门禁读卡器", now=at("2026-09-09 11:00"))
-    services.record_callback(world.agent, ticket, satisfaction="satisfied",
+    callback_services.record_callback(world.agent, ticket, satisfaction="satisfied",
                              now=at("2026-09-09 15:00"))  # fmt: skip
     services.close(world.agent, ticket, reason="satisfied", now=at("2026-09-09 15:05"))
 

@@ -2,8 +2,10 @@
 
 from datetime import datetime, timedelta
 
+from propdesk.callbacks import services as callback_services
 from propdesk.notify import services as notify
 from propdesk.notify.models import Notification, OutboxMessage
+from propdesk.sla import moves as sla_moves
 from propdesk.sla import services as sla
 from propdesk.sla.escalation import escalate_breaches
 from propdesk.sla.models import EscalationPolicy
@@ -81,7 +83,7 @@ def test_the_breach_task_is_idempotent(world):
 def test_every_reopen_escalates_one_level(world):
     ticket = dispatched_complaint(world)
     services.resolve(world.handler, ticket, result="已复位", now=T0 + timedelta(hours=2))
-    services.record_callback(world.agent, ticket, satisfaction="dissatisfied",
+    callback_services.record_callback(world.agent, ticket, satisfaction="dissatisfied",
                              now=T0 + timedelta(hours=3))  # fmt: skip
     ticket.refresh_from_db()
     assert (ticket.escalation_level, escalations(ticket)) == (1, [(1, "reopen")])
@@ -117,7 +119,7 @@ def test_a_repeat_complaint_is_important_and_reported_at_once_unless_the_policy_
 
 def test_an_agent_may_escalate_an_emotional_customer_by_hand(world):
     ticket = register(world, T0)
-    services.escalate_by_hand(world.agent, ticket, reason="业主情绪激动,要求主管回电", now=T0)
+    sla_moves.escalate_by_hand(world.agent, ticket, reason="业主情绪激动,要求主管回电", now=T0)
     ticket.refresh_from_db()
     assert ticket.escalation_level == 1
     event = ticket.events.get(kind=EventKind.ESCALATED)

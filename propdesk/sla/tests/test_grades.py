@@ -6,6 +6,7 @@ import pytest
 
 from propdesk.core.errors import InvalidInput, PermissionDenied
 from propdesk.residents.models import Residency, Resident
+from propdesk.sla import moves as sla_moves
 from propdesk.sla.grades import regrade_group
 from propdesk.sla.services import grade_sweep
 from propdesk.tickets import services
@@ -167,12 +168,12 @@ def test_grades_never_go_down_by_themselves_only_by_a_managers_logged_decision(w
     assert (ticket.grade_level, ticket.grade_class) == ("3", "hot")
 
     with pytest.raises(PermissionDenied):
-        services.set_grade(world.agent, ticket, level="4", reason="律师函已撤回", now=T0)
+        sla_moves.set_grade(world.agent, ticket, level="4", reason="律师函已撤回", now=T0)
     with pytest.raises(InvalidInput) as missing:
-        services.set_grade(world.supervisor, ticket, level="4", reason=" ", now=T0)
+        sla_moves.set_grade(world.supervisor, ticket, level="4", reason=" ", now=T0)
     assert missing.value.field == "reason"
 
-    services.set_grade(
+    sla_moves.set_grade(
         world.supervisor, ticket, level="4", grade_class="general", reason="律师函已撤回", now=T0
     )
     ticket.refresh_from_db()

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from propdesk.callbacks import services as callback_services
 from propdesk.core.errors import InvalidInput
 from propdesk.sla.choices import ClockKind, ClockState
 from propdesk.sla.models import SlaClock
@@ -39,7 +40,7 @@ def resolved_complaint(world, received: str):
 def test_a_reopen_after_an_unsatisfied_callback_starts_again_at_register_and_dispatch(world):
     """Seed 002 作业指导书 4.6 → 4.2: a new 投诉处理单, same number, its history kept."""
     ticket = resolved_complaint(world, "2026-09-09 10:00")
-    services.record_callback(
+    callback_services.record_callback(
         world.agent, ticket, satisfaction="dissatisfied", comment="电梯又停了",
         now=at("2026-09-10 09:00"),
     )  # fmt: skip

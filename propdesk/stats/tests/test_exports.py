@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from propdesk.callbacks import services as callback_services
 from propdesk.stats import charts, exports, reports
 from propdesk.stats.models import MonthlyReport
 from propdesk.tickets import services
@@ -52,7 +53,7 @@ def a_month_of_requests(world) -> dict[str, Ticket]:
         world.supervisor, t["A"], department="SZHY-ENG", deadline=at(9, 2, 18), now=at(9, 2, 11)
     )
     services.resolve(world.handler, t["A"], result="更换了主板", now=at(9, 2, 14))
-    services.record_callback(world.agent, t["A"], satisfaction="satisfied", now=at(9, 3))
+    callback_services.record_callback(world.agent, t["A"], satisfaction="satisfied", now=at(9, 3))
     services.close(world.agent, t["A"], reason="satisfied", now=at(9, 3, 11))
     t["B"] = register(
         world, at(9, 5), grade_facts={"major_accident": True}, description="电梯困人受伤"

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from propdesk.callbacks import services as callback_services
 from propdesk.sla.models import SlaClock
 from propdesk.stats import figures
 from propdesk.stats.period import Period
@@ -44,18 +45,20 @@ def month(world):
     t["A"] = register(world, at(2))
     dispatched(world, t["A"], at(2))
     services.resolve(world.handler, t["A"], result="已处理", now=at(2, 12))
-    services.record_callback(world.agent, t["A"], satisfaction="satisfied", now=at(3))
+    callback_services.record_callback(world.agent, t["A"], satisfaction="satisfied", now=at(3))
     services.close(world.agent, t["A"], reason="satisfied", now=at(3, 11))
 
     t["B"] = register(world, at(5), category="ENV-CLEAN", description="楼道垃圾没人清")
     dispatched(world, t["B"], at(5))
     services.resolve(world.handler, t["B"], result="已清理", now=at(7))
-    services.record_callback(world.agent, t["B"], satisfaction="dissatisfied", now=at(8))
+    callback_services.record_callback(world.agent, t["B"], satisfaction="dissatisfied", now=at(8))
     services.dispatch(
         world.supervisor, t["B"], department="SZHY-ENG", deadline=at(9, 18), now=at(8, 11)
     )
     services.resolve(world.handler, t["B"], result="再次清理", now=at(9))
-    services.record_callback(world.agent, t["B"], satisfaction="very_satisfied", now=at(10))
+    callback_services.record_callback(
+        world.agent, t["B"], satisfaction="very_satisfied", now=at(10)
+    )
     services.close(world.agent, t["B"], reason="satisfied", now=at(10, 11))
 
     for key, day, took in (("C", 10, 1), ("D", 12, 3)):
@@ -76,7 +79,7 @@ def month(world):
             resident_signed=True,
             now=at(day, 10 + took),
         )
-    services.record_callback(world.agent, t["C"], satisfaction="satisfied", now=at(11))
+    callback_services.record_callback(world.agent, t["C"], satisfaction="satisfied", now=at(11))
 
     t["E"] = register(
         world, at(15), kind="consultation", category="FEE-MGMT", description="物业费怎么交"
@@ -274,7 +277,7 @@ def test_open_at_the_end_counts_what_was_closed_merged_or_withdrawn_only_after_i
     services.merge(world.supervisor, merged_late, into=late.number, now=at(1))
     services.cancel(world.agent, withdrawn, reason="业主撤回", now=at(1, 9))
     services.resolve(world.handler, late, result="已处理", now=at(2))
-    services.record_callback(world.agent, late, satisfaction="satisfied", now=at(3))
+    callback_services.record_callback(world.agent, late, satisfaction="satisfied", now=at(3))
     services.close(world.agent, late, reason="satisfied", now=at(3, 11))
 
     august = Period.month(2026, 8)

@@ -13,10 +13,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from propdesk.console.views import queue_export
 from propdesk.core import clock
 from propdesk.core.models import AuditAction, AuditLog
 from propdesk.org.models import Project
-from propdesk.stats import figures, figures_breakdown, reports, views
+from propdesk.stats import figures, figures_breakdown, reports
 from propdesk.stats.models import MonthlyReport
 from propdesk.stats.period import Period
 from propdesk.tickets.tests.helpers import register
@@ -264,7 +265,7 @@ def test_a_queue_exports_with_its_filters_and_is_audited(client, world, month):
 
 def test_a_refused_export_says_why_and_is_not_logged(client, world, month, monkeypatch):
     client.force_login(world.supervisor)
-    monkeypatch.setattr(views, "MAX_EXPORT_ROWS", 3)
+    monkeypatch.setattr(queue_export, "MAX_EXPORT_ROWS", 3)
     too_many = client.get("/exports/tickets/", {"queue": "all", "format": "xlsx"})
     assert too_many.status_code == 400
     html = too_many.content.decode()

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from propdesk.console.views.base import console_view, page_of
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.core.web import console_view, page_of
 
 from .. import services
 from ..choices import CampaignStatus, ServiceArea

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from propdesk.console.views.base import console_view, page_of, query_without
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.core.web import console_view, page_of, query_without
 from propdesk.residents.models import Building
 
 from .. import services

@@ -1,7 +1,14 @@
 """Every business action on tickets, one typed function each (DESIGN.md: services)."""
 
 from .attachments import add_attachment
-from .closing import close, delay_callback, record_callback, reopen
+from .closing import (
+    close,
+    delay_callback,
+    lock_for_callback,
+    record_callback_outcome,
+    reopen,
+    reopened_fields,
+)
 from .dispatch import (
     FeeLine,
     complete_work_order,
@@ -11,7 +18,6 @@ from .dispatch import (
     start,
     transfer,
 )
-from .grading import escalate_by_hand, set_grade
 from .guards import MOVE_FROM, MOVE_ROLES, allowed_moves, may
 from .queries import TicketFilter, filter_tickets, tickets_for
 from .register import (
@@ -53,20 +59,20 @@ __all__ = [
     "complete_work_order",
     "delay_callback",
     "dispatch",
-    "escalate_by_hand",
     "filter_tickets",
     "get_ticket",
+    "lock_for_callback",
     "may",
     "merge",
     "propose_department",
-    "record_callback",
+    "record_callback_outcome",
     "register_ticket",
     "reopen",
+    "reopened_fields",
     "reply_to_resident",
     "resolve",
     "resume",
     "return_work_order",
-    "set_grade",
     "start",
     "submit_plan",
     "suspend",

@@ -1,20 +1,20 @@
-"""Callback, close and reopen: the end of a ticket's life, and its second chance (SPEC §4, §6)."""
+"""Close and reopen, and the ticket's side of a callback: the end of a ticket's life, and its
+second chance (SPEC §4, §6). The callback itself is recorded by ``callbacks.services``."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from propdesk.callbacks.choices import SATISFIED_LEVELS, CallbackMethod, Satisfaction
-from propdesk.callbacks.models import Callback
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition
 from propdesk.org.models import User
 
 from ..choices import ClosureReason, EventKind, Kind, Status
-from ..models import Ticket
+from ..models import Ticket, TicketEvent
 from .guards import (
     CLOSE_FROM,
     CONTESTED_REASONS,
@@ -27,70 +27,58 @@ from .guards import (
 )
 
 
-@transaction.atomic
-def record_callback(
+def reopened_fields(ticket: Ticket) -> dict[str, Any]:
+    """The one reopen rule: the result no longer stands and the request goes back to dispatch,
+    whether a person reopens it or an unsatisfied callback does."""
+    return {
+        "reopen_count": ticket.reopen_count + 1,
+        "closed_at": None,
+        "closure_reason": "",
+        "closure_note": "",
+        "resolved_at": None,
+    }
+
+
+def lock_for_callback(actor: User, ticket: Ticket) -> Ticket:
+    """Lock the ticket for a callback and check the actor may record one now."""
+    ticket = lock_ticket(ticket)
+    check_move(actor, ticket, "callback")
+    return ticket
+
+
+def record_callback_outcome(
     actor: User,
     ticket: Ticket,
     *,
-    satisfaction: str,
-    method: str = CallbackMethod.PHONE,
-    comment: str = "",
-    resident_confirmation: str = "",
-    now: datetime | None = None,
-) -> Callback:
-    """Record the callback. 很满意/满意/基本满意 → callback done; otherwise the ticket reopens
-    and goes back to dispatch (seed 002 作业指导书 4.6)."""
-    ticket = lock_ticket(ticket)
-    check_move(actor, ticket, "callback")
-    if satisfaction not in Satisfaction.values:
-        raise InvalidInput(
-            _("满意度“%(s)s”无效,可选:%(o)s")
-            % {"s": satisfaction, "o": ", ".join(Satisfaction.values)},
-            field="satisfaction",
-        )
-    if method not in CallbackMethod.values:
-        raise InvalidInput(_("回访方式无效"), field="method")
-    if method == CallbackMethod.VISIT and not resident_confirmation.strip():
-        raise InvalidInput(_("上门回访须有住户签名或确认"), field="resident_confirmation")
-    at = clock.resolve(now)
-    callback = Callback.objects.create(
-        ticket=ticket,
-        method=method,
-        satisfaction=satisfaction,
-        comment=comment.strip(),
-        resident_confirmation=resident_confirmation.strip(),
-        called_by=actor,
-        called_at=at,
-    )
-    data = {"satisfaction": satisfaction, "method": method, "callback_id": callback.pk}
-    if satisfaction in SATISFIED_LEVELS:
-        move_to(
+    satisfied: bool,
+    at: datetime,
+    note: str,
+    data: dict[str, Any],
+) -> TicketEvent:
+    """The ticket's side of a callback (``callbacks.services.record_callback`` records the
+    callback itself, on a ticket from ``lock_for_callback``). 很满意/满意/基本满意 → callback
+    done; otherwise the ticket reopens and goes back to dispatch (seed 002 作业指导书 4.6)."""
+    if satisfied:
+        return move_to(
             ticket,
             Status.CALLBACK_DONE,
             EventKind.CALLBACK_RECORDED,
             actor,
             at,
-            note=callback.comment,
+            note=note,
             data=data,
             fields={"callback_at": at},
         )
-    else:
-        move_to(
-            ticket,
-            Status.REOPENED,
-            EventKind.CALLBACK_RECORDED,
-            actor,
-            at,
-            note=callback.comment,
-            data={**data, "reopened": True},
-            # Reopened like reopen() does: the result no longer stands.
-            fields={
-                "callback_at": at,
-                "reopen_count": ticket.reopen_count + 1,
-                "resolved_at": None,
-            },
-        )
-    return callback
+    return move_to(
+        ticket,
+        Status.REOPENED,
+        EventKind.CALLBACK_RECORDED,
+        actor,
+        at,
+        note=note,
+        data={**data, "reopened": True},
+        fields={"callback_at": at, **reopened_fields(ticket)},
+    )
 
 
 # CLOSE_FROM (from which states each closure reason is possible) and the contested reasons are
@@ -217,12 +205,6 @@ def reopen(actor: User, ticket: Ticket, *, reason: str, now: datetime | None = N
         actor,
         at,
         note=reason,
-        fields={
-            "reopen_count": ticket.reopen_count + 1,
-            "closed_at": None,
-            "closure_reason": "",
-            "closure_note": "",
-            "resolved_at": None,
-        },
+        fields=reopened_fields(ticket),
     )
     return ticket

@@ -10,15 +10,22 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from propdesk.callbacks.choices import Satisfaction
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from propdesk.org.choices import Role
 from propdesk.org.models import Department, User
 
-from ..choices import ACTIVE_WORK_ORDER_STATUSES, EventKind, Status, WorkOrderStatus
+from ..choices import ACTIVE_WORK_ORDER_STATUSES, EventKind, Satisfaction, Status, WorkOrderStatus
 from ..models import FeeItem, FeeStandard, Ticket, WorkOrder
-from .guards import check_move, get_work_order, lock_ticket, move_to, record_event, require_text
+from .guards import (
+    check_move,
+    get_work_order,
+    lock_ticket,
+    move_to,
+    move_work_order,
+    record_event,
+    require_text,
+)
 from .references import assignee_for, department_for
 
 
@@ -242,10 +249,7 @@ def return_work_order(
     _require_active(order)
     reason = require_text(reason, "reason", _("退单原因"))
     at = clock.resolve(now)
-    order.status = WorkOrderStatus.RETURNED
-    order.return_reason = reason
-    order.completed_at = at
-    order.save(update_fields=["status", "return_reason", "completed_at"])
+    move_work_order(order, WorkOrderStatus.RETURNED, return_reason=reason, completed_at=at)
     move_to(
         ticket,
         _status_after_work_order_left(ticket),
@@ -286,10 +290,7 @@ def transfer(
     deadline = clock.resolve(deadline) if deadline else order.deadline
     if deadline <= at:
         raise InvalidInput(_("完成时限必须晚于现在"), field="deadline")
-    order.status = WorkOrderStatus.RETURNED
-    order.return_reason = reason
-    order.completed_at = at
-    order.save(update_fields=["status", "return_reason", "completed_at"])
+    move_work_order(order, WorkOrderStatus.RETURNED, return_reason=reason, completed_at=at)
     sequence = (ticket.work_orders.aggregate(m=Max("sequence"))["m"] or 0) + 1
     new_order = WorkOrder.objects.create(
         ticket=ticket,
@@ -348,11 +349,10 @@ def start(
     if order.status != WorkOrderStatus.DISPATCHED:
         raise InvalidTransition(_("工单已开始处理或已结束"))
     at = clock.resolve(now)
-    order.status = WorkOrderStatus.IN_PROGRESS
-    order.started_at = at
+    assignee = order.assignee
     if order.assignee_id is None and actor.department_id == order.department_id:
-        order.assignee = actor
-    order.save(update_fields=["status", "started_at", "assignee"])
+        assignee = actor
+    move_work_order(order, WorkOrderStatus.IN_PROGRESS, started_at=at, assignee=assignee)
     move_to(ticket, Status.IN_PROGRESS, EventKind.STARTED, actor, at, work_order=order)
     return order
 
@@ -374,21 +374,14 @@ def _on_site(rating: str, signed: bool) -> tuple[str, bool]:
 def _complete(
     order: WorkOrder, result: str, at: datetime, rating: str = "", signed: bool = False
 ) -> None:
-    order.status = WorkOrderStatus.DONE
-    order.result = result
-    order.completed_at = at
-    order.resident_rating, order.resident_signed = rating, signed
-    if order.started_at is None:
-        order.started_at = at
-    order.save(
-        update_fields=[
-            "status",
-            "result",
-            "completed_at",
-            "started_at",
-            "resident_rating",
-            "resident_signed",
-        ]
+    move_work_order(
+        order,
+        WorkOrderStatus.DONE,
+        result=result,
+        completed_at=at,
+        started_at=order.started_at or at,
+        resident_rating=rating,
+        resident_signed=signed,
     )
 
 

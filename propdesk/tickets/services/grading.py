@@ -1,21 +1,17 @@
-"""The facts the grade rules read, and the manual grade decision (SPEC §5)."""
+"""The facts the grade rules read (SPEC §5). The grade itself is the SLA domain's: its rules
+(``sla.grades``) and a manager's decision (``sla.moves.set_grade``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from propdesk.core import clock
 from propdesk.core.errors import InvalidInput
-from propdesk.org.models import User
 
-from ..choices import GradeClass, GradeLevel, Litigation, MediaExposure
+from ..choices import Litigation, MediaExposure
 from ..models import Ticket
-from .guards import check_move, lock_ticket, require_text
 
 BOOLEAN_FACTS = {
     "government_referral",
@@ -78,58 +74,3 @@ def clean_fact(ticket: Ticket, name: str, value: Any) -> Any:
             raise InvalidInput(_("本项目没有编号为 %(n)s 的诉求") % {"n": value}, field=name)
         return original
     raise InvalidInput(_("字段不能修改:%(f)s") % {"f": name}, field=name)
-
-
-@transaction.atomic
-def set_grade(
-    actor: User,
-    ticket: Ticket,
-    *,
-    reason: str,
-    level: str | None = None,
-    grade_class: str | None = None,
-    now: datetime | None = None,
-) -> Ticket:
-    """A manager's decision on the grade, up or down, with the reason recorded (the rules only
-    ever raise it)."""
-    from propdesk.sla.grades import change_grade
-    from propdesk.sla.models import GradeScale
-
-    ticket = lock_ticket(ticket)
-    check_move(actor, ticket, "set_grade")
-    reason = require_text(reason, "reason", _("调整等级的原因"))
-    if level is None and grade_class is None:
-        raise InvalidInput(_("请选择等级或重要程度"), field="level")
-    if level is not None and level not in GradeLevel.values:
-        raise InvalidInput(_("等级须为 1–4"), field="level")
-    if grade_class is not None and grade_class not in GradeClass.values:
-        raise InvalidInput(
-            _("重要程度须为:%(o)s") % {"o": ", ".join(GradeClass.values)}, field="grade_class"
-        )
-    at = clock.resolve(now)
-    label = _("人工调整:%(who)s") % {"who": actor}
-    if level is not None and level != ticket.grade_level:
-        change_grade(ticket, GradeScale.LEVEL, level, label, at, actor=actor, manual=True,
-                     note=reason)  # fmt: skip
-    if grade_class is not None and grade_class != ticket.grade_class:
-        change_grade(ticket, GradeScale.CLASS, grade_class, label, at, actor=actor,
-                     manual=True, note=reason)  # fmt: skip
-    return ticket
-
-
-@transaction.atomic
-def escalate_by_hand(
-    actor: User, ticket: Ticket, *, reason: str, now: datetime | None = None
-) -> Ticket:
-    """An agent escalates one level by hand: a very emotional or key customer (SPEC §5)."""
-    from propdesk.sla.escalation import escalate
-
-    ticket = lock_ticket(ticket)
-    check_move(actor, ticket, "escalate")
-    reason = require_text(reason, "reason", _("升级原因"))
-    if not escalate(
-        ticket, to_level=ticket.escalation_level + 1, trigger="manual",
-        at=clock.resolve(now), reason=reason, actor=actor,
-    ):  # fmt: skip
-        raise InvalidInput(_("已升级到最高层级"), field="reason")
-    return ticket

@@ -14,15 +14,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from propdesk.callbacks import lifecycle as callback_lifecycle
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from propdesk.hotissues import lifecycle as hot_issue_lifecycle
-from propdesk.notify import lifecycle as notify_lifecycle
 from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.org.services import check_project_scope
-from propdesk.sla import lifecycle as sla_lifecycle
 
+from .. import lifecycle
 from ..choices import (
     ACTIVE_WORK_ORDER_STATUSES,
     ClosureReason,
@@ -294,7 +291,8 @@ def record_event(
     work_order: WorkOrder | None = None,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    """Write the event, and let the time limits follow it in the same transaction."""
+    """Write the event and publish it to the subscribers of ``tickets.lifecycle`` (clocks,
+    notices, hot issues, callback tasks …) in the same transaction."""
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -306,10 +304,7 @@ def record_event(
         work_order=work_order,
         data=data or {},
     )
-    sla_lifecycle.on_event(ticket, event)
-    notify_lifecycle.on_event(ticket, event)
-    hot_issue_lifecycle.on_event(ticket, event)
-    callback_lifecycle.on_event(ticket, event)
+    lifecycle.publish(ticket, event)
     if kind in (EventKind.RESOLVED, EventKind.ANSWERED):
         from .outcome import share_outcome
 
@@ -346,6 +341,36 @@ def move_to(
         work_order=work_order,
         data=data,
     )
+
+
+#: From which states a work order may go to each (SPEC §4): started once, and ended once —
+#: done, returned (退单, 转派) or cancelled with its ticket.
+WORK_ORDER_FROM: dict[str, frozenset[str]] = {
+    WorkOrderStatus.IN_PROGRESS: frozenset({WorkOrderStatus.DISPATCHED}),
+    WorkOrderStatus.DONE: ACTIVE_WORK_ORDER_STATUSES,
+    WorkOrderStatus.RETURNED: ACTIVE_WORK_ORDER_STATUSES,
+    WorkOrderStatus.CANCELLED: ACTIVE_WORK_ORDER_STATUSES,
+}
+
+
+def move_work_order(order: WorkOrder, to_status: WorkOrderStatus, **fields: Any) -> None:
+    """The only place a work order's status changes: guarded by WORK_ORDER_FROM, saved with
+    the fields that go with it. The move that calls it writes the ticket's event naming the
+    order (started, completed, returned, transferred; closed, cancelled or merged with the
+    orders it ended)."""
+    if order.status not in WORK_ORDER_FROM[to_status]:
+        raise InvalidTransition(
+            _("工单当前状态为“%(status)s”,不能改为“%(to)s”")
+            % {
+                "status": WorkOrderStatus(order.status).label,
+                "to": WorkOrderStatus(to_status).label,
+            },
+            field="work_order",
+        )
+    order.status = to_status
+    for name, value in fields.items():
+        setattr(order, name, value)
+    order.save(update_fields=["status", *fields])
 
 
 def require_text(value: str | None, field: str, label: str) -> str:

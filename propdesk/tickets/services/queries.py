@@ -13,8 +13,8 @@ from propdesk.core import clock as core_clock
 from propdesk.core.errors import InvalidInput
 from propdesk.org.models import User
 from propdesk.residents import phones
-from propdesk.sla.queries import filter_by_clocks
 
+from .. import extensions
 from ..choices import ACTIVE_WORK_ORDER_STATUSES, GradeClass, GradeLevel, Kind, Status
 from ..models import Category, Ticket
 
@@ -60,9 +60,8 @@ def _day_start(day: date) -> datetime:
 def filter_tickets(
     qs: QuerySet[Ticket], f: TicketFilter, *, now: datetime | None = None
 ) -> QuerySet[Ticket]:
-    qs = filter_by_clocks(
-        qs, now=core_clock.resolve(now), due_soon=f.due_soon, breached=f.breached, clock=f.clock
-    )
+    # due_soon, breached and clock are the SLA domain's (tickets.extensions).
+    qs = extensions.apply_list_filters(qs, f, core_clock.resolve(now))
     if f.project:
         qs = qs.filter(project__code=f.project)
     if f.status:

@@ -28,7 +28,7 @@ from ..choices import (
 )
 from ..models import Category, ProgressNote, Reply, Ticket
 from .grading import GRADE_FACT_FIELDS, clean_fact
-from .guards import check_move, lock_ticket, move_to, record_event, require_text
+from .guards import check_move, lock_ticket, move_to, move_work_order, record_event, require_text
 from .references import resolve_in_project
 
 NOT_TERMINAL = set(Status.values) - TERMINAL_STATUSES
@@ -186,9 +186,7 @@ def resume(actor: User, ticket: Ticket, *, note: str = "", now: datetime | None 
 def _cancel_open_work_orders(ticket: Ticket, at: datetime) -> list[int]:
     orders = list(ticket.work_orders.filter(status__in=ACTIVE_WORK_ORDER_STATUSES))
     for order in orders:
-        order.status = WorkOrderStatus.CANCELLED
-        order.completed_at = at
-        order.save(update_fields=["status", "completed_at"])
+        move_work_order(order, WorkOrderStatus.CANCELLED, completed_at=at)
     return [o.sequence for o in orders]
 
 

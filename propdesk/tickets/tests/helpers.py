@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import Count, Max
 
+from propdesk.callbacks import services as callback_services
 from propdesk.core.errors import DomainError
 from propdesk.org.choices import Role, ScopeLevel
 from propdesk.org.models import Company, Project, Region, User
@@ -67,9 +68,11 @@ def walk(world, now: datetime, to: str, **overrides) -> Ticket:
     if to == "resolved":
         return _fresh(t)
     if to == "reopened":
-        services.record_callback(world.agent, t, satisfaction="dissatisfied", now=next(step))
+        callback_services.record_callback(
+            world.agent, t, satisfaction="dissatisfied", now=next(step)
+        )
         return _fresh(t)
-    services.record_callback(world.agent, t, satisfaction="satisfied", now=next(step))
+    callback_services.record_callback(world.agent, t, satisfaction="satisfied", now=next(step))
     if to == "callback_done":
         return _fresh(t)
     services.close(world.agent, t, reason="satisfied", now=next(step))
@@ -260,11 +263,11 @@ def every_state(world, now: datetime, **overrides):
     services.resume(admin, t, now=next(step))
     services.resolve(admin, t, result="更换了主板", now=next(step))
     yield _fresh(t)
-    services.record_callback(admin, t, satisfaction="dissatisfied", now=next(step))
+    callback_services.record_callback(admin, t, satisfaction="dissatisfied", now=next(step))
     yield _fresh(t)
     services.dispatch(admin, t, department="SZHY-ENG", deadline=deadline, now=next(step))
     services.resolve(admin, t, result="再次维修", now=next(step))
-    services.record_callback(admin, t, satisfaction="satisfied", now=next(step))
+    callback_services.record_callback(admin, t, satisfaction="satisfied", now=next(step))
     yield _fresh(t)
     services.close(admin, t, reason="satisfied", now=next(step))
     yield _fresh(t)

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from propdesk.callbacks import services as callback_services
+from propdesk.sla import moves as sla_moves
 from propdesk.tickets import services
 from propdesk.tickets.choices import ClosureReason
 from propdesk.tickets.services.closing import CLOSE_FROM
@@ -104,7 +106,9 @@ MOVES: dict[str, Move] = {
     ),
     "callback": Move(
         "resolved",
-        lambda u, t, at, c: services.record_callback(u, t, satisfaction="satisfied", now=at),
+        lambda u, t, at, c: callback_services.record_callback(
+            u, t, satisfaction="satisfied", now=at
+        ),
     ),
     "close": Move(
         "callback_done",
@@ -121,11 +125,11 @@ MOVES: dict[str, Move] = {
     ),
     "escalate": Move(
         "accepted",
-        lambda u, t, at, c: services.escalate_by_hand(u, t, reason="重点客户,情绪激动", now=at),
+        lambda u, t, at, c: sla_moves.escalate_by_hand(u, t, reason="重点客户,情绪激动", now=at),
     ),
     "set_grade": Move(
         "accepted",
-        lambda u, t, at, c: services.set_grade(u, t, level="2", reason="业主已联系电视台", now=at),
+        lambda u, t, at, c: sla_moves.set_grade(u, t, level="2", reason="业主已联系电视台", now=at),
     ),
     "submit_plan": Move(
         "accepted",

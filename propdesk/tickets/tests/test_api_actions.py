@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from propdesk.tickets.api import ACTIONS
+from propdesk.tickets.actions import ACTIONS
 from propdesk.tickets.models import Ticket, TicketEvent
 
 from .helpers import register, walk

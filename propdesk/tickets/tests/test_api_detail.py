@@ -125,7 +125,7 @@ def test_every_allowed_action_of_a_registered_ticket_is_a_real_endpoint(world, a
 
     allowed = agent.get(f"/tickets/{ticket.number}").json()["allowed_actions"]
 
-    from propdesk.tickets.api import ACTIONS
+    from propdesk.tickets.actions import ACTIONS
 
     assert {a for a in allowed if a != "attach"} <= set(ACTIONS)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from propdesk.callbacks import services as callback_services
 from propdesk.callbacks.choices import SATISFIED_LEVELS, Satisfaction
 from propdesk.core.errors import InvalidInput, PermissionDenied
 from propdesk.tickets import services
@@ -31,7 +32,7 @@ def test_a_satisfied_callback_marks_the_callback_done(world, now, level):
     at = now + LATER
     mark = event_mark()
 
-    callback = services.record_callback(
+    callback = callback_services.record_callback(
         world.agent, ticket, satisfaction=level, comment="师傅很专业", now=at
     )
 
@@ -64,7 +65,9 @@ def test_an_unsatisfied_callback_reopens_the_ticket_for_dispatch(world, now, lev
     at = now + LATER
     mark = event_mark()
 
-    services.record_callback(world.quality, ticket, satisfaction=level, comment="还是响", now=at)
+    callback_services.record_callback(
+        world.quality, ticket, satisfaction=level, comment="还是响", now=at
+    )
 
     ticket = fresh(ticket)
     assert ticket.status == Status.REOPENED
@@ -101,7 +104,7 @@ def test_each_unsatisfied_callback_counts_one_more_reopen(world, now):
     )
     services.resolve(world.supervisor, ticket, result="再次维修", now=at + timedelta(minutes=30))
 
-    services.record_callback(
+    callback_services.record_callback(
         world.agent, ticket, satisfaction="very_dissatisfied", now=at + timedelta(hours=2)
     )
 
@@ -114,13 +117,13 @@ def test_a_visit_callback_needs_the_residents_confirmation(world, now):
 
     refused(
         InvalidInput,
-        lambda: services.record_callback(
+        lambda: callback_services.record_callback(
             world.agent, ticket, satisfaction="satisfied", method="visit", now=at
         ),
         ticket,
         field="resident_confirmation",
     )
-    callback = services.record_callback(
+    callback = callback_services.record_callback(
         world.agent,
         ticket,
         satisfaction="satisfied",
@@ -137,13 +140,13 @@ def test_a_callback_is_refused_naming_the_field_that_is_wrong(world, now):
 
     refused(
         InvalidInput,
-        lambda: services.record_callback(world.agent, ticket, satisfaction="meh", now=at),
+        lambda: callback_services.record_callback(world.agent, ticket, satisfaction="meh", now=at),
         ticket,
         field="satisfaction",
     )
     refused(
         InvalidInput,
-        lambda: services.record_callback(
+        lambda: callback_services.record_callback(
             world.agent, ticket, satisfaction="satisfied", method="telegram", now=at
         ),
         ticket,

@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from propdesk.callbacks import services as callback_services
 from propdesk.tickets import services
 from propdesk.tickets.choices import EventKind, Status
 from propdesk.tickets.models import Ticket, TicketEvent
@@ -44,7 +45,7 @@ def test_a_whole_life_is_told_by_one_event_per_move(world, now, settings, tmp_pa
     services.complete_work_order(world.security_handler, t, work_order=2, result="好了", now=at())
     completed_at = times[-1]
     times.append(completed_at)
-    services.record_callback(world.agent, t, satisfaction="dissatisfied", now=at())
+    callback_services.record_callback(world.agent, t, satisfaction="dissatisfied", now=at())
     # The unsatisfied callback reopened it: straight back to dispatch.
     services.dispatch(
         world.supervisor, t, department="SZHY-ENG", deadline=now + timedelta(days=2), now=at()

@@ -11,8 +11,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from propdesk.demo import login_table
 from propdesk.demo.loader import DEFAULT_SEED, DEFAULT_SIZE, DemoExists, load_demo
+from propdesk.demo.logins import login_table
 from propdesk.demo.org import COMPANY_CODE, COMPANY_NAME
 from propdesk.org.models import Company
 

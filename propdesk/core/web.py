@@ -1,5 +1,7 @@
-"""What every console view shares: login required, and a refusal from a service shown as the
-403 or 404 page a person can read (never a stack trace, never another project's data)."""
+"""What every staff page shares, in whichever app it lives: login required, and a refusal from a
+service shown as the 403 or 404 page a person can read (never a stack trace, never another
+project's data); paging, query strings and the safe ``next``. The pages are drawn in the
+console's frame (``console/403.html``, ``console/404.html``)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from propdesk.core.errors import NotFound, PermissionDenied
-from propdesk.core.paging import BoundedPaginator
+from .errors import NotFound, PermissionDenied
+from .paging import BoundedPaginator
 
 PAGE_SIZE = 25
 
@@ -35,7 +37,7 @@ def page_of(request: HttpRequest, rows, per_page: int = PAGE_SIZE, *, bounded: b
     """One page of a list; a page number out of range gives the last page. ``bounded`` lists
     (the ticket queues, residents, hot issues: a company's can run to millions) count up to
     core.paging.COUNT_LIMIT and show "1000+" past it; the others count everything."""
-    from propdesk.core import paging
+    from . import paging
 
     limit = paging.COUNT_LIMIT if bounded else None
     return BoundedPaginator(rows, per_page, limit=limit).get_page(request.GET.get("page"))

@@ -7,10 +7,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from propdesk.callbacks.tasks import ensure_booked as ensure_sampling_booked
-from propdesk.notify.services import ensure_delivery_booked
-from propdesk.sla.services import ensure_periodic, reconcile
-from propdesk.stats.tasks import ensure_booked as ensure_reports_booked
+from propdesk.core.worker import start_steps
 
 
 class Command(BaseCommand):
@@ -23,16 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-reconcile", action="store_true")
 
     def handle(self, *args, interval, batch, max_tasks, no_reconcile, **options):
-        if not no_reconcile:
-            result = reconcile()
-            self.stdout.write(
-                f"reconcile: breached {result.breached}, warned {result.warned}, "
-                f"rescheduled {result.rescheduled}, pruned {result.pruned}"
-            )
-        ensure_periodic()
-        ensure_delivery_booked()
-        ensure_reports_booked()
-        ensure_sampling_booked()
+        # The apps' start steps (core.worker): clocks reconciled and swept, delivery, reports
+        # and the repair sampling booked.
+        for start in start_steps():
+            line = start.step(not no_reconcile)
+            if line:
+                self.stdout.write(line)
         worker_args = [
             "--interval",
             str(interval),

@@ -1,0 +1,63 @@
+"""Tickets publish their lifecycle events; other domains subscribe here (DESIGN.md, "How an
+event travels").
+
+Every move of ``tickets.services`` changes the row and calls ``record_event``, which writes the
+event and hands it to each subscriber in turn, inside the move's transaction: a subscriber that
+raises undoes the move. Subscribers write only their own tables; whatever leaves the database
+(a message, a task for the worker) goes through the outbox or a task row in that transaction.
+
+Each app registers its handler in its ``AppConfig.ready()`` with a fixed ``order``, so the order
+does not depend on the order of ``INSTALLED_APPS``:
+
+====  ==========  ==================================================================
+10    sla         clocks start, stop and pause; grades are re-evaluated (first: the
+                  notices and callback tasks below read the clocks it has just started)
+20    notify      receipts, replies and assignments are queued in the outbox
+30    hotissues   a new or regrouped request books a hot-issue check for the worker
+40    callbacks   callback tasks are opened, completed or cancelled
+====  ==========  ==================================================================
+
+This module imports nothing above ``tickets``: the handlers are plain callables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Ticket, TicketEvent
+
+Handler = Callable[["Ticket", "TicketEvent"], None]
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    order: int
+    name: str
+    handler: Handler
+
+
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(name: str, handler: Handler, *, order: int) -> None:
+    """Register ``handler`` to be called with (ticket, event) for every event a move records.
+
+    Registering the same name again replaces the handler (``ready()`` may run twice in tests)."""
+    global _subscribers
+    kept = [s for s in _subscribers if s.name != name]
+    kept.append(Subscriber(order, name, handler))
+    _subscribers = sorted(kept, key=lambda s: (s.order, s.name))
+
+
+def subscribers() -> tuple[Subscriber, ...]:
+    return tuple(_subscribers)
+
+
+def publish(ticket: Ticket, event: TicketEvent) -> None:
+    """Hand one recorded event to every subscriber, in order (inside the caller's
+    transaction)."""
+    for subscriber in _subscribers:
+        subscriber.handler(ticket, event)
