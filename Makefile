@@ -29,7 +29,7 @@ demo: install
 	$(BIN)/propdesk migrate --noinput
 	$(BIN)/propdesk demo --if-empty
 
-lint: install
+lint: install typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/propdesk makemigrations --check --dry-run
