@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
 BROWSER_TESTS := propdesk/console/tests/browser propdesk/surveys/tests/browser
 NOT_BROWSER   := $(addprefix --ignore=,$(BROWSER_TESTS))
 
-.PHONY: run test test-sqlite test-postgres system-deps lint format install demo clean messages bench
+.PHONY: run test test-sqlite test-postgres system-deps lint typecheck format install demo clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,16 @@ demo: install
 	$(BIN)/propdesk migrate --noinput
 	$(BIN)/propdesk demo --if-empty
 
-lint: install
+lint: install typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/propdesk makemigrations --check --dry-run
 	$(BIN)/lint-imports
+
+# mypy with django-stubs over the services layer; what is checked, and how strictly, is in
+# pyproject.toml ([tool.mypy]).
+typecheck: install
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

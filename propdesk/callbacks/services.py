@@ -57,7 +57,7 @@ def callback_reason(ticket: Ticket) -> str | None:
 
 
 def is_major(ticket: Ticket) -> bool:
-    key_customer = bool(ticket.resident_id and ticket.resident.is_key_customer)
+    key_customer = bool(ticket.resident is not None and ticket.resident.is_key_customer)
     return ticket.grade_level in MAJOR_LEVELS or ticket.grade_class in MAJOR_CLASSES or key_customer
 
 

@@ -56,7 +56,9 @@ def _require_live(issue: HotIssue) -> None:
         raise InvalidTransition(_("热点问题已排除,不能再处理"))
 
 
-def _event(issue: HotIssue, kind: str, actor: User, at: datetime, note: str = "", **data) -> None:
+def _event(
+    issue: HotIssue, kind: str, actor: User, at: datetime, note: str = "", **data: object
+) -> None:
     HotIssueEvent.objects.create(
         hot_issue=issue, kind=kind, actor=actor, at=at, note=note, data=data
     )

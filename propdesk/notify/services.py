@@ -23,7 +23,7 @@ import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,6 +44,9 @@ from . import rendering
 from .choices import Channel, Event, State
 from .delivery import DeliveryResult, deliver_due, recover_stuck
 from .models import Notification, OutboxMessage
+
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResult
 
 __all__ = [
     "Address",
@@ -147,11 +150,12 @@ def _routes(recipient: Recipient | None, channels: Collection[str] | None) -> li
             Channel.WECHAT: recipient.phone,  # the gateway finds the follower by phone
             Channel.EMAIL: recipient.email,
         }
-        preferred = {
+        by_contact: dict[str, Channel] = {
             ContactChannel.SMS: Channel.SMS,
             ContactChannel.WECHAT: Channel.WECHAT,
             ContactChannel.EMAIL: Channel.EMAIL,
-        }.get(recipient.preferred_contact)
+        }
+        preferred = by_contact.get(recipient.preferred_contact)
         # Channels asked for by name come first (a reply recorded as sent by WeChat goes by
         # WeChat even to a resident who prefers SMS); then the resident's own choice.
         for channel in (*(channels or ()), preferred, Channel.SMS, Channel.EMAIL):
@@ -177,7 +181,8 @@ def _dedupe_key(event: str, key: str, ref: str, channel: str) -> str:
 
 
 def _json_safe(context: Mapping[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(dict(context), cls=DjangoJSONEncoder))
+    safe: dict[str, Any] = json.loads(json.dumps(dict(context), cls=DjangoJSONEncoder))
+    return safe
 
 
 def _existing(keys: list[str]) -> set[str]:
@@ -346,7 +351,7 @@ def poll_interval() -> timedelta:
     return timedelta(seconds=getattr(settings, "NOTIFY_POLL_SECONDS", 60))
 
 
-def _waiting_deliveries():
+def _waiting_deliveries() -> QuerySet[DBTaskResult]:
     from django_tasks_db.models import DBTaskResult
 
     from .tasks import deliver_outbox

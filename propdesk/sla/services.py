@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
@@ -19,6 +20,9 @@ from . import engine
 from .choices import ClockState
 from .models import SlaClock
 from .notices import clock_notices
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
 
 BATCH = 2000
 #: Finished timer rows are kept this long (to read what a worker did), then pruned.
@@ -235,7 +239,7 @@ def reconcile(*, now: datetime | None = None) -> ReconcileResult:
     return result
 
 
-def _book(task, run_after: datetime) -> None:
+def _book(task: Task[[], Any], run_after: datetime) -> None:
     from django_tasks_db.models import DBTaskResult
 
     if not DBTaskResult.objects.filter(task_path=task.module_path, status="READY").exists():

@@ -34,7 +34,7 @@ from .choices import (
 DEFAULT_MIN_RETURN_RATE = Decimal("30")
 
 
-class CampaignQuerySet(models.QuerySet):
+class CampaignQuerySet(models.QuerySet["Campaign"]):
     def for_user(self, user) -> CampaignQuerySet:
         """Campaigns touching the user's projects (SPEC §1: nothing outside the scope). A
         campaign without a project list covers every project of its company."""

@@ -85,7 +85,7 @@ def record(
     actor: User | None,
     at: datetime,
     note: str = "",
-    **data,
+    **data: object,
 ) -> CampaignEvent:
     return CampaignEvent.objects.create(
         campaign=campaign, kind=kind, actor=actor, at=at, note=note, data=data

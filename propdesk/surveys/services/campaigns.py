@@ -97,10 +97,10 @@ def _projects(actor: User, ids: Iterable[int]) -> list[Project]:
 
 
 def _company_id(actor: User, projects: list[Project]) -> int:
-    companies = {p.company_id for p in projects} or {actor.company_id}
-    if None in companies or len(companies) != 1:
+    companies: set[int | None] = {p.company_id for p in projects} or {actor.company_id}
+    company_id = companies.pop() if len(companies) == 1 else None
+    if company_id is None:
         raise InvalidInput(_("调查项目须属于同一家公司"), field="projects")
-    (company_id,) = companies
     if not projects:
         # A company-wide campaign reaches every household of the company: only for users
         # whose scope is the whole company.
@@ -128,13 +128,15 @@ def _buildings(ids: Iterable[int], company_id: int, projects: list[Project]) -> 
     return buildings
 
 
-def _period(start: date | None, end: date | None) -> None:
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    """Both dates, given and in order."""
     if start is None:
         raise InvalidInput(_("请填写开始日期"), field="period_start")
     if end is None:
         raise InvalidInput(_("请填写结束日期"), field="period_end")
     if end < start:
         raise InvalidInput(_("结束日期不能早于开始日期"), field="period_end")
+    return start, end
 
 
 @transaction.atomic
@@ -159,7 +161,7 @@ def create_campaign(
     projects = _projects(actor, project_ids)
     company_id = _company_id(actor, projects)
     buildings = _buildings(building_ids, company_id, projects)
-    _period(period_start, period_end)
+    period_start, period_end = _period(period_start, period_end)
     campaign = Campaign.objects.create(
         company_id=company_id,
         name=clean_text(name, "name", required=True, limit=100),

@@ -51,8 +51,8 @@ def _move(
     actor: User,
     at: datetime,
     note: str = "",
-    stamps: dict | None = None,
-    **data,
+    stamps: dict[str, object] | None = None,
+    **data: object,
 ) -> Campaign:
     """The status change, the fields it stamps, and its event, written together."""
     campaign.status = to

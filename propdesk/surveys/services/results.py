@@ -18,10 +18,11 @@ Percentages are ``Decimal`` rounded half-up to two places; ``Rate.fraction`` is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Q, QuerySet
 
@@ -144,7 +145,10 @@ def _counts() -> dict[str, Count]:
     return counts
 
 
-def _figure(cls, row: dict | None, key: Any, label: str, **extra):
+_F = TypeVar("_F", bound=Figure)
+
+
+def _figure(cls: type[_F], row: Mapping[str, Any] | None, key: Any, label: str, **extra: Any) -> _F:
     row = row or {}
     return cls(
         key=key,
@@ -183,7 +187,7 @@ def compute(campaign: Campaign, project_ids: frozenset[int]) -> Results:
     minimum = campaign.min_return_rate
     projects = []
     for project in Project.objects.filter(pk__in=project_ids).order_by("code"):
-        invited = issued.get(project.pk, {})
+        invited: Mapping[str, object] = issued.get(project.pk, {})
         figure = _figure(
             ProjectFigure,
             by_project.get(project.pk),
@@ -329,6 +333,7 @@ def pareto(campaign: Campaign, project_ids: frozenset[int], *, by: str = "item")
     most first (ties in questionnaire order), with cumulative counts and shares."""
     answers = _answers(campaign, project_ids)
     unhappy = Count("pk", filter=Q(level__in=list(DISSATISFIED_LEVELS)))
+    rows: list[tuple[int | str, str, str, int]]
     if by == "area":
         labels = dict(ServiceArea.choices)
         rows = [

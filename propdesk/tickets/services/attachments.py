@@ -31,7 +31,8 @@ from .filetypes import ACCEPTED_TYPES, matches
 from .guards import check_move, get_work_order, lock_ticket, record_event
 
 
-def _check_file(upload: UploadedFile) -> tuple[str, str]:
+def _check_file(upload: UploadedFile) -> tuple[str, str, int]:
+    """The file's name, content type and size, once it is known to be one we accept."""
     name = os.path.basename(upload.name or "")
     ext = os.path.splitext(name)[1].lower()
     if ext not in ACCEPTED_TYPES:
@@ -51,7 +52,7 @@ def _check_file(upload: UploadedFile) -> tuple[str, str]:
         raise InvalidInput(_("文件“%(name)s”是空的") % {"name": name}, field="file")
     if not matches(ext, upload):
         raise InvalidInput(_("文件“%(name)s”的内容与扩展名不符") % {"name": name}, field="file")
-    return name, ACCEPTED_TYPES[ext][0]
+    return name, ACCEPTED_TYPES[ext][0], upload.size
 
 
 def add_attachment(
@@ -63,7 +64,7 @@ def add_attachment(
     now: datetime | None = None,
 ) -> Attachment:
     """Store the file, then record it; if recording fails the stored file is removed again."""
-    name, content_type = _check_file(upload)
+    name, content_type, size = _check_file(upload)
     at = clock.resolve(now)
     local = timezone.localtime(at)
     stored_name = default_storage.save(
@@ -86,7 +87,7 @@ def add_attachment(
                 file=stored_name,
                 original_name=name,
                 content_type=content_type,
-                size=upload.size,
+                size=size,
                 uploaded_by=actor,
                 uploaded_at=at,
             )
@@ -96,7 +97,7 @@ def add_attachment(
                 actor,
                 at,
                 work_order=order,
-                data={"attachment_id": attachment.pk, "name": name, "size": upload.size},
+                data={"attachment_id": attachment.pk, "name": name, "size": size},
             )
     except BaseException:
         default_storage.delete(stored_name)

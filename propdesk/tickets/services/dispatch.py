@@ -47,7 +47,7 @@ MONEY_LIMIT = Decimal("1e8")
 AMOUNT_LIMIT = Decimal("1e10")
 
 
-def _amount(value: object, field: str, label: str) -> Decimal:
+def _amount(value: Decimal | float | int | str, field: str, label: str) -> Decimal:
     """``value`` as an exact Decimal of at most two decimals, or InvalidInput naming ``field``."""
     try:
         # A float goes through its shortest text form: 0.1 is 0.1, not 0.1000000000000000055…
@@ -174,7 +174,7 @@ def dispatch(
     for item in items:
         item.work_order = work_order
     FeeItem.objects.bulk_create(items)
-    to_status = ticket.status if ticket.status == Status.IN_PROGRESS else Status.DISPATCHED
+    to_status = Status.IN_PROGRESS if ticket.status == Status.IN_PROGRESS else Status.DISPATCHED
     fields = {} if ticket.first_dispatched_at else {"first_dispatched_at": at}
     move_to(
         ticket,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import Choices
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
@@ -69,7 +70,7 @@ class NewTicket:
     extra: dict = field(default_factory=dict)
 
 
-def _choice(value: str, choices: type, field_name: str, label: str) -> str:
+def _choice(value: str, choices: type[Choices], field_name: str, label: str) -> str:
     if value not in choices.values:
         raise InvalidInput(
             _("%(label)s“%(value)s”无效,可选:%(options)s")
@@ -370,6 +371,10 @@ def _check(actor: User, data: NewTicket, at: datetime, checks: _Checks | None = 
     if reporter_type is not None:  # who to contact depends on it: not asked when it is wrong
         contact = run(_contact, data, resident, phone.canonical if phone else "", place is not None)
     checks.raise_any()
+    # No refusal: every check returned its value, so none of these is None (only a refused
+    # check leaves one unset).
+    assert description is not None and category is not None and received_at is not None
+    assert project is not None and facts is not None and contact is not None
     return _Checked(
         description, category, received_at, on_site_finished_at, project, room, building,
         resident, facts, *contact,

@@ -213,7 +213,7 @@ def cancel(actor: User, ticket: Ticket, *, reason: str, now: datetime | None = N
 
 @transaction.atomic
 def merge(
-    actor: User, ticket: Ticket, *, into: str, note: str = "", now: datetime | None = None
+    actor: User, ticket: Ticket | str, *, into: str, note: str = "", now: datetime | None = None
 ) -> Ticket:
     """Mark a duplicate as merged into another request of the same project.
 
