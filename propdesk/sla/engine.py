@@ -62,7 +62,7 @@ def clock_event(clock: SlaClock, kind: EventKind, at: datetime, **data) -> Ticke
     return ticket_system.add_event(
         kind,
         at,
-        ticket_id=clock.ticket_id,
+        ticket=clock.ticket_id,
         work_order_id=clock.work_order_id,
         data={
             "clock": clock.kind,

@@ -74,7 +74,7 @@ def _events(clocks: list[SlaClock], kind: EventKind, at: datetime) -> list[Ticke
         ticket_system.event(
             kind,
             at,
-            ticket_id=c.ticket_id,
+            ticket=c.ticket_id,
             work_order_id=c.work_order_id,
             data={"clock": c.kind, "clock_id": c.pk, "due_at": c.due_at.isoformat()},
         )

@@ -29,21 +29,21 @@ def event(
     kind: EventKind,
     at: datetime,
     *,
-    ticket: Ticket | None = None,
-    ticket_id: int | None = None,
+    ticket: Ticket | int,
     actor: User | None = None,
     note: str = "",
     work_order_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    """An event not yet written (``add_events`` writes many in one INSERT)."""
-    if ticket is not None:
+    """An event not yet written (``add_events`` writes many in one INSERT), of a ticket object
+    or of a ticket's id (the SLA sweeps hold clocks, not tickets)."""
+    if isinstance(ticket, Ticket):
         return TicketEvent(
             ticket=ticket, kind=kind, actor=actor, at=at, note=note,
             work_order_id=work_order_id, data=data or {},
         )  # fmt: skip
     return TicketEvent(
-        ticket_id=ticket_id, kind=kind, actor=actor, at=at, note=note,
+        ticket_id=ticket, kind=kind, actor=actor, at=at, note=note,
         work_order_id=work_order_id, data=data or {},
     )  # fmt: skip
 
