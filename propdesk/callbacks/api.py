@@ -15,9 +15,9 @@ from propdesk.core.clock import FIRST_DAY, LAST_DAY
 from propdesk.core.errors import InvalidInput, PermissionDenied
 from propdesk.core.paging import Page, PageSize
 from propdesk.core.schemas import ErrorOut
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import Project
-from propdesk.org.services import check_project_scope
-from propdesk.tickets.services.guards import MANAGERS, role_of
+from propdesk.org.roles import MANAGERS, role_of
 
 from . import services
 from .models import TaskStatus

@@ -54,9 +54,7 @@ def _plan_out(plan: VisitPlan) -> dict:
 
 @router.get("/visit-plans", response=list[PlanOut], summary="Routine visit plans in your scope")
 def list_plans(request: HttpRequest):
-    plans = VisitPlan.objects.filter(project_id__in=request.user.project_ids).select_related(
-        "project"
-    )
+    plans = VisitPlan.objects.for_user(request.user).select_related("project")
     return [_plan_out(p) for p in plans[:100]]
 
 

@@ -170,7 +170,7 @@ def on_finished(ticket: Ticket, why: str, at: datetime) -> None:
 
 
 def tasks_for(user: User) -> QuerySet[CallbackTask]:
-    return CallbackTask.objects.filter(ticket__project_id__in=user.project_ids)
+    return CallbackTask.objects.for_user(user)
 
 
 # --- the monthly repair sampling --------------------------------------------------------------

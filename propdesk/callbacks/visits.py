@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import Project, User
-from propdesk.org.services import check_project_scope
+from propdesk.org.roles import FRONT_DESK, MANAGERS, role_of
 from propdesk.residents.models import Room
 from propdesk.tickets.services import NewTicket, register_ticket
-from propdesk.tickets.services.guards import FRONT_DESK, MANAGERS, role_of
 
 from .choices import CallbackMethod, Satisfaction
 from .models import PlannedVisit, RoutineVisit, VisitPlan

@@ -144,10 +144,7 @@ def _per_project(
     user: User, scope: QuerySet[Ticket], breached: QuerySet[Ticket], start: datetime
 ) -> list[ProjectRow]:
     """One row per project in scope (those without tickets too), from three queries."""
-    rows = {
-        p.pk: ProjectRow(project=p)
-        for p in Project.objects.filter(pk__in=user.project_ids).order_by("code")
-    }
+    rows = {p.pk: ProjectRow(project=p) for p in Project.objects.for_user(user).order_by("code")}
     grouped = (
         scope.order_by()
         .values("project_id")

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from propdesk.org.access import ScopedQuerySet
 from propdesk.org.models import Company, Project
 from propdesk.residents.models import Building
 from propdesk.tickets.models import Category, Ticket
@@ -27,6 +28,10 @@ class HotIssueStatus(models.TextChoices):
 
 #: Statuses in which new members still join the issue.
 LIVE_STATUSES = (HotIssueStatus.DETECTED, HotIssueStatus.CONFIRMED)
+
+
+class HotIssueQuerySet(ScopedQuerySet["HotIssue"]):
+    scope_path = "project"
 
 
 class HotIssue(models.Model):
@@ -61,6 +66,8 @@ class HotIssue(models.Model):
     )
     decided_at = models.DateTimeField(_("确认/排除时间"), null=True, blank=True)
     decision_note = models.TextField(_("说明"), blank=True)
+
+    objects = HotIssueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("热点问题")

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import User
-from propdesk.org.services import check_project_scope
+from propdesk.org.roles import MANAGERS, role_of
 from propdesk.tickets.choices import TERMINAL_STATUSES
 from propdesk.tickets.models import Ticket
 from propdesk.tickets.services import merge as merge_ticket
-from propdesk.tickets.services.guards import MANAGERS, role_of
 from propdesk.tickets.services.references import resolve_in_project
 
 from .detection import Probe, add_members, candidates, refresh_counts, regrade_members
@@ -32,7 +32,7 @@ from .models import (
 
 
 def visible_hot_issues(user: User) -> QuerySet[HotIssue]:
-    return HotIssue.objects.filter(project_id__in=user.project_ids)
+    return HotIssue.objects.for_user(user)
 
 
 def get_hot_issue(user: User, pk: int, *, lock: bool = False) -> HotIssue:

@@ -43,15 +43,13 @@ def me(request: HttpRequest):
         "role": user.role,
         "role_display": user.get_role_display(),
         "department": user.department.code if user.department_id else None,
-        "projects": sorted(
-            Project.objects.filter(pk__in=user.project_ids).values_list("code", flat=True)
-        ),
+        "projects": sorted(Project.objects.for_user(user).values_list("code", flat=True)),
     }
 
 
 @router.get("/projects", response=list[ProjectOut], summary="Projects in your scope")
 def projects(request: HttpRequest):
-    qs = Project.objects.filter(pk__in=request.user.project_ids).select_related("region")
+    qs = Project.objects.for_user(request.user).select_related("region")
     return [
         {"code": p.code, "name": p.name, "region": p.region.name, "address": p.address} for p in qs
     ]
@@ -66,7 +64,7 @@ def departments(request: HttpRequest, project: str | None = None):
     qs = Department.objects.filter(is_active=True, company_id=request.user.company_id)
     items = list(qs.select_related("project", "region"))
     if project:
-        target = Project.objects.filter(code=project, pk__in=request.user.project_ids).first()
+        target = Project.objects.for_user(request.user).filter(code=project).first()
         items = [d for d in items if target and d.serves_project(target)]
     else:
         items = [

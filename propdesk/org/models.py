@@ -8,10 +8,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .access import ScopedQuerySet
 from .choices import DepartmentKind, Role, ScopeLevel
 
 project_code_validator = RegexValidator(
@@ -45,6 +45,10 @@ class Region(models.Model):
         return self.name
 
 
+class ProjectQuerySet(ScopedQuerySet["Project"]):
+    scope_path = "pk"
+
+
 class Project(models.Model):
     region = models.ForeignKey(Region, models.PROTECT, related_name="projects")
     company = models.ForeignKey(Company, models.PROTECT, related_name="projects")
@@ -54,6 +58,8 @@ class Project(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("在管"), default=True)
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("项目")
@@ -142,21 +148,18 @@ class User(AbstractUser):
         if self.scope_level in (ScopeLevel.REGION, ScopeLevel.COMPANY) and not self.company_id:
             raise ValidationError({"company": _("须指定所属公司")})
 
-    @cached_property
+    @property
     def project_ids(self) -> frozenset[int]:
-        """Ids of the projects this user may see and act on (SPEC §1: never outside it)."""
-        if not self.is_active:
-            return frozenset()
-        if self.scope_level == ScopeLevel.COMPANY:
-            qs = Project.objects.filter(company_id=self.company_id)
-        elif self.scope_level == ScopeLevel.REGION:
-            qs = Project.objects.filter(region_id=self.scope_region_id)
-        else:
-            qs = self.scope_projects.all()
-        return frozenset(qs.values_list("pk", flat=True))
+        """Ids of the projects this user may see and act on (SPEC §1: never outside it),
+        answered by the one door, org.access."""
+        from .access import visible_projects
+
+        return visible_projects(self)
 
     def in_scope(self, project_id: int | None) -> bool:
-        return project_id is not None and project_id in self.project_ids
+        from .access import in_scope
+
+        return in_scope(self, project_id)
 
 
 class LoginAddress(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
-from propdesk.core.errors import InvalidInput, OutOfScope
+from propdesk.core.errors import InvalidInput
 
 from .choices import Role, ScopeLevel
 from .models import ApiToken, Department, Project, User
@@ -52,14 +52,6 @@ def revoke_api_tokens(user: User, *, now: datetime | None = None) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=clock.resolve(now)
     )
-
-
-def check_project_scope(user: User, project: Project | int, *, field: str | None = None) -> None:
-    """Raise OutOfScope unless ``project`` is within the user's scope (naming ``field`` when
-    the project was sent in one)."""
-    project_id = project if isinstance(project, int) else project.pk
-    if not user.in_scope(project_id):
-        raise OutOfScope(_("该项目不在您的数据范围内"), field=field)
 
 
 def staff_in_roles(place: Any, roles: Iterable[str]) -> list[User]:

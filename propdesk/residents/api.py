@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from propdesk.core.errors import NotFound
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import Project
-from propdesk.org.services import check_project_scope
 
 from . import phones, services
 from .choices import Relation
@@ -104,7 +104,7 @@ def with_rooms(qs, user):
     return qs.prefetch_related(
         Prefetch(
             "residencies",
-            Residency.objects.filter(room__project_id__in=user.project_ids)
+            Residency.objects.for_user(user)
             .select_related("room__building", "room__unit", "room__project")
             .order_by("pk"),
         )

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from propdesk.org.access import ScopedQuerySet
 from propdesk.org.models import Company, Project
 
 from . import phones
@@ -16,10 +17,16 @@ phone_digits = phones.digits
 mask_phone = phones.mask
 
 
+class BuildingQuerySet(ScopedQuerySet["Building"]):
+    scope_path = "project"
+
+
 class Building(models.Model):
     project = models.ForeignKey(Project, models.PROTECT, related_name="buildings")
     code = models.CharField(_("编号"), max_length=20)
     name = models.CharField(_("名称"), max_length=50)
+
+    objects = BuildingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("楼栋")
@@ -50,6 +57,10 @@ class Unit(models.Model):
         return f"{self.building.name}{self.name}"
 
 
+class RoomQuerySet(ScopedQuerySet["Room"]):
+    scope_path = "project"
+
+
 class Room(models.Model):
     """A household (房屋). ``project`` and ``building`` are kept here for fast lookups."""
 
@@ -62,6 +73,8 @@ class Room(models.Model):
         _("建筑面积(㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
     is_occupied = models.BooleanField(_("已入住"), default=True)
+
+    objects = RoomQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("房屋")
@@ -76,6 +89,11 @@ class Room(models.Model):
     def label(self) -> str:
         """3栋2单元1101 — how staff and residents name a room."""
         return f"{self.building.name}{self.unit.name}{self.number}"
+
+
+class ResidentQuerySet(ScopedQuerySet["Resident"]):
+    scope_path = "residencies__room__project"
+    scope_distinct = True
 
 
 class Resident(models.Model):
@@ -96,6 +114,8 @@ class Resident(models.Model):
     rooms = models.ManyToManyField(Room, through="Residency", related_name="residents")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ResidentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("住户")
         verbose_name_plural = pgettext_lazy("plural", "住户")
@@ -112,12 +132,18 @@ class Resident(models.Model):
         super().save(*args, **kwargs)
 
 
+class ResidencyQuerySet(ScopedQuerySet["Residency"]):
+    scope_path = "room__project"
+
+
 class Residency(models.Model):
     resident = models.ForeignKey(Resident, models.PROTECT, related_name="residencies")
     room = models.ForeignKey(Room, models.PROTECT, related_name="residencies")
     relation = models.CharField(_("关系"), max_length=20, choices=Relation.choices)
     is_active = models.BooleanField(_("现住"), default=True)
     since = models.DateField(_("起始日期"), null=True, blank=True)
+
+    objects = ResidencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("住户关系")

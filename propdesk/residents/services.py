@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from propdesk.core.audit import audit
 from propdesk.core.errors import InvalidInput, NotFound, OutOfScope, PermissionDenied
 from propdesk.core.models import AuditAction
+from propdesk.org.access import check_project_scope
 from propdesk.org.choices import Role
 from propdesk.org.models import User
-from propdesk.org.services import check_project_scope
 
 from . import phones
 from .models import Resident, Room
@@ -18,7 +18,7 @@ from .models import Resident, Room
 
 def residents_for(user: User) -> QuerySet[Resident]:
     """Residents linked to a room in one of the user's projects."""
-    return Resident.objects.filter(residencies__room__project_id__in=user.project_ids).distinct()
+    return Resident.objects.for_user(user)
 
 
 def find_residents(
@@ -85,9 +85,7 @@ def get_room(user: User, room_id: int) -> Room:
 def find_rooms(
     user: User, *, project: str | None = None, building_id: int | None = None, q: str = ""
 ) -> QuerySet[Room]:
-    qs = Room.objects.filter(project_id__in=user.project_ids).select_related(
-        "project", "building", "unit"
-    )
+    qs = Room.objects.for_user(user).select_related("project", "building", "unit")
     if project:
         qs = qs.filter(project__code=project)
     if building_id:

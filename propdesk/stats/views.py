@@ -35,9 +35,7 @@ def _scope_options(user: User) -> list[tuple[str, str]]:
     """The company (or all of the user's projects), their regions, their projects. Regions
     are offered only to users who see whole regions, so a region never shows as one project."""
     projects = list(
-        Project.objects.filter(pk__in=user.project_ids)
-        .select_related("region")
-        .order_by("region__code", "code")
+        Project.objects.for_user(user).select_related("region").order_by("region__code", "code")
     )
     if not projects:
         return []

@@ -52,7 +52,8 @@ class InvitationQuery(Schema):
 def list_invitations(request: HttpRequest, pk: int, query: Query[InvitationQuery]):
     campaign = services.get_campaign(request.user, pk)
     rows = (
-        Invitation.objects.filter(campaign=campaign, project_id__in=request.user.project_ids)
+        Invitation.objects.for_user(request.user)
+        .filter(campaign=campaign)
         .select_related("project", "room__building", "room__unit", "response")
         .order_by("project__code", "room__building__code", "room__unit__code", "room__number")
     )

@@ -63,7 +63,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, user: User, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        projects = Project.objects.filter(pk__in=user.project_ids).order_by("code")
+        projects = Project.objects.for_user(user).order_by("code")
         self.fields["projects"].queryset = projects
         self.fields["buildings"].queryset = Building.objects.filter(
             project__in=projects

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from propdesk.org.access import ScopedQuerySet
 from propdesk.org.models import Company, Project
 from propdesk.residents.models import Building, Room
 
@@ -135,6 +136,10 @@ class Item(models.Model):
         return self.text
 
 
+class InvitationQuerySet(ScopedQuerySet["Invitation"]):
+    scope_path = "project"
+
+
 class Invitation(models.Model):
     """One household's questionnaire. The link carries only ``token``: random, unguessable,
     and saying nothing about the household (SPEC §2: collect and show only what is needed)."""
@@ -146,6 +151,8 @@ class Invitation(models.Model):
     token = models.CharField(max_length=64, unique=True)
     channel = models.CharField(_("发放方式"), max_length=10, choices=Channel.choices)
     issued_at = models.DateTimeField(_("发放时间"))
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问卷发放")
@@ -210,6 +217,10 @@ class ResponseItem(models.Model):
         return f"{self.item_id}: {self.level or '-'}"
 
 
+class CorrectiveActionQuerySet(ScopedQuerySet["CorrectiveAction"]):
+    scope_path = "project"
+
+
 class CorrectiveAction(models.Model):
     """A corrective action (纠正措施, SPEC §8) opened from the survey's results: owner, cause,
     measure, due date; closed only after its effect is verified by a named person."""
@@ -249,6 +260,8 @@ class CorrectiveAction(models.Model):
         verbose_name=_("验证人"),
     )
     verified_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+
+    objects = CorrectiveActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("纠正措施")

@@ -251,7 +251,7 @@ class WorkOrderQuery(Schema):
     summary="Work orders in your scope (mine=true: assigned to me or my department)",
 )
 def list_work_orders(request: HttpRequest, query: Query[WorkOrderQuery]):
-    qs = WorkOrder.objects.filter(ticket__project_id__in=request.user.project_ids)
+    qs = WorkOrder.objects.for_user(request.user)
     if query.mine:
         qs = qs.filter(Q(assignee=request.user) | Q(department_id=request.user.department_id))
     if query.department:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from propdesk.org.access import ScopedQuerySet
 from propdesk.org.models import Company, Department, Project
 from propdesk.residents.models import Building, Resident, Room
 
@@ -80,6 +81,10 @@ class TicketNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.day:%Y%m%d} #{self.last}"
+
+
+class TicketQuerySet(ScopedQuerySet["Ticket"]):
+    scope_path = "project"
 
 
 class Ticket(models.Model):
@@ -209,6 +214,8 @@ class Ticket(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TicketQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("诉求")
         verbose_name_plural = pgettext_lazy("plural", "诉求")
@@ -277,6 +284,10 @@ class FeeStandard(models.Model):
         return f"{self.name} ({self.price}/{self.unit})"
 
 
+class WorkOrderQuerySet(ScopedQuerySet["WorkOrder"]):
+    scope_path = "ticket__project"
+
+
 class WorkOrder(models.Model):
     """One department's part of a ticket (派工单 / 工作协作单)."""
 
@@ -319,6 +330,8 @@ class WorkOrder(models.Model):
         _("住户现场评价"), max_length=30, choices=Satisfaction.choices, blank=True
     )
     resident_signed = models.BooleanField(_("住户已签字确认"), default=False)
+
+    objects = WorkOrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("工单")

@@ -23,9 +23,9 @@ from propdesk.callbacks.services import (
 from propdesk.core import clock
 from propdesk.core.errors import PermissionDenied
 from propdesk.core.web import console_view, page_of
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import Project
-from propdesk.org.services import check_project_scope
-from propdesk.tickets.services.guards import MANAGERS, role_of
+from propdesk.org.roles import MANAGERS, role_of
 
 TABS = {
     "mine": gettext_lazy("我的回访"),
@@ -58,7 +58,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
             tasks = tasks.filter(due_at__lt=now)
     page = page_of(request, tasks)
     month = timezone.localtime(now).date().replace(day=1)
-    projects = Project.objects.filter(pk__in=request.user.project_ids).order_by("code")
+    projects = Project.objects.for_user(request.user).order_by("code")
     return render(request, "console/callbacks.html", {
         "tab": tab, "tabs": TABS, "page": page, "now": now,
         "months": [repair_month(p, month) for p in projects[:20]],

@@ -45,9 +45,8 @@ def _my_orders(user):
     if user.department_id:
         mine |= Q(department_id=user.department_id, assignee__isnull=True)
     return (
-        WorkOrder.objects.filter(
-            mine, status__in=ACTIVE_WORK_ORDER_STATUSES, ticket__project_id__in=user.project_ids
-        )
+        WorkOrder.objects.for_user(user)
+        .filter(mine, status__in=ACTIVE_WORK_ORDER_STATUSES)
         .select_related(
             "ticket",
             "ticket__category",

@@ -18,7 +18,7 @@ from propdesk.core.web import console_view, page_of, query_without
 from propdesk.hotissues import services
 from propdesk.hotissues.models import LIVE_STATUSES, HotIssue, HotIssueMember, HotIssueStatus
 from propdesk.org.models import Project
-from propdesk.tickets.services.guards import MANAGERS, role_of
+from propdesk.org.roles import MANAGERS, role_of
 
 from ..moves import FormField
 
@@ -70,7 +70,7 @@ def hot_issue_list(request: HttpRequest) -> HttpResponse:
     project = request.GET.get("project", "")
     if project:
         rows = rows.filter(project__code=project)
-    projects = Project.objects.filter(pk__in=request.user.project_ids).order_by("code")
+    projects = Project.objects.for_user(request.user).order_by("code")
     context = {
         "tabs": TABS,
         "tab": tab,

@@ -117,11 +117,9 @@ def household_panel(request: HttpRequest) -> HttpResponse:
             room = get_room(user, int(request.GET["room"])) if request.GET.get("room") else None
             if room is None and resident is not None:
                 rooms = list(
-                    Room.objects.filter(
-                        residencies__resident=resident,
-                        residencies__is_active=True,
-                        project_id__in=user.project_ids,
-                    ).select_related("building", "unit")[:2]
+                    Room.objects.for_user(user)
+                    .filter(residencies__resident=resident, residencies__is_active=True)
+                    .select_related("building", "unit")[:2]
                 )
                 room = rooms[0] if len(rooms) == 1 else None
             context["file"] = _household(user, resident, room)
@@ -144,15 +142,11 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
     get = request.GET
     room = None
     if get.get("room_id"):
-        room = Room.objects.filter(
-            pk=get["room_id"], project_id__in=request.user.project_ids
-        ).first()
+        room = Room.objects.for_user(request.user).filter(pk=get["room_id"]).first()
     project = (
         room.project
         if room
-        else Project.objects.filter(
-            code=get.get("project") or "", pk__in=request.user.project_ids
-        ).first()
+        else Project.objects.for_user(request.user).filter(code=get.get("project") or "").first()
     )
     if project is None:
         return HttpResponse("")
@@ -385,7 +379,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         "kinds": Kind.choices,
         "channels": Channel.choices,
         "reporter_types": ReporterType.choices,
-        "projects": Project.objects.filter(pk__in=request.user.project_ids).order_by("code"),
+        "projects": Project.objects.for_user(request.user).order_by("code"),
         "now": timezone.localtime(clock.now()).strftime("%Y-%m-%dT%H:%M"),
         "posted": request.POST if request.method == "POST" else request.GET,
         # One id per form shown: pressing "confirm" twice (or a retried POST) registers once.

@@ -17,10 +17,10 @@ from propdesk.core import clock
 from propdesk.core.errors import DomainError
 from propdesk.core.web import back_to, console_view, page_of, query_without
 from propdesk.org.models import Department, Project
+from propdesk.org.roles import MANAGERS, role_of
 from propdesk.tickets import services
 from propdesk.tickets.choices import GradeClass, GradeLevel, Kind, Status
 from propdesk.tickets.models import Category
-from propdesk.tickets.services.guards import MANAGERS, role_of
 
 from ..models import SavedFilter
 from ..queues import QUEUES, SORTS, queue, sorted_page_rows, urgent_clocks
@@ -42,7 +42,7 @@ def filter_from(request: HttpRequest) -> services.TicketFilter:
 
 def _choices(user) -> dict:
     return {
-        "projects": Project.objects.filter(pk__in=user.project_ids).order_by("code"),
+        "projects": Project.objects.for_user(user).order_by("code"),
         "kinds": Kind.choices,
         "grades": [*GradeLevel.choices, *GradeClass.choices],
         "statuses": Status.choices,

@@ -21,8 +21,8 @@ from propdesk.core.errors import InvalidInput, NotFound
 from propdesk.core.exports import csv_download
 from propdesk.core.models import AuditAction
 from propdesk.core.web import console_view
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import Project
-from propdesk.org.services import check_project_scope
 
 
 def _csv(request: HttpRequest, name: str, header: list, rows: list[list]) -> HttpResponse:
@@ -100,7 +100,7 @@ def callback_records(request: HttpRequest) -> HttpResponse:
 @console_view
 def yearly_report(request: HttpRequest) -> HttpResponse:
     """业户回访率统计年报表: one project's year, month by month."""
-    projects = Project.objects.filter(pk__in=request.user.project_ids).order_by("code")
+    projects = Project.objects.for_user(request.user).order_by("code")
     code = request.GET.get("project", "")
     # A project asked for by its code is that one: outside the scope a 403 (SPEC §1), never
     # silently another project's figures.

@@ -71,7 +71,7 @@ def _scoped_residencies(user: User) -> Prefetch:
     lives in another project must not show that flat to staff who cannot see it."""
     return Prefetch(
         "residencies",
-        Residency.objects.filter(room__project_id__in=user.project_ids)
+        Residency.objects.for_user(user)
         .select_related("room__building", "room__unit", "room__project")
         .order_by("-is_active", "pk"),
         to_attr="scoped_residencies",

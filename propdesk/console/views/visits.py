@@ -18,21 +18,19 @@ from propdesk.core import clock
 from propdesk.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from propdesk.core.web import console_view
 from propdesk.org.models import Project
+from propdesk.org.roles import MANAGERS, role_of
 from propdesk.tickets.models import Category
-from propdesk.tickets.services.guards import MANAGERS, role_of
 
 
 @console_view
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = VisitPlan.objects.filter(project_id__in=request.user.project_ids).select_related(
-        "project"
-    )
+    plans = VisitPlan.objects.for_user(request.user).select_related("project")
     return render(
         request,
         "console/visit_plans.html",
         {
             "rows": [(plan, visits.coverage(plan)) for plan in plans[:50]],
-            "projects": Project.objects.filter(pk__in=request.user.project_ids).order_by("code"),
+            "projects": Project.objects.for_user(request.user).order_by("code"),
             "year": timezone.localtime(clock.now()).year,
             "may_plan": role_of(request.user) in MANAGERS,
         },

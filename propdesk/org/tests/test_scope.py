@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from propdesk.core.errors import OutOfScope
+from propdesk.org.access import check_project_scope
 from propdesk.org.choices import ScopeLevel
 from propdesk.org.models import Company, Project, Region, User
-from propdesk.org.services import check_project_scope
 
 
 def test_a_project_scope_is_exactly_its_projects(world):

@@ -9,7 +9,6 @@ from .access import (
     ORGANISERS,
     covered_project_ids,
     get_campaign,
-    may,
     scope_of,
     visible_campaigns,
 )
@@ -78,7 +77,6 @@ __all__ = [
     "issue",
     "link_refusal",
     "mark_done",
-    "may",
     "occupied_households",
     "open_action",
     "pareto",

@@ -12,10 +12,9 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from propdesk.core.errors import NotFound, OutOfScope, PermissionDenied
+from propdesk.core.errors import NotFound, OutOfScope
 from propdesk.org.choices import Role
 from propdesk.org.models import Project, User
-from propdesk.tickets.services.guards import role_of
 
 from ..models import Campaign, CampaignEvent
 
@@ -28,15 +27,6 @@ ORGANISERS = frozenset(
 APPROVERS = frozenset({Role.PROJECT_MANAGER, Role.QUALITY, Role.HQ, Role.ADMIN})
 #: Type in a paper questionnaire or an answer given to staff by phone or visit.
 CLERKS = ORGANISERS | {Role.AGENT}
-
-
-def require_role(user: User, roles: frozenset[str], message: str) -> None:
-    if not user.is_active or role_of(user) not in roles:
-        raise PermissionDenied(message)
-
-
-def may(user: User, roles: frozenset[str]) -> bool:
-    return user.is_active and role_of(user) in roles
 
 
 def visible_campaigns(user: User) -> QuerySet[Campaign]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from propdesk.org.models import User
+from propdesk.org.roles import has_role, require_role
 
 from ..choices import ActionStatus, CampaignEventKind, CampaignStatus
 from ..models import Campaign, CorrectiveAction, Item
@@ -22,17 +23,17 @@ from .access import (
     ORGANISERS,
     covered_project_ids,
     get_campaign,
-    may,
     record,
-    require_role,
 )
 
 
 def actions_of(user: User, campaign: Campaign) -> QuerySet[CorrectiveAction]:
     """A campaign's corrective actions in the user's projects."""
-    return CorrectiveAction.objects.filter(
-        campaign=campaign, project_id__in=user.project_ids
-    ).select_related("project", "item", "owner", "verified_by")
+    return (
+        CorrectiveAction.objects.for_user(user)
+        .filter(campaign=campaign)
+        .select_related("project", "item", "owner", "verified_by")
+    )
 
 
 def get_action(user: User, pk: int, *, lock: bool = False) -> CorrectiveAction:
@@ -114,7 +115,7 @@ def open_action(
 def mark_done(actor: User, pk: int, *, note: str, now: datetime | None = None) -> CorrectiveAction:
     """The owner (or an organiser) reports the measure carried out; it now awaits verification."""
     action = get_action(actor, pk, lock=True)
-    if actor.pk != action.owner_id and not may(actor, ORGANISERS):
+    if actor.pk != action.owner_id and not has_role(actor, ORGANISERS):
         raise PermissionDenied(_("只有责任人或调查组织者可以填报完成情况"))
     if action.status != ActionStatus.OPEN:
         raise InvalidTransition(

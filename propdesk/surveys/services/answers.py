@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, OutOfScope
 from propdesk.org.models import User
+from propdesk.org.roles import require_role
 
 from ..choices import CampaignStatus, ResponseSource, Satisfaction
 from ..models import Invitation, Item, Response, ResponseItem
-from .access import CLERKS, get_campaign, require_role
+from .access import CLERKS, get_campaign
 
 #: What a token looks like (url-safe base64); anything else is not looked up at all.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{22,64}")

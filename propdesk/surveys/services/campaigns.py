@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, OutOfScope
 from propdesk.org.models import Project, User
+from propdesk.org.roles import require_role
 from propdesk.residents.models import Building
 
 from ..choices import CampaignEventKind, CampaignStatus, ServiceArea
@@ -25,7 +26,6 @@ from .access import (
     ORGANISERS,
     get_campaign,
     record,
-    require_role,
     require_whole_scope,
 )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition
 from propdesk.org.models import User
+from propdesk.org.roles import has_role, require_role
 from propdesk.residents.models import Residency, Room
 
 from ..choices import CampaignEventKind, CampaignStatus, Channel
@@ -24,9 +25,7 @@ from .access import (
     ORGANISERS,
     covered_project_ids,
     get_campaign,
-    may,
     record,
-    require_role,
     require_whole_scope,
 )
 from .campaigns import clean_text, new_token, require_organiser
@@ -181,9 +180,11 @@ def available_moves(user: User, campaign: Campaign) -> list[str]:
         CampaignStatus.APPROVED: [("issue", ORGANISERS)],
         CampaignStatus.ISSUED: [("close", ORGANISERS)],
     }.get(CampaignStatus(campaign.status), [])
-    allowed = [name for name, roles in moves if whole and may(user, roles)]
-    if campaign.status == CampaignStatus.ISSUED and may(user, CLERKS):
+    allowed = [name for name, roles in moves if whole and has_role(user, roles)]
+    if campaign.status == CampaignStatus.ISSUED and has_role(user, CLERKS):
         allowed.append("enter")
-    if campaign.status in (CampaignStatus.ISSUED, CampaignStatus.CLOSED) and may(user, ORGANISERS):
+    if campaign.status in (CampaignStatus.ISSUED, CampaignStatus.CLOSED) and has_role(
+        user, ORGANISERS
+    ):
         allowed.append("open_action")
     return allowed

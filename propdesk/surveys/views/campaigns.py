@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
 from propdesk.core.web import console_view, page_of
+from propdesk.org.roles import has_role
 
 from .. import services
 from ..choices import CampaignStatus, ServiceArea
@@ -52,14 +53,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "statuses": CampaignStatus.choices,
         "status": status,
         "colours": STATUS_COLOURS,
-        "may_create": services.may(request.user, services.ORGANISERS),
+        "may_create": has_role(request.user, services.ORGANISERS),
     }
     return render(request, "surveys/campaigns.html", context)
 
 
 @console_view
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    if not services.may(request.user, services.ORGANISERS):
+    if not has_role(request.user, services.ORGANISERS):
         raise PermissionDenied(_("只有客服主管、项目经理、品质部及以上可以组织满意度调查"))
     form = PlanForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
 from propdesk.core.web import console_view, page_of, query_without
+from propdesk.org.roles import has_role
 from propdesk.residents.models import Building
 
 from .. import services
@@ -28,7 +29,8 @@ from ..schemas import link_of
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = services.get_campaign(request.user, pk)
     rows = (
-        Invitation.objects.filter(campaign=campaign, project_id__in=request.user.project_ids)
+        Invitation.objects.for_user(request.user)
+        .filter(campaign=campaign)
         .select_related("project", "room__building", "room__unit", "response")
         .order_by("project__code", "room__building__code", "room__unit__code", "room__number")
     )
@@ -49,10 +51,8 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
 def _buildings(user, campaign) -> list[Building]:
     """Buildings with a questionnaire of this campaign, within the user's projects."""
     return list(
-        Building.objects.filter(
-            rooms__survey_invitations__campaign=campaign,
-            project_id__in=user.project_ids,
-        )
+        Building.objects.for_user(user)
+        .filter(rooms__survey_invitations__campaign=campaign)
         .select_related("project")
         .distinct()
         .order_by("project__code", "code")
@@ -84,7 +84,7 @@ def _answers(form: PaperForm) -> list[services.Answer]:
 @console_view
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    if not services.may(user, services.CLERKS):
+    if not has_role(user, services.CLERKS):
         raise PermissionDenied(_("您的角色不能录入问卷"))
     campaign = services.get_campaign(user, pk)
     buildings = _buildings(user, campaign)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from propdesk.org.roles import has_role
+
 from .. import services
 from ..forms import ActionForm
 from ..models import Campaign
@@ -59,6 +61,6 @@ def results_context(
         "actions": actions,
         "may_open_action": "open_action" in moves,
         "may_enter": "enter" in moves,
-        "may_verify": services.may(user, services.APPROVERS),
+        "may_verify": has_role(user, services.APPROVERS),
         "action_form": action_form or ActionForm(campaign, project_ids),
     }

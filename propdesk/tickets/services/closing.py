@@ -22,7 +22,7 @@ from .guards import (
     lock_ticket,
     move_to,
     record_event,
-    require_role,
+    require_move_role,
     require_text,
 )
 
@@ -108,7 +108,7 @@ def close(
     ticket = lock_ticket(ticket)
     check_move(actor, ticket, "close", CLOSE_FROM[reason])
     if reason in CONTESTED:
-        require_role(actor, "close_contested")
+        require_move_role(actor, "close_contested")
         note = require_text(note, "note", _("公司立场及依据"))
     if reason == ClosureReason.SATISFIED:
         last = ticket.callbacks.order_by("-called_at", "-pk").first()

@@ -14,10 +14,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound
+from propdesk.org.access import check_project_scope
 from propdesk.org.choices import Role
 from propdesk.org.models import User
-from propdesk.org.services import check_project_scope
+from propdesk.org.roles import ALL_ROLES, FRONT_DESK, MANAGERS, has_role, require_role, role_of
 
 from .. import lifecycle
 from ..choices import (
@@ -28,10 +29,6 @@ from ..choices import (
     WorkOrderStatus,
 )
 from ..models import Ticket, TicketEvent, WorkOrder
-
-ALL_ROLES = frozenset(Role.values)
-MANAGERS = frozenset({Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.ADMIN})
-FRONT_DESK = MANAGERS | {Role.AGENT}
 
 MOVE_ROLES: dict[str, frozenset[str]] = {
     "register": ALL_ROLES,
@@ -90,20 +87,17 @@ MOVE_LABELS: dict[str, str] = {
 }
 
 
-def role_of(user: User) -> str:
-    return Role.ADMIN if user.is_superuser else user.role
-
-
 def may(user: User, move: str) -> bool:
-    return user.is_active and role_of(user) in MOVE_ROLES[move]
+    return has_role(user, MOVE_ROLES[move])
 
 
-def require_role(user: User, move: str) -> None:
-    if not may(user, move):
-        raise PermissionDenied(
-            _("您的角色(%(role)s)不能执行“%(move)s”")
-            % {"role": Role(role_of(user)).label, "move": _(MOVE_LABELS[move])}
-        )
+def require_move_role(user: User, move: str) -> None:
+    require_role(
+        user,
+        MOVE_ROLES[move],
+        _("您的角色(%(role)s)不能执行“%(move)s”")
+        % {"role": Role(role_of(user)).label, "move": _(MOVE_LABELS[move])},
+    )
 
 
 def require_status(ticket: Ticket, move: str, allowed: Iterable[str]) -> None:
@@ -190,7 +184,7 @@ MOVE_FROM: dict[str, frozenset[str]] = {
 def check_move(user: User, ticket: Ticket, move: str, allowed: Iterable[str] | None = None) -> None:
     """Scope first (never reveal state outside it), then role, then state."""
     check_project_scope(user, ticket.project_id)
-    require_role(user, move)
+    require_move_role(user, move)
     require_status(ticket, move, MOVE_FROM[move] if allowed is None else allowed)
 
 

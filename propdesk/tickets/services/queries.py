@@ -21,7 +21,7 @@ from ..models import Category, Ticket
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
     """Every ticket the user may see: those of the projects in their scope (SPEC §1)."""
-    return Ticket.objects.filter(project_id__in=user.project_ids)
+    return Ticket.objects.for_user(user)
 
 
 @dataclass

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.cache import TtlCache
 from propdesk.core.errors import DomainError, InvalidInput, NotFound
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import Project, User
-from propdesk.org.services import check_project_scope
 from propdesk.residents import phones
 from propdesk.residents.models import Building, Resident, Room
 
 from ..choices import Channel, EventKind, HelpType, Kind, Nature, RepairScope, ReporterType
 from ..models import Category, Ticket
-from .guards import record_event, require_role, require_text
+from .guards import record_event, require_move_role, require_text
 from .numbering import next_ticket_number
 from .references import resolve_in_project
 
@@ -198,7 +198,7 @@ def register_ticket(
     Returns ``(ticket, created)``. With a ``client_ref`` the call is idempotent: a retry of the
     same registration returns the ticket the first call made, ``created`` False.
     """
-    require_role(actor, "register")
+    require_move_role(actor, "register")
     client_ref = (data.client_ref or "").strip()
     try:
         return _register(actor, data, client_ref, clock.resolve(now)), True
@@ -237,7 +237,7 @@ def validate_ticket(
 ) -> list[DomainError]:
     """Every refusal registering ``data`` now would meet, each naming its field, without
     writing anything: what the console shows beside the fields before the read-back."""
-    require_role(actor, "register")
+    require_move_role(actor, "register")
     checks = _Checks()
     with suppress(DomainError):  # each refusal is kept in checks.errors
         _check(actor, data, clock.resolve(now), checks)

@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from propdesk.core.errors import OutOfScope
+from propdesk.org import access
 from propdesk.org.choices import Role
 from propdesk.tickets import services
 from propdesk.tickets.choices import ClosureReason, Status
@@ -179,7 +180,7 @@ def test_a_deactivated_member_of_staff_can_make_no_move(world, now):
     ticket = ticket_in(world, now, "registered")
     world.agent.is_active = False
     world.agent.save()
-    world.agent.__dict__.pop("project_ids", None)
+    access.forget(world.agent)
 
     # Nothing is in a deactivated user's scope any more, so the refusal is OutOfScope.
     refused(
