@@ -12,13 +12,13 @@ NAV = [
     # A handler's home page is 我的工单 (the dashboard redirects there).
     ("console:home", _("工作台"), "speedometer2", set(Role) - {Role.HANDLER}),
     (
-        "console:intake",
+        "tickets:intake",
         _("登记"),
         "telephone-plus",
         {Role.AGENT, Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.ADMIN},
     ),
-    ("console:queues", _("诉求队列"), "list-task", None),
-    ("console:my_orders", _("我的工单"), "tools", {Role.HANDLER}),
+    ("tickets:queues", _("诉求队列"), "list-task", None),
+    ("tickets:my_orders", _("我的工单"), "tools", {Role.HANDLER}),
     (
         "console:callbacks",
         _("回访"),

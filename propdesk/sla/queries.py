@@ -195,6 +195,10 @@ def handling_due(ticket) -> datetime | None:
     )
 
 
+def clock_name(kind: str | None) -> str:
+    return str(ClockKind(kind).label) if kind in ClockKind.values else ""
+
+
 def register_ticket_reads() -> None:
     from propdesk.tickets import extensions
     from propdesk.tickets.extensions import (
@@ -210,3 +214,4 @@ def register_ticket_reads() -> None:
     extensions.urgent_clocks.register(urgent_clocks)
     extensions.overdue_by.register(overdue_by)
     extensions.handling_due.register(handling_due)
+    extensions.clock_name.register(clock_name)

@@ -9,10 +9,11 @@ like the lifecycle's subscribers, so that tickets imports none of them (DESIGN.m
 - **List orders**: a sort of the queue pages whose meaning lives in another app: "due", by the
   next running due time (sla).
 - **Providers**: one answer a page of tickets asks of another app, with a default that shows
-  nothing until that app registers it: ``urgent_clocks`` (the clock beside each row of a queue
-  and of a handler's work orders), ``overdue_by`` (how long a work order is past its own
-  clock), ``handling_due`` (the handling clock's due time, the dispatch form's suggested
-  deadline) by sla; ``similar_open_requests`` (what intake shows before saving) by hotissues.
+  nothing until that app registers it. By sla: ``urgent_clocks`` (the clock beside each row of
+  a queue and of a handler's work orders), ``overdue_by`` (how long a work order is past its
+  own clock), ``handling_due`` (the handling clock's due time, the dispatch form's suggested
+  deadline), ``clock_name`` (a clock's name on the timeline). By hotissues:
+  ``similar_open_requests`` (what intake shows before saving).
 - **Page parts**: a piece of a tickets page that another app draws from its own rows with its
   own template, in a named slot of the page (``PAGE_SLOTS``): the hot issue badge of the ticket
   page (hotissues), its callback task and the household file's latest callbacks (callbacks).
@@ -118,6 +119,10 @@ def _no_due(ticket: Ticket) -> datetime | None:
     return None
 
 
+def _no_name(kind: str | None) -> str:
+    return ""
+
+
 def _nothing_similar(
     user: User,
     *,
@@ -137,6 +142,8 @@ urgent_clocks = Provider(_no_clocks)
 overdue_by = Provider(_none_late)
 #: When the ticket's handling clock is due, if it runs.
 handling_due = Provider(_no_due)
+#: The name of a kind of clock, as the timeline names the clock of an event ("" if unknown).
+clock_name = Provider(_no_name)
 #: Open requests at the same place (and category), and those saying nearly the same thing.
 similar_open_requests = Provider(_nothing_similar)
 

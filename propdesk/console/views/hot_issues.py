@@ -18,9 +18,8 @@ from propdesk.core.web import console_view, page_of, query_without
 from propdesk.hotissues import services
 from propdesk.hotissues.models import LIVE_STATUSES, HotIssue, HotIssueMember, HotIssueStatus
 from propdesk.org.models import Project
+from propdesk.tickets.moves import FormField
 from propdesk.tickets.services.guards import MANAGERS, role_of
-
-from ..moves import FormField
 
 #: Tabs of the list: "live" (the default) is what the dashboard counts as hot.
 TABS = {

@@ -13,9 +13,8 @@ from propdesk.core.errors import DomainError
 from propdesk.core.exports import CSV_TYPE, XLSX_TYPE, download
 from propdesk.core.web import console_view
 from propdesk.stats import exports
-
-from ..queues import QUEUES, queue, sorted_rows
-from .queues import filter_from
+from propdesk.tickets.queues import QUEUES, queue, sorted_rows
+from propdesk.tickets.views.queues import filter_from
 
 #: A larger export is refused rather than cut short: a partial list passed on as the whole
 #: would mislead whoever reads it.

@@ -1,11 +1,10 @@
 """The department handler's view (issue 5 §5), made for a phone: my work orders (a handler's
 home page), each flagged when past its deadline, and on each one the contact's phone masked
 with a tap-to-call reveal (logged), accept (start), a progress note with a photo, return, and
-complete."""
+complete. How late an order is, and the clock beside it, are the SLA domain's
+(tickets.extensions)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from django.contrib import messages
 from django.db.models import Q
@@ -15,20 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from propdesk.callbacks.choices import Satisfaction
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
 from propdesk.core.web import console_view, page_of
 from propdesk.residents import phones
 from propdesk.residents.services import record_phone_reveal
-from propdesk.sla.choices import ClockKind, ClockState
-from propdesk.sla.models import SlaClock
-from propdesk.tickets import services
-from propdesk.tickets.choices import ACTIVE_WORK_ORDER_STATUSES
-from propdesk.tickets.models import WorkOrder
 
-from ..queues import urgent_clocks
-from ..templatetags.console import duration_words
+from .. import services
+from ..choices import ACTIVE_WORK_ORDER_STATUSES, Satisfaction
+from ..extensions import overdue_by, urgent_clocks
+from ..models import WorkOrder
 
 #: The moves a handler makes from the phone view, and the label on each button.
 ORDER_MOVES = {
@@ -60,19 +55,6 @@ def _my_orders(user):
     )
 
 
-def overdue_by(orders: list[WorkOrder], now: datetime) -> dict[int, str]:
-    """How long each order is past its deadline, in words, by the order's own clock (a ticket
-    on hold has it paused: not overdue); orders in time are left out."""
-    late = SlaClock.objects.filter(work_order__in=orders, kind=ClockKind.WORK_ORDER).filter(
-        Q(state=ClockState.RUNNING, due_at__lte=now)
-        | Q(state=ClockState.BREACHED, met_at__isnull=True)
-    )
-    return {
-        clock.work_order_id: duration_words(int((now - clock.due_at).total_seconds()))
-        for clock in late.only("work_order_id", "due_at")
-    }
-
-
 def tel_uri(phone: str) -> str:
     """What a phone dials for a stored number: E.164 with its extension; the digits of one
     kept as typed; "" when there is nothing to dial."""
@@ -93,7 +75,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
         order.overdue_by = late.get(order.pk, "")
     clocks = urgent_clocks([o.ticket for o in orders], now)
     return render(
-        request, "console/my_orders.html", {"page": page, "orders": orders, "clocks": clocks}
+        request, "tickets/my_orders.html", {"page": page, "orders": orders, "clocks": clocks}
     )
 
 
@@ -128,7 +110,7 @@ def order_page(request: HttpRequest, number: str, sequence: int) -> HttpResponse
     order = _order(request, number, sequence)
     context = _page_context(order)
     context.update({"active": order.status in ACTIVE_WORK_ORDER_STATUSES, "error": None})
-    return render(request, "console/order.html", context)
+    return render(request, "tickets/order.html", context)
 
 
 @require_POST
@@ -146,7 +128,7 @@ def reveal_phone(request: HttpRequest, number: str, sequence: int) -> HttpRespon
     )
     return render(
         request,
-        "console/_call_phone.html",
+        "tickets/_call_phone.html",
         {
             "phone": ticket.contact_phone,
             "tel": tel_uri(ticket.contact_phone),
@@ -196,8 +178,8 @@ def order_move(request: HttpRequest, number: str, sequence: int, move: str) -> H
                 "posted": post,
             }
         )
-        return render(request, "console/order.html", context, status=400)
+        return render(request, "tickets/order.html", context, status=400)
     messages.success(request, _("已完成:%(m)s") % {"m": ORDER_MOVES[move]})
     if move in ("complete", "return"):
-        return redirect("console:my_orders")
-    return redirect("console:order", number=number, sequence=sequence)
+        return redirect("tickets:my_orders")
+    return redirect("tickets:order", number=number, sequence=sequence)

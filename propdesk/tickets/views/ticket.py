@@ -15,20 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
 
-from propdesk.callbacks.models import CallbackTask
 from propdesk.core.errors import DomainError, PermissionDenied
 from propdesk.core.web import back_to, console_view
-from propdesk.hotissues.models import HotIssueMember
 from propdesk.residents.services import record_phone_reveal
-from propdesk.sla.choices import ClockKind
-from propdesk.tickets import services
-from propdesk.tickets.actions import ACTIONS
-from propdesk.tickets.choices import EventKind
-from propdesk.tickets.models import Ticket, TicketEvent
-from propdesk.tickets.serializers import detail, event_data
-from propdesk.tickets.services.guards import MOVE_LABELS
 
+from .. import services
+from ..actions import ACTIONS
+from ..choices import EventKind
+from ..extensions import clock_name, page_parts
+from ..models import Ticket, TicketEvent
 from ..moves import PAGE_LABELS, PAGE_MOVES, MoveForms, body_from_post, move_form
+from ..serializers import detail, event_data
+from ..services.guards import MOVE_LABELS
 
 #: Events the system writes on its own (clocks, grades); shown in grey on the timeline.
 SYSTEM_EVENTS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_REPLANNED}
@@ -72,8 +70,7 @@ def _moved_due(e: TicketEvent) -> list[tuple[str, str, str]]:
 
 
 def _clock_name(data: dict) -> str:
-    kind = data.get("clock")
-    return str(ClockKind(kind).label) if kind in ClockKind.values else ""
+    return clock_name(data.get("clock"))
 
 
 def _page_context(
@@ -94,14 +91,6 @@ def _page_context(
         .select_related("actor", "work_order")
         .order_by("at", "pk")
     ]
-    task = (
-        CallbackTask.objects.filter(ticket=ticket).select_related("owner").order_by("-pk").first()
-    )
-    hot = (
-        HotIssueMember.objects.filter(ticket=ticket, removed_at=None)
-        .select_related("hot_issue")
-        .first()
-    )
     return {
         "ticket": ticket,
         "t": data,
@@ -113,15 +102,15 @@ def _page_context(
         "open_move": open_move,
         "error": error,
         "posted": posted or {},
-        "hot_issue": hot.hot_issue if hot else None,
-        "callback_task": task,
+        # What other apps show of the ticket: its hot issue, its callback task.
+        "parts": {slot: page_parts(slot, ticket) for slot in ("ticket_badges", "ticket_facts")},
         "may_update": "update" in data["allowed_actions"],
     }
 
 
 @console_view
 def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
-    return render(request, "console/ticket.html", _page_context(request, number))
+    return render(request, "tickets/ticket.html", _page_context(request, number))
 
 
 @require_POST
@@ -148,9 +137,9 @@ def ticket_move(request: HttpRequest, number: str, move: str) -> HttpResponse:
         error = {"field": refused.field or "", "message": refused.message}
     else:
         messages.success(request, _("已完成:%(m)s") % {"m": _(MOVE_LABELS[move])})
-        return redirect("console:ticket", number=number)
+        return redirect("tickets:ticket", number=number)
     context = _page_context(request, number, open_move=move, error=error, posted=request.POST)
-    return render(request, "console/ticket.html", context, status=400)
+    return render(request, "tickets/ticket.html", context, status=400)
 
 
 @require_POST
@@ -190,7 +179,7 @@ def print_form(request: HttpRequest, number: str, form: str) -> HttpResponse:
     ticket = services.get_ticket(request.user, number)
     data = detail(ticket, request.user)
     template = {
-        "work-orders": "console/print_work_orders.html",
-        "opinion": "console/print_opinion.html",
-    }.get(form, "console/print_ticket.html")
+        "work-orders": "tickets/print_work_orders.html",
+        "opinion": "tickets/print_opinion.html",
+    }.get(form, "tickets/print_ticket.html")
     return render(request, template, {"t": data, "ticket": ticket})

@@ -1,11 +1,17 @@
 """The form of each move on the ticket page. The fields are those of the API's body for the
 move (tickets.schemas), with a label, a widget and, where the answer is one of a list, the
-list. Posting a form goes through the same ACTIONS table as the API, so the console and the
-API cannot drift apart."""
+list. Posting a form goes through the same ACTIONS table as the API, so the pages and the
+API cannot drift apart.
+
+A domain above tickets that adds a move with ``tickets.actions.register_action`` adds its form
+here with ``add_move_form`` from its ``AppConfig.ready()``: callbacks the callback; sla
+escalate and set_grade. The form is placed among the ticket page's buttons (``PAGE_MOVES``)
+after the move it names."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -14,17 +20,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from propdesk.callbacks.choices import CallbackMethod, Satisfaction
 from propdesk.org.models import User
 from propdesk.org.services import departments_serving
-from propdesk.tickets.choices import (
-    ACTIVE_WORK_ORDER_STATUSES,
-    ClosureReason,
-    GradeClass,
-    GradeLevel,
-    ReplyChannel,
-)
-from propdesk.tickets.models import Ticket
+
+from .choices import ACTIVE_WORK_ORDER_STATUSES, ClosureReason, ReplyChannel, Satisfaction
+from .extensions import handling_due
+from .models import Ticket
 
 
 @dataclass
@@ -64,13 +65,7 @@ def _work_orders(ticket: Ticket, user: User | None = None) -> list[tuple[str, st
 
 def _suggested_deadline(ticket: Ticket) -> str:
     """The handling clock's due time, as the deadline a supervisor most often gives."""
-    from propdesk.sla.models import SlaClock
-
-    due = (
-        SlaClock.objects.filter(ticket=ticket, kind="handle", state="running")
-        .values_list("due_at", flat=True)
-        .first()
-    )
+    due = handling_due(ticket)
     return timezone.localtime(due).strftime("%Y-%m-%dT%H:%M") if due else ""
 
 
@@ -99,11 +94,13 @@ class MoveForms:
         return _work_orders(self.ticket, self.user)
 
     def fields(self, move: str) -> list[FormField]:
+        if move in _added_forms:
+            return _added_forms[move](self)
         build = getattr(self, f"_{move}", None)
         return build() if build else []
 
     def _reason(self) -> list[FormField]:
-        return [FormField("reason", _("原因"), "textarea", True)]
+        return reason_fields()
 
     def _work_order(self) -> FormField:
         return FormField("work_order", _("工单"), "select", True, self.work_orders)
@@ -208,14 +205,6 @@ class MoveForms:
             *self._on_site(),
         ]
 
-    def _callback(self) -> list[FormField]:
-        return [
-            FormField("satisfaction", _("满意度"), "radio", True, Satisfaction.choices),
-            FormField("method", _("回访方式"), "select", True, CallbackMethod.choices),
-            FormField("comment", _("住户意见"), "textarea"),
-            FormField("resident_confirmation", _("住户确认(上门回访时签名或姓名)"), "text"),
-        ]
-
     def _close(self) -> list[FormField]:
         return [
             FormField("reason", _("关闭原因"), "select", True, ClosureReason.choices),
@@ -225,18 +214,6 @@ class MoveForms:
 
     def _reopen(self) -> list[FormField]:
         return self._reason()
-
-    def _escalate(self) -> list[FormField]:
-        return [FormField("reason", _("升级原因(如情绪激动、重点客户)"), "textarea", True)]
-
-    def _set_grade(self) -> list[FormField]:
-        return [
-            FormField("level", _("等级"), "select", False, [("", "—"), *GradeLevel.choices]),
-            FormField(
-                "grade_class", _("重要程度"), "select", False, [("", "—"), *GradeClass.choices]
-            ),
-            *self._reason(),
-        ]
 
     def _update(self) -> list[FormField]:
         """The nature and the facts the grade rules read (SPEC §5), as they stand: a change
@@ -316,8 +293,9 @@ def grade_fact_fields(ticket: Ticket | None = None) -> list[FormField]:
 #: Buttons named for what their form on the ticket page holds, where the move does more.
 PAGE_LABELS = {"update": _("性质与定级事实")}
 
-#: Moves the ticket page offers as buttons; "update" is the grade facts and nature.
-PAGE_MOVES = (
+#: Moves the ticket page offers as buttons, in their order; "update" is the grade facts and
+#: nature. The moves of other domains join it with add_move_form.
+PAGE_MOVES = [
     "accept",
     "answer",
     "dispatch",
@@ -326,7 +304,6 @@ PAGE_MOVES = (
     "reply",
     "complete_work_order",
     "resolve",
-    "callback",
     "delay_callback",
     "close",
     "reopen",
@@ -335,12 +312,28 @@ PAGE_MOVES = (
     "suspend",
     "resume",
     "submit_plan",
-    "escalate",
-    "set_grade",
     "update",
     "merge",
     "cancel",
-)
+]
+
+#: The forms of other domains' moves: move → the fields, built for one ticket page's forms.
+MoveForm = Callable[[MoveForms], list[FormField]]
+_added_forms: dict[str, MoveForm] = {}
+
+
+def add_move_form(move: str, build: MoveForm, *, after: str) -> None:
+    """Offer ``move`` on the ticket page, its button after ``after``'s, its form built by
+    ``build``; the move itself is the one registered in tickets.actions."""
+    _added_forms[move] = build
+    if move in PAGE_MOVES:
+        PAGE_MOVES.remove(move)
+    PAGE_MOVES.insert(PAGE_MOVES.index(after) + 1, move)
+
+
+def reason_fields() -> list[FormField]:
+    """The reason a move asks for, as most refusals and corrections do."""
+    return [FormField("reason", _("原因"), "textarea", True)]
 
 
 def body_from_post(fields: list[FormField], post) -> dict[str, Any]:

@@ -20,15 +20,15 @@ from django.views.decorators.http import require_POST
 from propdesk.core import clock
 from propdesk.core.errors import DomainError, InvalidInput
 from propdesk.core.web import console_view
-from propdesk.hotissues.services import similar_open_requests
 from propdesk.org.models import Project
 from propdesk.residents import phones
 from propdesk.residents.models import Resident, Room, mask_phone
 from propdesk.residents.services import find_residents, find_rooms, get_resident, get_room
-from propdesk.tickets import services
-from propdesk.tickets.choices import Channel, Kind, Nature, ReporterType, Status
-from propdesk.tickets.models import Category, Ticket
 
+from .. import services
+from ..choices import Channel, Kind, Nature, ReporterType, Status
+from ..extensions import page_parts, similar_open_requests
+from ..models import Category, Ticket
 from ..moves import grade_fact_fields
 
 #: The fields of the intake form, as NewTicket names them.
@@ -61,9 +61,7 @@ def _categories() -> list[dict]:
 
 def _household(user, resident: Resident | None, room: Room | None) -> dict:
     """The household file beside the form: people of the room, key customers, open and recent
-    requests, the last callbacks."""
-    from propdesk.callbacks.models import Callback
-
+    requests, and what other apps add (the last callbacks: tickets.extensions page parts)."""
     tickets = services.tickets_for(user).select_related("category", "category__parent")
     if room is not None:
         tickets = tickets.filter(room=room)
@@ -77,7 +75,6 @@ def _household(user, resident: Resident | None, room: Room | None) -> dict:
         if room is not None
         else []
     )
-    callbacks = Callback.objects.filter(ticket__in=tickets).select_related("ticket")
     return {
         "resident": resident,
         "room": room,
@@ -97,7 +94,7 @@ def _household(user, resident: Resident | None, room: Room | None) -> dict:
             t for t in recent if t.status not in (Status.CLOSED, Status.CANCELLED, Status.MERGED)
         ],
         "recent": recent,
-        "callbacks": list(callbacks.order_by("-called_at")[:3]),
+        "parts": page_parts("intake_household", tickets),
     }
 
 
@@ -134,7 +131,7 @@ def household_panel(request: HttpRequest) -> HttpResponse:
             context["rooms"] = list(find_rooms(user, q=request.GET["room_q"])[:10])
     except (InvalidInput, ValueError) as refused:
         context["error"] = getattr(refused, "message", str(refused))
-    return render(request, "console/intake_household.html", context)
+    return render(request, "tickets/intake_household.html", context)
 
 
 @console_view
@@ -166,7 +163,7 @@ def similar_panel(request: HttpRequest) -> HttpResponse:
         description=get.get("description", ""),
     )
     return render(
-        request, "console/intake_similar.html", {"by_place": by_place, "by_text": by_text}
+        request, "tickets/intake_similar.html", {"by_place": by_place, "by_text": by_text}
     )
 
 
@@ -346,7 +343,7 @@ def check_intake(request: HttpRequest) -> JsonResponse:
             ""
             if errors
             else render_to_string(
-                "console/intake_readback.html",
+                "tickets/intake_readback.html",
                 {"readback": _readback(request.user, data)},
                 request=request,
             )
@@ -395,21 +392,21 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         "errors": {},
     }
     if request.method != "POST" or request.POST.get("confirmed") == "0":  # 返回修改
-        return render(request, "console/intake.html", context)
+        return render(request, "tickets/intake.html", context)
     data, errors = _checked(request)
     context["warnings"] = dict(_warnings(data))
     if not errors:
         if request.POST.get("confirmed") != "1":
             context["readback"] = _readback(request.user, data)
-            return render(request, "console/intake.html", context)
+            return render(request, "tickets/intake.html", context)
         ticket, created, errors = _register_with_files(request, data, keep=True)
         if ticket is not None:
             if created:
                 messages.success(request, _("已登记 %(n)s") % {"n": ticket.number})
-            return redirect("console:ticket", number=ticket.number)
+            return redirect("tickets:ticket", number=ticket.number)
         if all(field == "files" for field, _message in errors):
             # Only files refused: the request itself is fine, read back again to confirm.
             context["readback"] = _readback(request.user, data)
     context["errors"] = errors.by_field()
     context["error_list"] = errors
-    return render(request, "console/intake.html", context, status=400)
+    return render(request, "tickets/intake.html", context, status=400)

@@ -1,3 +1,6 @@
+"""The queues' saved filters (moved from the console with the queue pages: the table was
+console_savedfilter, see migrations console 0002 and tickets 0016)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _

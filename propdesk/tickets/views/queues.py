@@ -17,13 +17,13 @@ from propdesk.core import clock
 from propdesk.core.errors import DomainError
 from propdesk.core.web import back_to, console_view, page_of, query_without
 from propdesk.org.models import Department, Project
-from propdesk.tickets import services
-from propdesk.tickets.choices import GradeClass, GradeLevel, Kind, Status
-from propdesk.tickets.models import Category
-from propdesk.tickets.services.guards import MANAGERS, role_of
 
-from ..models import SavedFilter
-from ..queues import QUEUES, SORTS, queue, sorted_page_rows, urgent_clocks
+from .. import services
+from ..choices import GradeClass, GradeLevel, Kind, Status
+from ..extensions import urgent_clocks
+from ..models import Category, SavedFilter
+from ..queues import QUEUES, SORTS, queue, sorted_page_rows
+from ..services.guards import MANAGERS, role_of
 
 FILTER_FIELDS = ("project", "kind", "category", "grade", "status", "text")
 
@@ -102,7 +102,7 @@ def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
         **_choices(request.user),
     }
     partial = request.headers.get("HX-Request") == "true"
-    template = "console/queue_rows.html" if partial else "console/queue.html"
+    template = "tickets/queue_rows.html" if partial else "tickets/queue.html"
     return render(request, template, context, status=400 if error else 200)
 
 
@@ -174,5 +174,5 @@ def search(request: HttpRequest) -> HttpResponse:
     """The search box: a ticket number opens the ticket, anything else lists what matches."""
     q = request.GET.get("q", "").strip()
     if q and services.tickets_for(request.user).filter(number=q.upper()).exists():
-        return redirect("console:ticket", number=q.upper())
+        return redirect("tickets:ticket", number=q.upper())
     return redirect(f"/queues/all/?{urlencode({'text': q})}" if q else "/queues/all/")
