@@ -5,7 +5,6 @@ from .views import (
     callbacks,
     dashboard,
     hot_issues,
-    queue_export,
     records,
     residents,
     visits,
@@ -17,7 +16,6 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
-    path("exports/tickets/", queue_export.tickets_export, name="tickets_export"),
     # hot issues
     path("hot-issues/", hot_issues.hot_issue_list, name="hot_issues"),
     path("hot-issues/<int:pk>/", hot_issues.hot_issue_page, name="hot_issue"),

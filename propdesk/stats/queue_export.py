@@ -1,5 +1,6 @@
 """The queue page's export: a queue of the user's, with the page's filters, as Excel or CSV
-(audited). The rows are written by ``stats.exports``, the same writer as every export."""
+(audited). The rows are written by ``stats.exports``, the same writer as every export; the
+page is the statistics app's because the queues (tickets) may not import it."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from propdesk.core import clock
 from propdesk.core.errors import DomainError
 from propdesk.core.exports import CSV_TYPE, XLSX_TYPE, download
 from propdesk.core.web import console_view
-from propdesk.stats import exports
 from propdesk.tickets.queues import QUEUES, queue, sorted_rows
 from propdesk.tickets.views.queues import filter_from
+
+from . import exports
 
 #: A larger export is refused rather than cut short: a partial list passed on as the whole
 #: would mislead whoever reads it.
@@ -31,19 +33,19 @@ def tickets_export(request: HttpRequest) -> HttpResponse:
     context = {"back": back}
     if fmt not in ("xlsx", "csv"):
         context["error"] = _("导出格式应为 xlsx 或 csv")
-        return render(request, "console/export_refused.html", context, status=400)
+        return render(request, "stats/export_refused.html", context, status=400)
     try:
         rows = queue(request.user, name, filter_from(request), now=clock.now())
         total = rows.count()
     except DomainError as refused:
         context["error"] = refused.message
-        return render(request, "console/export_refused.html", context, status=400)
+        return render(request, "stats/export_refused.html", context, status=400)
     if total > MAX_EXPORT_ROWS:
         context["error"] = _(
             "符合条件的诉求共 %(n)s 条,超过单次导出上限 %(max)s 条。请缩小筛选范围(如项目、"
             "类型、状态)后分批导出。"
         ) % {"n": total, "max": MAX_EXPORT_ROWS}
-        return render(request, "console/export_refused.html", context, status=400)
+        return render(request, "stats/export_refused.html", context, status=400)
     # An export is read in one pass: any list order but "due" (which pages by ids) will do.
     sort = request.GET.get("sort", "received")
     tickets = sorted_rows(rows, sort).iterator(chunk_size=2000)
