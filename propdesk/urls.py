@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("propdesk.surveys.urls")),
     path("", include("propdesk.stats.urls")),
     path("", include("propdesk.tickets.urls")),
+    path("", include("propdesk.residents.urls")),
     path("", include("propdesk.console.urls")),
 ]
 

@@ -38,7 +38,7 @@ NAV = [
     ("stats:reports", _("月报"), "journal-text", None),
     ("console:hot_issues", _("热点问题"), "fire", None),
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
-    ("console:residents", _("住户档案"), "house-door", None),
+    ("residents:residents", _("住户档案"), "house-door", None),
 ]
 
 

@@ -6,7 +6,6 @@ from .views import (
     dashboard,
     hot_issues,
     records,
-    residents,
     visits,
 )
 
@@ -20,15 +19,6 @@ urlpatterns = [
     path("hot-issues/", hot_issues.hot_issue_list, name="hot_issues"),
     path("hot-issues/<int:pk>/", hot_issues.hot_issue_page, name="hot_issue"),
     path("hot-issues/<int:pk>/<str:action>/", hot_issues.hot_issue_action, name="hot_issue_action"),
-    # residents and household files
-    path("residents/", residents.resident_search, name="residents"),
-    path("residents/<int:pk>/", residents.resident_page, name="resident"),
-    path(
-        "residents/<int:pk>/reveal-phone/",
-        residents.reveal_resident_phone,
-        name="reveal_resident_phone",
-    ),
-    path("rooms/<int:pk>/", residents.room_page, name="room"),
     path("notifications/", dashboard.notifications, name="notifications"),
     # callbacks
     path("callbacks/", callbacks.callback_queue, name="callbacks"),

@@ -177,7 +177,7 @@ def add_page_part(part: PagePart) -> None:
 
 def page_parts(slot: str, *args: Any) -> list[dict[str, Any]]:
     """The parts of one slot, read, in the order they were registered: each as ``template``
-    and ``part`` for ``{% include p.template with part=p.part %}``."""
+    and ``part`` for ``{% include piece.template with part=piece.part %}``."""
     drawn = []
     for (in_slot, _name), part in _page_parts.items():
         if in_slot == slot and (value := part.read(*args)) is not None:

@@ -1,9 +1,10 @@
 """The staff pages of requests: intake, the queues and search, one ticket with its moves,
-attachments and print forms, and the department handler's phone pages."""
+attachments and print forms, the department handler's phone pages, and the household files of
+a room and of a person."""
 
 from django.urls import path
 
-from .views import handler, intake, queues, ticket
+from .views import handler, households, intake, queues, ticket
 
 app_name = "tickets"
 
@@ -37,4 +38,7 @@ urlpatterns = [
     path(
         "my-orders/<str:number>/<int:sequence>/<str:move>/", handler.order_move, name="order_move"
     ),
+    # household files (their requests; the resident search is the residents app's)
+    path("residents/<int:pk>/", households.resident_page, name="resident"),
+    path("rooms/<int:pk>/", households.room_page, name="room"),
 ]

@@ -1,42 +1,38 @@
-"""Resident archive pages (一户一档, SPEC §2): search by name, phone or room; the household file
-of one room (its people, every request, the last callbacks); one person's file; and the logged
+"""Resident archive pages (一户一档, SPEC §2): search by name, phone or room, and the logged
 reveal of a full phone number. Phones are always masked on these pages; only the reveal
-fragment carries a full number, and only after the service has allowed and audited it."""
+fragment carries a full number, and only after the service has allowed and audited it.
+
+The household file of a room and one person's file list their requests, so they are the
+tickets app's pages (tickets.views.households); they show people as ``person`` does here."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
-from propdesk.callbacks.models import Callback
 from propdesk.core.errors import DomainError
 from propdesk.core.web import console_view, page_of, query_without
 from propdesk.org.models import User
-from propdesk.residents.models import Residency, Resident, Room, mask_phone
-from propdesk.residents.services import (
+
+from .models import Residency, Resident, Room, mask_phone
+from .services import (
     PHONE_REVEAL_ROLES,
     find_residents,
     find_rooms,
     get_resident,
-    get_room,
     record_phone_reveal,
     residents_for,
 )
-from propdesk.tickets.choices import TERMINAL_STATUSES
-from propdesk.tickets.models import Ticket
-from propdesk.tickets.services import tickets_for
 
 #: Rooms matched by a room search are listed without paging; past this many the user is asked
 #: to type more (a bare "1" would otherwise list every room of a large project).
 ROOM_LIMIT = 50
-#: The household file shows the latest callbacks; older ones are on each ticket's page.
-CALLBACK_LIMIT = 10
 
 # "3栋2单元1101" is how people say a room, but find_rooms matches one part (building, unit or
 # number) at a time: split after the usual building and unit words and require every part.
@@ -57,7 +53,7 @@ class Person:
         return bool(self.resident.phone or self.resident.phone2)
 
 
-def _person(resident: Resident) -> Person:
+def person(resident: Resident) -> Person:
     return Person(
         resident=resident,
         phone=mask_phone(resident.phone),
@@ -66,7 +62,7 @@ def _person(resident: Resident) -> Person:
     )
 
 
-def _scoped_residencies(user: User) -> Prefetch:
+def scoped_residencies(user: User) -> Prefetch:
     """Each resident's rooms, but only those in the user's scope (SPEC §1): a resident who also
     lives in another project must not show that flat to staff who cannot see it."""
     return Prefetch(
@@ -78,7 +74,7 @@ def _scoped_residencies(user: User) -> Prefetch:
     )
 
 
-def _may_reveal(user: User) -> bool:
+def may_reveal(user: User) -> bool:
     # Only decides whether to draw the button; record_phone_reveal still decides the reveal.
     return user.role in PHONE_REVEAL_ROLES or user.is_superuser
 
@@ -93,24 +89,6 @@ def _matching_rooms(user: User, text: str) -> QuerySet[Room] | None:
     return rooms
 
 
-def _tickets(qs: QuerySet[Ticket]) -> list[Ticket]:
-    return list(
-        qs.select_related("category__parent", "room__building", "room__unit").order_by(
-            "-received_at", "-pk"
-        )
-    )
-
-
-def _callbacks(tickets: list[Ticket]) -> list[Callback]:
-    if not tickets:
-        return []
-    return list(
-        Callback.objects.filter(ticket__in=[t.pk for t in tickets])
-        .select_related("ticket", "called_by")
-        .order_by("-called_at", "-pk")[:CALLBACK_LIMIT]
-    )
-
-
 @console_view
 def resident_search(request: HttpRequest) -> HttpResponse:
     """Find people by name, phone (full or the last digits) or room; the rooms a room search
@@ -119,7 +97,7 @@ def resident_search(request: HttpRequest) -> HttpResponse:
     form = {k: request.GET.get(k, "").strip() for k in ("name", "phone", "room")}
     context: dict = {"form": form, "searched": any(form.values()), "error": None}
     if not context["searched"]:
-        return render(request, "console/residents.html", context)
+        return render(request, "residents/residents.html", context)
     try:
         rooms = _matching_rooms(user, form["room"]) if form["room"] else None
         if form["name"] or form["phone"]:
@@ -128,10 +106,10 @@ def resident_search(request: HttpRequest) -> HttpResponse:
             residents = residents_for(user)
         if rooms is not None:
             residents = residents.filter(residencies__room__in=rooms.values("pk"))
-        page = page_of(request, residents.prefetch_related(_scoped_residencies(user)), bounded=True)
+        page = page_of(request, residents.prefetch_related(scoped_residencies(user)), bounded=True)
     except DomainError as refused:
         context["error"] = refused
-        return render(request, "console/residents.html", context, status=400)
+        return render(request, "residents/residents.html", context, status=400)
     room_rows = None
     if rooms is not None:
         room_rows = list(
@@ -141,50 +119,13 @@ def resident_search(request: HttpRequest) -> HttpResponse:
         )
     context.update(
         page=page,
-        people=[_person(r) for r in page.object_list],
+        people=[person(r) for r in page.object_list],
         rooms=room_rows[:ROOM_LIMIT] if room_rows is not None else None,
         more_rooms=room_rows is not None and len(room_rows) > ROOM_LIMIT,
         room_limit=ROOM_LIMIT,
         query_for_page=query_without(request, "page"),
     )
-    return render(request, "console/residents.html", context)
-
-
-@console_view
-def room_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The household file: the room, everyone linked to it, all its requests, last callbacks."""
-    user = request.user
-    room = get_room(user, pk)  # out of scope → OutOfScope → the 403 page
-    residencies = list(
-        Residency.objects.filter(room=room).select_related("resident").order_by("-is_active", "pk")
-    )
-    tickets = _tickets(tickets_for(user).filter(room=room))
-    context = {
-        "room": room,
-        "people": [(r, _person(r.resident)) for r in residencies],
-        "tickets": tickets,
-        "open_count": sum(1 for t in tickets if t.status not in TERMINAL_STATUSES),
-        "callbacks": _callbacks(tickets),
-        "may_reveal": _may_reveal(user),
-    }
-    return render(request, "console/room.html", context)
-
-
-@console_view
-def resident_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """One person's file: contact details, their rooms in scope, their requests, callbacks."""
-    user = request.user
-    resident = get_resident(user, pk)  # out of scope → OutOfScope → the 403 page
-    prefetch_related_objects([resident], _scoped_residencies(user))
-    tickets = _tickets(tickets_for(user).filter(resident=resident))
-    context = {
-        "person": _person(resident),
-        "tickets": tickets,
-        "open_count": sum(1 for t in tickets if t.status not in TERMINAL_STATUSES),
-        "callbacks": _callbacks(tickets),
-        "may_reveal": _may_reveal(user),
-    }
-    return render(request, "console/resident.html", context)
+    return render(request, "residents/residents.html", context)
 
 
 @require_POST
