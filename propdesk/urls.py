@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("propdesk.stats.urls")),
     path("", include("propdesk.tickets.urls")),
     path("", include("propdesk.residents.urls")),
+    path("", include("propdesk.hotissues.urls")),
     path("", include("propdesk.console.urls")),
 ]
 

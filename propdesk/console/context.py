@@ -36,7 +36,7 @@ NAV = [
     # Every role may read the statistics and monthly reports of its own scope (SPEC §1, §9).
     ("stats:stats", _("统计"), "bar-chart-line", None),
     ("stats:reports", _("月报"), "journal-text", None),
-    ("console:hot_issues", _("热点问题"), "fire", None),
+    ("hotissues:hot_issues", _("热点问题"), "fire", None),
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
 ]

@@ -4,7 +4,6 @@ from .views import (
     auth,
     callbacks,
     dashboard,
-    hot_issues,
     records,
     visits,
 )
@@ -15,10 +14,6 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
-    # hot issues
-    path("hot-issues/", hot_issues.hot_issue_list, name="hot_issues"),
-    path("hot-issues/<int:pk>/", hot_issues.hot_issue_page, name="hot_issue"),
-    path("hot-issues/<int:pk>/<str:action>/", hot_issues.hot_issue_action, name="hot_issue_action"),
     path("notifications/", dashboard.notifications, name="notifications"),
     # callbacks
     path("callbacks/", callbacks.callback_queue, name="callbacks"),

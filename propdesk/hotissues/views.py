@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
 from propdesk.core.web import console_view, page_of, query_without
-from propdesk.hotissues import services
-from propdesk.hotissues.models import LIVE_STATUSES, HotIssue, HotIssueMember, HotIssueStatus
 from propdesk.org.models import Project
 from propdesk.tickets.moves import FormField
 from propdesk.tickets.services.guards import MANAGERS, role_of
+
+from . import services
+from .models import LIVE_STATUSES, HotIssue, HotIssueMember, HotIssueStatus
 
 #: Tabs of the list: "live" (the default) is what the dashboard counts as hot.
 TABS = {
@@ -79,7 +80,7 @@ def hot_issue_list(request: HttpRequest) -> HttpResponse:
         "query_for_tab": query_without(request, "status", "page"),
         "query_for_page": query_without(request, "page"),
     }
-    return render(request, "console/hot_issues.html", context)
+    return render(request, "hotissues/hot_issues.html", context)
 
 
 def _forms(active: list[HotIssueMember], error: dict | None, posted) -> list[dict]:
@@ -136,7 +137,7 @@ def _page_context(request: HttpRequest, pk: int, error: dict | None = None, post
 
 @console_view
 def hot_issue_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "console/hot_issue.html", _page_context(request, pk))
+    return render(request, "hotissues/hot_issue.html", _page_context(request, pk))
 
 
 def _call(request: HttpRequest, pk: int, action: str) -> HotIssue:
@@ -186,6 +187,6 @@ def hot_issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             "message": refused.message,
         }
         context = _page_context(request, pk, error=error, posted=request.POST)
-        return render(request, "console/hot_issue.html", context, status=400)
+        return render(request, "hotissues/hot_issue.html", context, status=400)
     messages.success(request, _("已完成:%(a)s") % {"a": ACTIONS[action][0]})
-    return redirect("console:hot_issue", pk=pk)
+    return redirect("hotissues:hot_issue", pk=pk)
