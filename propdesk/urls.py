@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("propdesk.tickets.urls")),
     path("", include("propdesk.residents.urls")),
     path("", include("propdesk.hotissues.urls")),
+    path("", include("propdesk.callbacks.urls")),
     path("", include("propdesk.console.urls")),
 ]
 

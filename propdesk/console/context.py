@@ -20,7 +20,7 @@ NAV = [
     ("tickets:queues", _("诉求队列"), "list-task", None),
     ("tickets:my_orders", _("我的工单"), "tools", {Role.HANDLER}),
     (
-        "console:callbacks",
+        "callbacks:callbacks",
         _("回访"),
         "telephone-outbound",
         {

@@ -1,12 +1,9 @@
+"""The console's own pages: the dashboard, login and logout, the notification list. Every other
+staff page is its domain's (each app's urls.py, included from propdesk/urls.py)."""
+
 from django.urls import path
 
-from .views import (
-    auth,
-    callbacks,
-    dashboard,
-    records,
-    visits,
-)
+from .views import auth, dashboard
 
 app_name = "console"
 
@@ -15,16 +12,4 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("notifications/", dashboard.notifications, name="notifications"),
-    # callbacks
-    path("callbacks/", callbacks.callback_queue, name="callbacks"),
-    path("callbacks/sample/", callbacks.sample_repairs, name="sample_repairs"),
-    path("callbacks/records/", records.callback_records, name="callback_records"),
-    path("callbacks/yearly/", records.yearly_report, name="callback_yearly"),
-    # routine visits
-    path("visits/", visits.plan_list, name="visit_plans"),
-    path("visits/generate/", visits.generate, name="visit_generate"),
-    path("visits/<int:pk>/", visits.plan_page, name="visit_plan"),
-    path("visits/<int:pk>/records/", records.visit_records, name="visit_records"),
-    path("visits/<int:pk>/<int:planned>/record/", visits.record, name="visit_record"),
-    path("visits/<int:pk>/<int:planned>/move/", visits.move, name="visit_move"),
 ]

@@ -29,7 +29,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "console/visit_plans.html",
+        "callbacks/visit_plans.html",
         {
             "rows": [(plan, visits.coverage(plan)) for plan in plans[:50]],
             "projects": Project.objects.filter(pk__in=request.user.project_ids).order_by("code"),
@@ -51,11 +51,11 @@ def generate(request: HttpRequest) -> HttpResponse:
         if isinstance(refused, PermissionDenied):
             raise
         messages.error(request, getattr(refused, "message", _("年度无效")))
-        return redirect("console:visit_plans")
+        return redirect("callbacks:visit_plans")
     messages.success(
         request, _("已生成 %(p)s %(y)s 年例行回访计划") % {"p": project, "y": plan.year}
     )
-    return redirect("console:visit_plan", pk=plan.pk)
+    return redirect("callbacks:visit_plan", pk=plan.pk)
 
 
 @console_view
@@ -73,7 +73,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "console/visit_plan.html",
+        "callbacks/visit_plan.html",
         {
             "plan": plan,
             "coverage": visits.coverage(plan),

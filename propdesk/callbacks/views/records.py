@@ -93,7 +93,7 @@ def callback_records(request: HttpRequest) -> HttpResponse:
             ],
         )
     return render(
-        request, "console/record_callbacks.html", {"rows": rows, "start": start, "end": end}
+        request, "callbacks/record_callbacks.html", {"rows": rows, "start": start, "end": end}
     )
 
 
@@ -109,7 +109,7 @@ def yearly_report(request: HttpRequest) -> HttpResponse:
         raise NotFound(_("项目编码“%(code)s”不存在") % {"code": code})
     year = int(request.GET.get("year") or timezone.localtime(clock.now()).year)
     if project is None:
-        return render(request, "console/record_yearly.html", {"months": [], "year": year})
+        return render(request, "callbacks/record_yearly.html", {"months": [], "year": year})
     check_project_scope(request.user, project)
     months = yearly_rates(project, year)
     if request.GET.get("format") == "csv":
@@ -146,7 +146,7 @@ def yearly_report(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "console/record_yearly.html",
+        "callbacks/record_yearly.html",
         {
             "project": project,
             "projects": projects,
@@ -198,4 +198,4 @@ def visit_records(request: HttpRequest, pk: int) -> HttpResponse:
                 for v in rows
             ],
         )
-    return render(request, "console/record_visits.html", {"plan": plan, "rows": rows})
+    return render(request, "callbacks/record_visits.html", {"plan": plan, "rows": rows})

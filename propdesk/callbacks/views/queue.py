@@ -59,7 +59,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
     page = page_of(request, tasks)
     month = timezone.localtime(now).date().replace(day=1)
     projects = Project.objects.filter(pk__in=request.user.project_ids).order_by("code")
-    return render(request, "console/callbacks.html", {
+    return render(request, "callbacks/callbacks.html", {
         "tab": tab, "tabs": TABS, "page": page, "now": now,
         "months": [repair_month(p, month) for p in projects[:20]],
         "target": int(REPAIR_CALLBACK_TARGET * 100), "month": month,
@@ -76,7 +76,7 @@ def sample_repairs(request: HttpRequest) -> HttpResponse:
     project = Project.objects.filter(code=request.POST.get("project", "")).first()
     if project is None:
         messages.error(request, _("请选择项目"))
-        return redirect("console:callbacks")
+        return redirect("callbacks:callbacks")
     check_project_scope(request.user, project)
     try:
         month = date.fromisoformat(request.POST.get("month", "") + "-01")
