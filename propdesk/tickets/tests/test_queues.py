@@ -180,7 +180,7 @@ def test_a_queue_past_the_count_limit_says_so(world, client, earlier, monkeypatc
 
 def test_due_order_pages_run_on_from_the_timed_tickets_to_the_rest(world, earlier):
     """Tickets with a running clock come first, soonest due first, then the others newest
-    first; every slice, across the boundary too, is that one order (console.queues.DueOrder)."""
+    first; every slice, across the boundary too, is that one order (sla.queries.DueOrder)."""
     from propdesk.sla.queries import DueOrder
     from propdesk.tickets import services
     from propdesk.tickets.models import Ticket
