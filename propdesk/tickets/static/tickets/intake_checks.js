@@ -1,4 +1,4 @@
-// The intake form's checks (console/views/intake.py: check_intake). "核对" asks the server,
+// The intake form's checks (tickets/views/intake.py: check_intake). "核对" asks the server,
 // which runs registration's own checks, and shows every refusal beside its field at once —
 // before any read-back; when nothing is refused, the read-back comes in place, the files still
 // chosen. A few things are told at once, without asking: the description's length (a counter)
