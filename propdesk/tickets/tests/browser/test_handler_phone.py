@@ -11,10 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from propdesk.console.tests.browser.fixtures import PHONE, log_in
 from propdesk.core.models import AuditAction, AuditLog
 from propdesk.tickets.tests.helpers import walk
-
-from .fixtures import PHONE, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,9 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from propdesk.console.tests.browser.fixtures import log_in
 from propdesk.tickets.models import Attachment, Ticket
-
-from .fixtures import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
