@@ -71,7 +71,7 @@ class Result:
 
 
 def _pages(ticket_number: str) -> list[Page]:
-    from propdesk.console.queues import QUEUES
+    from propdesk.tickets.queues import QUEUES
 
     pages = [Page(f"/queues/{name}/", f"/queues/{name}/", {}, name) for name in QUEUES]
     pages += [
@@ -95,11 +95,11 @@ def _rows_in(page: Page, user) -> int | None:
         return None
     from django.test import RequestFactory
 
-    from propdesk.console.queues import queue
-    from propdesk.console.views.queues import _filter_from
     from propdesk.core import clock
+    from propdesk.tickets.queues import queue
+    from propdesk.tickets.views.queues import filter_from
 
-    f = _filter_from(RequestFactory().get(page.path, page.params))
+    f = filter_from(RequestFactory().get(page.path, page.params))
     return queue(user, page.queue, f, now=clock.now()).count()
 
 

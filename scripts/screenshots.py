@@ -132,7 +132,6 @@ def choose(env: dict[str, str]) -> Plan:
     from django.db.models import Case, Count, Exists, OuterRef, Q, When
     from django.db.models.functions import Now
 
-    from propdesk.console.views.handler import _my_orders  # the list /my-orders/ shows
     from propdesk.demo.logins import DEMO_LOGINS
     from propdesk.org.choices import Role
     from propdesk.org.models import User
@@ -141,6 +140,7 @@ def choose(env: dict[str, str]) -> Plan:
     from propdesk.sla.models import SlaClock
     from propdesk.tickets.choices import ACTIVE_WORK_ORDER_STATUSES, Status
     from propdesk.tickets.models import Ticket
+    from propdesk.tickets.views.handler import _my_orders  # the list /my-orders/ shows
 
     logins = {d.username: d for d in DEMO_LOGINS}
 

@@ -16,6 +16,7 @@ class CallbacksConfig(AppConfig):
         subscribe("callbacks", lifecycle.on_event, order=40)
         actions.register()
         actions.register_ticket_reads()
+        actions.register_page_parts()
         on_start("callbacks", _book_sampling, order=40)
 
 

@@ -12,15 +12,15 @@ NAV = [
     # A handler's home page is 我的工单 (the dashboard redirects there).
     ("console:home", _("工作台"), "speedometer2", set(Role) - {Role.HANDLER}),
     (
-        "console:intake",
+        "tickets:intake",
         _("登记"),
         "telephone-plus",
         {Role.AGENT, Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.ADMIN},
     ),
-    ("console:queues", _("诉求队列"), "list-task", None),
-    ("console:my_orders", _("我的工单"), "tools", {Role.HANDLER}),
+    ("tickets:queues", _("诉求队列"), "list-task", None),
+    ("tickets:my_orders", _("我的工单"), "tools", {Role.HANDLER}),
     (
-        "console:callbacks",
+        "callbacks:callbacks",
         _("回访"),
         "telephone-outbound",
         {
@@ -36,9 +36,9 @@ NAV = [
     # Every role may read the statistics and monthly reports of its own scope (SPEC §1, §9).
     ("stats:stats", _("统计"), "bar-chart-line", None),
     ("stats:reports", _("月报"), "journal-text", None),
-    ("console:hot_issues", _("热点问题"), "fire", None),
+    ("hotissues:hot_issues", _("热点问题"), "fire", None),
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
-    ("console:residents", _("住户档案"), "house-door", None),
+    ("residents:residents", _("住户档案"), "house-door", None),
 ]
 
 

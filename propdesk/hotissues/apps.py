@@ -10,6 +10,7 @@ class HotIssuesConfig(AppConfig):
     def ready(self) -> None:
         from propdesk.tickets.lifecycle import subscribe
 
-        from . import lifecycle
+        from . import lifecycle, ticket_pages
 
         subscribe("hotissues", lifecycle.on_event, order=30)
+        ticket_pages.register()

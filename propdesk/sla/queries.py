@@ -1,14 +1,17 @@
-"""Reading clocks: the queue filters (due soon, breached, by clock) and how a clock is shown."""
+"""Reading clocks: the queue filters (due soon, breached, by clock), the "due" order of a queue,
+how a clock is shown, and the clocks the ticket pages show beside a row or a work order
+(registered in tickets.extensions, see ``register_ticket_reads``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from propdesk.core.errors import InvalidInput
+from propdesk.core.words import duration_words
 
 from .choices import OPEN_CLOCK_STATES, ClockKind, ClockState
 from .models import SlaClock
@@ -102,8 +105,113 @@ def clock_list_filter(tickets: QuerySet, f, now: datetime) -> QuerySet:
     )
 
 
+class DueOrder:
+    """The ids of a queue by next running due time, a slice at a time: first the tickets with
+    a running clock, soonest due first (few: running clocks are the open tickets' clocks),
+    then every other ticket newest first. Grouping a company's whole queue by its clocks to
+    sort it read hundreds of thousands of rows for a page of 25 (benchmarks/bench.py)."""
+
+    def __init__(self, qs: QuerySet) -> None:
+        running = Q(clocks__state=ClockState.RUNNING)
+        self.timed = (
+            qs.filter(running)
+            .values("pk")
+            .annotate(next_due=Min("clocks__due_at", filter=running))
+            .order_by("next_due", "-received_at", "-pk")
+        )
+        self.untimed = (
+            qs.exclude(pk__in=qs.filter(running).values("pk"))
+            .order_by("-received_at", "-pk")
+            .values("pk")
+        )
+
+    def __getitem__(self, item: slice) -> list[dict]:
+        start, stop = item.start or 0, item.stop
+        rows = list(self.timed[start:stop])
+        if stop is not None and len(rows) == stop - start:
+            return rows
+        timed = start + len(rows) if rows else self.timed.order_by().count()
+        rest = self.untimed[max(0, start - timed) : None if stop is None else stop - timed]
+        return rows + list(rest)
+
+
+def urgent_clocks(tickets: list, now: datetime) -> dict[int, dict]:
+    """The most urgent open clock of each ticket (an unmet breach first, then the running
+    clock due soonest), in one query for the whole page."""
+    chosen: dict[int, SlaClock] = {}
+    rows = SlaClock.objects.filter(ticket_id__in=[t.pk for t in tickets]).filter(
+        Q(state__in=[ClockState.RUNNING, ClockState.PAUSED])
+        | Q(state=ClockState.BREACHED, met_at__isnull=True)
+    )
+    for clock in rows.only("ticket_id", "kind", "state", "due_at", "warn_at", "remaining_minutes"):
+        best = chosen.get(clock.ticket_id)
+        if best is None or _urgency(clock, now) < _urgency(best, now):
+            chosen[clock.ticket_id] = clock
+    return {pk: _shown(c, now) for pk, c in chosen.items()}
+
+
+def _urgency(clock: SlaClock, now: datetime) -> tuple:
+    rank = {ClockState.BREACHED: 0, ClockState.RUNNING: 1, ClockState.PAUSED: 2}[clock.state]
+    if clock.state == ClockState.RUNNING and clock.due_at <= now:
+        rank = 0
+    return (rank, clock.due_at)
+
+
+def _shown(clock: SlaClock, now: datetime) -> dict:
+    if clock.state == ClockState.PAUSED:
+        left = (clock.remaining_minutes or 0) * 60
+    else:
+        left = int((clock.due_at - now).total_seconds())
+    return {
+        "kind": clock.kind,
+        "kind_display": clock.get_kind_display(),
+        "state": clock.state,
+        "state_display": clock.get_state_display(),
+        "time_left_seconds": left,
+        "warned": clock.warn_at <= now,
+        "due_at": clock.due_at,
+    }
+
+
+def overdue_by(orders: list, now: datetime) -> dict[int, str]:
+    """How long each order is past its deadline, in words, by the order's own clock (a ticket
+    on hold has it paused: not overdue); orders in time are left out."""
+    late = SlaClock.objects.filter(work_order__in=orders, kind=ClockKind.WORK_ORDER).filter(
+        Q(state=ClockState.RUNNING, due_at__lte=now)
+        | Q(state=ClockState.BREACHED, met_at__isnull=True)
+    )
+    return {
+        clock.work_order_id: duration_words(int((now - clock.due_at).total_seconds()))
+        for clock in late.only("work_order_id", "due_at")
+    }
+
+
+def handling_due(ticket) -> datetime | None:
+    """The handling clock's due time, as the deadline a supervisor most often gives."""
+    return (
+        SlaClock.objects.filter(ticket=ticket, kind=ClockKind.HANDLE, state=ClockState.RUNNING)
+        .values_list("due_at", flat=True)
+        .first()
+    )
+
+
+def clock_name(kind: str | None) -> str:
+    return str(ClockKind(kind).label) if kind in ClockKind.values else ""
+
+
 def register_ticket_reads() -> None:
-    from propdesk.tickets.extensions import DetailPart, add_detail_part, add_list_filter
+    from propdesk.tickets import extensions
+    from propdesk.tickets.extensions import (
+        DetailPart,
+        add_detail_part,
+        add_list_filter,
+        add_list_order,
+    )
 
     add_detail_part(DetailPart("clocks", ticket_clocks, ticket_clocks_as_registered))
     add_list_filter("clocks", clock_list_filter)
+    add_list_order("due", DueOrder)
+    extensions.urgent_clocks.register(urgent_clocks)
+    extensions.overdue_by.register(overdue_by)
+    extensions.handling_due.register(handling_due)
+    extensions.clock_name.register(clock_name)

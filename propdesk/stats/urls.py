@@ -1,8 +1,9 @@
-"""The statistics pages: /stats/, the monthly reports under /reports/ and the defect report."""
+"""The statistics pages: /stats/, the monthly reports under /reports/, the defect report, and
+the export of a ticket queue."""
 
 from django.urls import path
 
-from . import defects, views
+from . import defects, queue_export, views
 
 app_name = "stats"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("reports/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/defects/", defects.defect_list, name="defects"),
+    path("exports/tickets/", queue_export.tickets_export, name="tickets_export"),
 ]

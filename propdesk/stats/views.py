@@ -1,6 +1,6 @@
 """The statistics pages of the console (SPEC §9): the statistics page with its filters and
 charts, the monthly reports (list, page, commentary, publication, Excel and PDF); the export of
-a ticket queue is the queue page's (console). Views parse, call ``figures``,
+a ticket queue is in ``queue_export``. Views parse, call ``figures``,
 ``figures_breakdown``, ``reports`` and ``exports`` and render — they compute no figure
 themselves; refusals of the services become messages, 403 or 404 pages (``console_view``)."""
 

@@ -1,4 +1,4 @@
-"""The moves of the API's ``POST /tickets/{number}/actions/{action}`` and of the console's move
+"""The moves of the API's ``POST /tickets/{number}/actions/{action}`` and of the ticket page's move
 forms: action name → (body schema, call). Every call goes through the one service function.
 
 Tickets' own moves are listed here; a domain above tickets adds the moves it owns (callbacks:
@@ -129,9 +129,9 @@ ACTIONS: dict[str, tuple[type[Schema], Call]] = {
 def register_action(
     name: str, schema: type[Schema], call: Call, *, after: str | None = None
 ) -> None:
-    """Offer ``name`` as a move: the API and the console call ``call(user, ticket, body)`` with
+    """Offer ``name`` as a move: the API and the ticket page call ``call(user, ticket, body)`` with
     the body validated by ``schema``. ``after`` places it in the list (the API's description
-    and the console's order follow it)."""
+    follows it; the ticket page orders its forms itself, tickets.moves.add_move_form)."""
     global ACTIONS
     items = [(k, v) for k, v in ACTIONS.items() if k != name]
     at = next((i + 1 for i, (k, _v) in enumerate(items) if k == after), len(items))

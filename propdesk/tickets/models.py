@@ -475,5 +475,6 @@ class TicketEvent(models.Model):
         raise TypeError("ticket events are immutable")
 
 
-# A model of this app kept in its own module; imported here so that Django registers it.
+# Models of this app kept in their own modules; imported here so that Django registers them.
+from .queue_models import SavedFilter  # noqa: E402, F401
 from .routing_models import RoutingRule  # noqa: E402, F401

@@ -7,6 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from propdesk.core.words import duration_words
+
 register = template.Library()
 
 
@@ -30,18 +32,6 @@ def options(items, selected: str = "", value: str | None = None, label: str | No
             for v, text in map(pair, items)
         ),
     )
-
-
-def duration_words(seconds: int) -> str:
-    seconds = abs(int(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return _("%(d)s天%(h)s小时") % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)s小时%(m)s分") % {"h": hours, "m": minutes}
-    return _("%(m)s分钟") % {"m": minutes}
 
 
 @register.simple_tag

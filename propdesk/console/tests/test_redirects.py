@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from propdesk.console.models import SavedFilter
+from propdesk.tickets.models import SavedFilter
 from propdesk.tickets.tests.helpers import register
 
 OFF_SITE = [

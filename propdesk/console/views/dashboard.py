@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The dashboard; a department handler's home is their work orders (made for the phone
     they carry), so they land there after signing in."""
     if request.user.role == Role.HANDLER:
-        return redirect("console:my_orders")
+        return redirect("tickets:my_orders")
     figures = figures_for(request.user, clock.now())
     return render(
         request,

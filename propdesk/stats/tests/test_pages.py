@@ -13,11 +13,10 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from propdesk.console.views import queue_export
 from propdesk.core import clock
 from propdesk.core.models import AuditAction, AuditLog
 from propdesk.org.models import Project
-from propdesk.stats import figures, figures_breakdown, reports
+from propdesk.stats import figures, figures_breakdown, queue_export, reports
 from propdesk.stats.models import MonthlyReport
 from propdesk.stats.period import Period
 from propdesk.tickets.tests.helpers import register
