@@ -217,7 +217,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "propdesk.org.passwords.MinimumLength"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -238,6 +238,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 
 LOGIN_URL = "/login/"
+#: How long a first-login link stays good (org/first_login.py: staff created by an import, or
+#: without a password, set their own). Django's password-reset tokens, which it is made of,
+#: read this setting; PropDesk has no other use of them.
+FIRST_LOGIN_DAYS = int(os.environ.get("FIRST_LOGIN_DAYS", "7"))
+PASSWORD_RESET_TIMEOUT = FIRST_LOGIN_DAYS * 24 * 3600
 # Failed logins at every way in (console, admin, API token; org.logins): this many wrong
 # passwords in a row lock the account, this many failures from one address within the lockout
 # period lock the address (a call centre behind one NAT address shares it), for this long.

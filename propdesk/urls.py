@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("propdesk.surveys.urls")),
     path("", include("propdesk.stats.urls")),
+    path("", include("propdesk.org.urls")),
     path("", include("propdesk.tickets.urls")),
     path("", include("propdesk.residents.urls")),
     path("", include("propdesk.hotissues.urls")),

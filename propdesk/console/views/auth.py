@@ -16,7 +16,8 @@ from propdesk.org.logins import sign_in
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = back_to(request, "/")
     error, status = None, 200
-    username = ""
+    # Filled in after a first login (org/first_login.py): the person has just set a password.
+    username = request.GET.get("username", "")
     if request.method == "POST":
         username = request.POST.get("username", "")
         try:

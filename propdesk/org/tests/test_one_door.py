@@ -30,6 +30,7 @@ from propdesk.tickets import services
 #: Pages that read nothing of any project, and why.
 NO_PROJECT_DATA = {
     "login/": "the sign-in page",
+    "first-login/<str:uid>/<str:token>/": "a member of staff sets their own first password",
     "logout/": "signs out",
     "notifications/": "the caller's own notifications, addressed to them by name",
     "queues-saved/": "saves the caller's own filter",
@@ -122,6 +123,7 @@ class Places:
             "planned": self.household.pk,
             "item_id": self.item.pk,
             "token": self.token,
+            "uid": "MQ",
             "move": next((m for p, m in moves.items() if before.startswith(p)), "done"),
         }[name]
 
