@@ -37,32 +37,33 @@ class PlacesChecker(Checker):
         self.region_counts = report.count(_("地区"))
         self.project_counts = report.count(_("项目"))
 
+    # A code that can be read is remembered even when its row has a problem (a placeholder, never
+    # written), so that the sheets after it do not report the same mistake once per room.
+
     def row(self, row: Row) -> None:
-        code, name = row["region_code"], row["region_name"]
-        region_id = self._region(row, code, name) if code else None
+        code = row["region_code"]
+        region_id = self._region(row, code) if code else None
         project_code = row["project_code"]
         if project_code is None:
             if row["project_name"] or row["address"]:
                 row.problem("project_code", _("填了项目名称或地址,须填项目编码"))
             return
-        if "project_code" in row.bad:
+        if "project_code" in row.bad or duplicate(
+            row, "project_code", self.seen_projects, project_code
+        ):
             return
         try:
             project_code_validator(project_code)
         except ValidationError as error:
             row.problem("project_code", " ".join(error.messages))
-            return
         if project_code in self.index.other_project_codes:
             row.problem("project_code", _("项目编码已被其他公司使用"))
-            return
-        if duplicate(row, "project_code", self.seen_projects, project_code) or region_id is None:
-            return
         self._project(row, project_code, region_id)
 
-    def _region(self, row: Row, code: str, name: str | None) -> int | None:
+    def _region(self, row: Row, code: str) -> int:
+        name = row["region_name"]
         if code in self.index.other_region_codes:
             row.problem("region_code", _("地区编码已被其他公司使用"))
-            return None
         seen = self.seen_regions.get(code)
         if seen is not None:
             if name and seen[1] and name != seen[1]:
@@ -76,21 +77,20 @@ class PlacesChecker(Checker):
         current = self.index.regions.get(code)
         company = self.ctx.company
         if current is None:
-            if not name:
-                return None  # 必填 already said
             ref = self.ctx.ids.new()
-            self.index.regions[code] = RegionRow(ref, name)
-            self.region_counts.created += 1
-            self.regions.create(ref, lambda: Region(company=company, code=code, name=name))
+            self.index.regions[code] = RegionRow(ref, name or "")
+            if row.ok:
+                self.region_counts.created += 1
+                self.regions.create(ref, lambda: Region(company=company, code=code, name=name))
             return ref
-        if name and name != current.name:
+        if row.ok and name and name != current.name:
             self.region_counts.updated += 1
             self.regions.update(lambda: Region(pk=current.id, name=name))
-        else:
+        elif row.ok:
             self.region_counts.unchanged += 1
         return current.id
 
-    def _project(self, row: Row, code: str, region_id: int) -> None:
+    def _project(self, row: Row, code: str, region_id: int | None) -> None:
         wanted = {
             "region_id": region_id,
             "name": row["project_name"],
@@ -102,16 +102,20 @@ class PlacesChecker(Checker):
         if current is None:
             if not wanted["name"]:
                 row.problem("project_name", _("新项目须填项目名称"))
-                return
             ref = self.ctx.ids.new()
-            values = {"address": "", "is_active": True} | {
+            values = {"region_id": 0, "name": "", "address": "", "is_active": True} | {
                 k: v for k, v in wanted.items() if v is not None
             }
             self.index.projects[code] = ProjectRow._make(
                 (ref, *(values[f] for f in ProjectRow._fields[1:]))
             )
-            self.project_counts.created += 1
-            self.projects.create(ref, lambda: Project(company_id=company_id, code=code, **values))
+            if row.ok:
+                self.project_counts.created += 1
+                self.projects.create(
+                    ref, lambda: Project(company_id=company_id, code=code, **values)
+                )
+        elif not row.ok:
+            return
         elif changed(current, wanted):
             new = merged(current, wanted)
             self.index.projects[code] = ProjectRow(**new)
@@ -156,8 +160,6 @@ class DepartmentsChecker(Checker):
         region = self._place(row, "region_code", self.index.regions)
         if project and region and project.region_id != region.id:
             row.problem("region_code", _("所属项目不在这个地区"))
-        if not row.ok:
-            return
         # Where a department belongs is read as a whole: both codes blank is a headquarters one.
         wanted = {
             "name": row["name"],
@@ -174,8 +176,11 @@ class DepartmentsChecker(Checker):
                 "is_active": True if wanted["is_active"] is None else wanted["is_active"]
             }
             self.index.departments[code] = DepartmentRow(ref, **values)
-            self.counts.created += 1
-            self.batch.create(ref, lambda: Department(company=company, code=code, **values))
+            if row.ok:  # else only remembered, so that staff in it are not reported too
+                self.counts.created += 1
+                self.batch.create(ref, lambda: Department(company=company, code=code, **values))
+            return
+        if not row.ok:
             return
         new = merged(current, wanted) | {
             "project_id": wanted["project_id"],

@@ -130,7 +130,8 @@ class RoomsChecker(Checker):
         parent, code = key
         if current is None:
             ref = self.ctx.ids.new()
-            name = name or default_name(code, _("栋") if kind == "building" else _("单元"))
+            # Names are the company's data, in Chinese whatever the language of the page.
+            name = name or default_name(code, "栋" if kind == "building" else "单元")
             known[key] = NamedRow(ref, name)
             counts.created += 1
             if kind == "building":

@@ -106,7 +106,7 @@ class CompanyFile:
             raise FileRefused(_("文件是空的"))
 
     def _sniff(self) -> str:
-        head = self.stream.read(8)
+        head = self.stream.read(4096)
         self.stream.seek(0)
         if head.startswith(OLE_MAGIC):
             if _contains(self.stream, ENCRYPTED_PACKAGE):
