@@ -174,7 +174,8 @@ def run(
     progress: Progress | None = None,
 ) -> Plan:
     """Check (and when ``apply``, write) every sheet of the file; the plan says what was found.
-    Applying a file with problems raises ImportHasProblems and leaves every table as it was."""
+    Applying a file with problems raises ImportHasProblems and leaves every table as it was.
+    Applying locks the company's row (select_for_update) for the whole transaction."""
     from .org_sheets import DepartmentsChecker, PlacesChecker
     from .place_sheets import ResidentsChecker, RoomsChecker
     from .staff_sheet import StaffChecker
@@ -193,6 +194,10 @@ def run(
         ctx.total = sum(t.estimated_rows for t in tables.values())
         plan = ctx.plan = Plan(company.code, file.name, applied=apply)
         with transaction.atomic():
+            if apply:
+                # Two imports into one company wait for each other: residents have no unique
+                # key in the database (a phone may be shared), so both would create them.
+                Company.objects.select_for_update().filter(pk=company.pk).first()
             _load(index, tables)
             for sheet in SHEETS:
                 table = tables.get(sheet.key)

@@ -9,8 +9,6 @@ sheet, UTF-8 with the byte-order mark Excel needs.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,7 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from propdesk.core.exports import csv_value, workbook_bytes, write_row, xlsx_row
+from propdesk.core.exports import save_workbook, workbook_bytes, write_csv, write_row, xlsx_row
 from propdesk.org.models import Company, Department, Region, User
 
 from ..models import Residency, Room
@@ -67,20 +65,14 @@ def _write_workbook(stream: IO[bytes], tables: Sequence[tuple[Sheet, Iterable[li
         page.append(xlsx_row(page, [str(c.header) for c in sheet.columns], font=HEADER_FONT))
         for values in rows:
             page.append(xlsx_row(page, values))
-    book.save(stream)
+    save_workbook(book, stream)
 
 
 def _write_csv_zip(stream: IO[bytes], tables: Sequence[tuple[Sheet, Iterable[list[Any]]]]) -> None:
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for sheet, rows in tables:
             with archive.open(f"{sheet.title}.csv", "w") as member:
-                text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
-                writer = csv.writer(text)
-                writer.writerow([str(c.header) for c in sheet.columns])
-                for values in rows:
-                    writer.writerow([csv_value(v) for v in values])
-                text.flush()
-                text.detach()
+                write_csv(member, [str(c.header) for c in sheet.columns], rows)
 
 
 def _width(column: Column) -> float:
@@ -257,6 +249,4 @@ def rejected_bytes(source: Source, plan: Plan, *, name: str = "") -> bytes:
                 page.append(xlsx_row(page, [*values, number, ";".join(why)]))
     if not book.worksheets:
         book.create_sheet(_("无问题"))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
