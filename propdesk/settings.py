@@ -288,6 +288,9 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 
 ATTACHMENT_MAX_PER_TICKET = int(os.environ.get("ATTACHMENT_MAX_PER_TICKET", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Company workbooks (residents.onboarding, SPEC §2): a file larger than this is refused before
+# it is read. 100 MiB holds a group of about 500,000 residents as .xlsx.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -59,12 +59,22 @@ def csv_value(value: Any) -> Any:
 
 def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """A whole CSV file: the header, then the rows, every cell through :func:`csv_value`."""
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 with the byte-order mark
-    writer = csv.writer(out)
+    out = io.BytesIO()
+    write_csv(out, header, rows)
+    return out.getvalue()
+
+
+def write_csv(out: IO[bytes], header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    """:func:`csv_bytes` written into ``out`` row by row, so that a large export (a company's
+    residents) never sits in memory whole; ``out`` is left open."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    text.write("\ufeff")  # Excel opens UTF-8 with the byte-order mark
+    writer = csv.writer(text)
     writer.writerow([csv_value(v) for v in header])
-    writer.writerows([csv_value(v) for v in row] for row in rows)
-    return out.getvalue().encode("utf-8")
+    for row in rows:
+        writer.writerow([csv_value(v) for v in row])
+    text.flush()
+    text.detach()
 
 
 def excel_value(value: Any) -> Any:
@@ -125,8 +135,13 @@ def write_row(sheet: Worksheet, row: int, values: Iterable[Any], font: Font | No
 
 def workbook_bytes(book: Workbook) -> bytes:
     out = io.BytesIO()
-    book.save(out)
+    save_workbook(book, out)
     return out.getvalue()
+
+
+def save_workbook(book: Workbook, out: IO[bytes]) -> None:
+    """Write ``book`` into ``out`` (a write-only workbook streams its rows there)."""
+    book.save(out)
 
 
 def download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -15,3 +15,14 @@ class ContactChannel(models.TextChoices):
     WECHAT = "wechat", _("微信")
     EMAIL = "email", _("电子邮件")
     VISIT = "visit", _("上门")
+
+
+class RoomUse(models.TextChoices):
+    """What a room is used for (the company workbook's 用途 column)."""
+
+    RESIDENTIAL = "residential", _("住宅")
+    SHOP = "shop", _("商铺")
+    OFFICE = "office", _("办公")
+    PARKING = "parking", _("车位")
+    STORAGE = "storage", _("储藏室")
+    OTHER = "other", _("其他")

@@ -10,7 +10,7 @@ from propdesk.org.access import ScopedQuerySet
 from propdesk.org.models import Company, Project
 
 from . import phones
-from .choices import ContactChannel, Relation
+from .choices import ContactChannel, Relation, RoomUse
 
 #: Kept under their old names: lists, API and look-ups import them from here.
 phone_digits = phones.digits
@@ -71,6 +71,9 @@ class Room(models.Model):
     floor = models.SmallIntegerField(_("楼层"), null=True, blank=True)
     area = models.DecimalField(
         _("建筑面积(㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    use = models.CharField(
+        _("用途"), max_length=20, choices=RoomUse.choices, default=RoomUse.RESIDENTIAL
     )
     is_occupied = models.BooleanField(_("已入住"), default=True)
 
