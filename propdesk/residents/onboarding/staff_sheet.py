@@ -80,10 +80,9 @@ class StaffChecker(Checker):
         """The scope as a whole (level, region, projects), or None when it is wrong."""
         level = row["scope"]
         if level == ScopeLevel.PROJECTS:
+            # None listed is allowed: someone not yet assigned sees no project (and what the
+            # export writes for them must import back unchanged).
             codes = row["scope_projects"] or ()
-            if not codes:
-                row.problem("scope_projects", _("数据范围为指定项目时,须填范围项目编码"))
-                return None
             unknown = [c for c in codes if c not in self.index.projects]
             if unknown:
                 row.problem(

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from conftest import make_user
 from propdesk.residents.models import Residency, Resident, Room
 from propdesk.residents.onboarding import services as onboarding
 
@@ -19,11 +20,14 @@ from .test_import import snapshot
 @pytest.fixture
 def lived_in(world):
     """The shared world, with what real data has: a foreign phone, formula-like and multi-line
-    notes, a room without a unit, an area, a resident who moved out."""
+    notes, a room without a unit, an area, a resident who moved out, a member of staff with no
+    project yet."""
     Room.objects.filter(pk=world.room.pk).update(area=Decimal("89.50"), use="office", floor=11)
     Resident.objects.filter(pk=world.resident.pk).update(
         phone2="+85291234567", notes="=老人\n行动不便", is_key_customer=True, contact_times="晚上"
     )
+    # Someone not yet assigned to a project: the export writes an empty project list.
+    make_user("newhire", "agent", world.company, projects=[])
     gone = Resident.objects.create(company=world.company, name="搬走的", phone="13500001111")
     Residency.objects.create(resident=gone, room=world.room, relation="tenant", is_active=False)
     return world
