@@ -315,15 +315,17 @@ def test_a_member_of_staff_with_no_project_sees_nothing_anywhere(scene, places, 
     assert seen == [], "\n".join(seen)
 
 
-def test_the_door_is_asked_once_per_request_however_often_the_scope_is_read(world):
+def test_every_scope_question_goes_through_the_door_which_reads_the_scope_once(
+    world, django_assert_num_queries
+):
     user = world.agent
     access.forget(user)
     with mock.patch.object(access, "visible_projects", wraps=access.visible_projects) as door:
-        assert user.project_ids == frozenset({world.project.pk})
-        assert user.in_scope(world.project.pk) and not user.in_scope(world.other_project.pk)
-    assert door.call_count == 3  # every question goes through it …
-    with mock.patch.object(access, "_CACHE", "_visible_projects"):
-        assert user._visible_projects == frozenset({world.project.pk})  # … once
+        with django_assert_num_queries(1):  # the first question reads the scope …
+            assert user.project_ids == frozenset({world.project.pk})
+        with django_assert_num_queries(0):  # … the next ones answer from it
+            assert user.in_scope(world.project.pk) and not user.in_scope(world.other_project.pk)
+    assert door.call_count == 3
 
 
 def test_changing_a_scope_is_seen_after_forget(world):
