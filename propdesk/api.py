@@ -242,6 +242,7 @@ def _mount() -> None:
     from propdesk.org.api import router as org_router
     from propdesk.org.api_tokens import router as tokens_router
     from propdesk.residents.api import router as residents_router
+    from propdesk.residents.api_onboarding import router as onboarding_router
     from propdesk.sla.api import router as sla_router
     from propdesk.stats.api import router as stats_router
     from propdesk.surveys.api import router as surveys_router
@@ -253,6 +254,7 @@ def _mount() -> None:
     api.add_router("/", taxonomy_router)
     api.add_router("/", tokens_router)
     api.add_router("/", residents_router)
+    api.add_router("/", onboarding_router)
     api.add_router("/", household_router)
     api.add_router("/", tickets_router)
     api.add_router("/", sla_router)

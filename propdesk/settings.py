@@ -236,6 +236,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 #: Where ``propdesk backup`` writes its archives unless told ``--output`` (README "Backup and
 #: restore"); never under MEDIA_ROOT, which is served to the web.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+#: Company files uploaded on the import page (residents.models.CompanyImport), kept as the record
+#: of what was imported; like backups, never under MEDIA_ROOT. Web and workers must share it.
+IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", VAR_DIR / "imports"))
 
 LOGIN_URL = "/login/"
 #: How long a first-login link stays good (org/first_login.py: staff created by an import, or

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from propdesk.org.choices import Role
+from propdesk.org.roles import role_of
 
 #: (url name, label, Bootstrap icon, roles that see it; None = everyone)
 NAV = [
@@ -39,6 +40,7 @@ NAV = [
     ("hotissues:hot_issues", _("热点问题"), "fire", None),
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
+    ("residents:imports", _("数据导入"), "upload", {Role.ADMIN}),
 ]
 
 
@@ -51,7 +53,7 @@ def console(request) -> dict:
     path = request.path
     items = []
     for name, label, icon, roles in NAV:
-        if roles is not None and user.role not in roles:
+        if roles is not None and role_of(user) not in roles:
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)

@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("登录失败")
     PERMISSION_CHANGE = "permission_change", _("权限变更")
     EXPORT = "export", _("数据导出")
+    #: A company file applied on the import page or by ``propdesk import company``.
+    IMPORT = "import", _("数据导入")
     PHONE_REVEAL = "phone_reveal", _("查看完整电话")
     TOKEN_CREATED = "token_created", _("创建 API 令牌")
     BACKUP = "backup", _("备份")

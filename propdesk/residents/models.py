@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -157,3 +161,79 @@ class Residency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} – {self.room} ({self.get_relation_display()})"
+
+
+class PrivateFiles(FileSystemStorage):
+    """Uploaded company files: on disk under ``settings.IMPORT_DIR`` (read when used, so tests
+    can move it), never under MEDIA_ROOT and never given a URL — they hold residents' phones."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.IMPORT_DIR)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("company import files are not served")
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("检查中")
+    CHECKED = "checked", _("已检查")
+    APPLYING = "applying", _("导入中")
+    APPLIED = "applied", _("已导入")
+    #: The check or the apply stopped on an error that is not a problem of a row (a file that
+    #: could not be read, a worker that died): ``error`` says what.
+    FAILED = "failed", _("失败")
+
+
+class CompanyImport(models.Model):
+    """One company file uploaded on the console's import page (SPEC §2, onboarding): checked by
+    a background task, then applied by another when an administrator says so. ``plan`` is the
+    report of the last check or apply (``onboarding.report.plan_to_json``). The file is kept
+    outside MEDIA_ROOT (it holds residents' phones): ``settings.IMPORT_DIR``."""
+
+    company = models.ForeignKey(
+        Company, models.PROTECT, related_name="imports", verbose_name=_("公司")
+    )
+    file = models.FileField(_("文件"), upload_to="%Y/%m/", max_length=255, storage=PrivateFiles())
+    file_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    plan = models.JSONField(_("报告"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    uploaded_by = models.ForeignKey(
+        "org.User", models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        "org.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导入人"),
+    )
+    applied_at = models.DateTimeField(_("导入完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公司数据导入")
+        verbose_name_plural = pgettext_lazy("plural", "公司数据导入")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+    @property
+    def problem_count(self) -> int:
+        """The problems the last check found (0 before there is a report)."""
+        return sum(sheet["problem_count"] for sheet in (self.plan or {}).get("sheets", []))

@@ -4,7 +4,7 @@ room and of a person list requests, so they are the tickets app's pages (/rooms/
 
 from django.urls import path
 
-from . import views
+from . import onboarding_views, views
 
 app_name = "residents"
 
@@ -15,4 +15,12 @@ urlpatterns = [
         views.reveal_resident_phone,
         name="reveal_resident_phone",
     ),
+    # Onboarding a company (administrators): template, export, upload, report, apply.
+    path("imports/", onboarding_views.imports, name="imports"),
+    path("imports/template/", onboarding_views.template, name="import_template"),
+    path("imports/export/", onboarding_views.export, name="import_export"),
+    path("imports/<int:pk>/", onboarding_views.job, name="import"),
+    path("imports/<int:pk>/progress/", onboarding_views.progress, name="import_progress"),
+    path("imports/<int:pk>/apply/", onboarding_views.apply, name="import_apply"),
+    path("imports/<int:pk>/rejected/", onboarding_views.rejected, name="import_rejected"),
 ]

@@ -193,6 +193,22 @@ CASES += [
          refusals=(401,), writes=True),
 ]  # fmt: skip
 
+# A company file reaches every project: an administrator of 华苑 alone may not send one (a file
+# of 丽苑's rooms and people would otherwise be read and written). Refused before it is read.
+CASES += [
+    Case("POST /api/v1/imports/company/check", "a company file naming 丽苑's rooms",
+         lambda s: ("/imports/company/check", {"file": _company_file(s)}), None),
+    Case("POST /api/v1/imports/company/apply", "a company file naming 丽苑's rooms",
+         lambda s: ("/imports/company/apply", {"file": _company_file(s)}), None),
+]  # fmt: skip
+
+
+def _company_file(s: Scene) -> SimpleUploadedFile:
+    room = s.world.other_room
+    rows = "项目编码,楼栋,单元,房号\n" + f"GZLY,{room.building.code},,{room.number}\n"
+    return SimpleUploadedFile("房屋.csv", rows.encode("utf-8-sig"), content_type="text/csv")
+
+
 # --- hot issues ------------------------------------------------------------------------------
 
 HOT = "/hot-issues/{pk}/"

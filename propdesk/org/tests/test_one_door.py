@@ -37,6 +37,15 @@ NO_PROJECT_DATA = {
     "queues-saved/<int:pk>/delete/": "deletes the caller's own saved filter",
     "s/<str:token>/": "the resident's questionnaire: its token is the key",
     "s/<str:token>/thanks/": "the resident's thank-you page",
+    # Onboarding (residents.onboarding.jobs): a company's own files, its administrators only;
+    # an import is the company's whole data, above any project scope.
+    "imports/": "the company's imports: administrators of the company only",
+    "imports/template/": "the empty template",
+    "imports/export/": "the whole company's file: administrators of the company only",
+    "imports/<int:pk>/": "an import of the company: administrators of the company only",
+    "imports/<int:pk>/progress/": "an import of the company: administrators of the company only",
+    "imports/<int:pk>/apply/": "an import of the company: administrators of the company only",
+    "imports/<int:pk>/rejected/": "an import of the company: administrators of the company only",
 }
 #: API operations that read nothing of any project, and why.
 NO_PROJECT_DATA_API = {
@@ -47,6 +56,8 @@ NO_PROJECT_DATA_API = {
     "POST /api/v1/notifications/read": "the caller's own notifications",
     "GET /api/v1/surveys/answer/{token}": "the resident's questionnaire: its token is the key",
     "POST /api/v1/surveys/answer/{token}": "the resident's questionnaire: its token is the key",
+    "POST /api/v1/imports/company/check": "the company's whole file: its administrators only",
+    "POST /api/v1/imports/company/apply": "the company's whole file: its administrators only",
 }
 #: Answers that read nothing because they refuse (a form sent empty) or move on first.
 NOTHING_READ = {302, 400, 403, 405}
@@ -110,6 +121,7 @@ class Places:
             "surveys/actions/": self.action.pk,
             "surveys/": self.campaign.pk,
             "queues-saved/": 0,
+            "imports/": 0,
         }
         if name == "pk":
             return next(v for place, v in by_place.items() if before.endswith(place))

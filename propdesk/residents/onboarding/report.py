@@ -8,7 +8,8 @@ group workbook with every row wrong still fits in memory: the counts are always 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -160,3 +161,50 @@ def describe(plan: Plan) -> list[str]:
                 + _("另有 %(n)s 处问题未列出") % {"n": sheet.problem_count - len(sheet.problems)}
             )
     return lines
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON keeps it (the import page stores it on its row, the API answers it):
+    everything, the rows with problems as a sorted list."""
+    return {
+        "company": plan.company,
+        "file_name": plan.file_name,
+        "applied": plan.applied,
+        "sheets": [
+            {
+                "key": s.key,
+                "name": s.name,
+                "in_file": s.in_file,
+                "rows": s.rows,
+                "problem_count": s.problem_count,
+                "problem_rows": sorted(s.problem_rows),
+                "problems": [
+                    {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                    for p in s.problems
+                ],
+                "counts": {kind: asdict(c) for kind, c in s.counts.items()},
+                "missing": {kind: asdict(m) for kind, m in s.missing.items()},
+            }
+            for s in plan.sheets
+        ],
+    }
+
+
+def plan_from_json(data: dict[str, Any]) -> Plan:
+    """The plan ``plan_to_json`` wrote."""
+    plan = Plan(company=data["company"], file_name=data["file_name"], applied=data["applied"])
+    for s in data["sheets"]:
+        plan.sheets.append(
+            SheetReport(
+                key=s["key"],
+                name=s["name"],
+                in_file=s["in_file"],
+                rows=s["rows"],
+                problem_count=s["problem_count"],
+                problem_rows=set(s["problem_rows"]),
+                problems=[Problem(s["name"], **p) for p in s["problems"]],
+                counts={kind: Counts(**c) for kind, c in s["counts"].items()},
+                missing={kind: Missing(**m) for kind, m in s["missing"].items()},
+            )
+        )
+    return plan

@@ -5,6 +5,7 @@ per sheet."""
 
 from django.core.management.base import BaseCommand
 
+from propdesk.residents.onboarding import jobs
 from propdesk.residents.onboarding import services as onboarding
 
 from ._onboarding import find_company
@@ -24,4 +25,5 @@ class Command(BaseCommand):
         target = find_company(company)
         format = options["format"] or ("csv" if out.lower().endswith(".zip") else "xlsx")
         onboarding.write_company(target, out, format=format)
+        jobs.record_export(None, target, format)
         self.stdout.write(f"{target.code} written to {out}")

@@ -9,8 +9,10 @@ the command fails when the file has problems.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from propdesk.core.errors import DomainError
+from propdesk.residents.onboarding import jobs
 from propdesk.residents.onboarding import services as onboarding
 
 from ._onboarding import find_company, progress_bar
@@ -36,10 +38,14 @@ class Command(BaseCommand):
             return
         target = find_company(options["company"])
         path = options["file"]
-        step = onboarding.dry_run if options["dry_run"] else onboarding.apply
         try:
             with progress_bar(Path(path).name) as progress:
-                plan = step(target, path, progress=progress)
+                if options["dry_run"]:
+                    plan = onboarding.dry_run(target, path, progress=progress)
+                else:
+                    with transaction.atomic():  # the audit row with the rows, or neither
+                        plan = onboarding.apply(target, path, progress=progress)
+                        jobs.record_import(None, target, plan)
         except onboarding.ImportHasProblems as refused:
             plan = refused.plan
         except DomainError as refused:  # the file cannot be read at all
