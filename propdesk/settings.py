@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # The admin's import/export pages (residents/admin_import.py); its static files are served
+    # by the app itself like the admin's.
+    "import_export",
     "propdesk.core",
     "propdesk.org",
     "propdesk.residents",
