@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "propdesk.stats",
     "propdesk.console",
     "propdesk.demo",
+    # The admin's import/export pages (residents/admin_import.py). After PropDesk's apps: its
+    # `import` and `export` commands must not hide `propdesk import company` / `export company`
+    # (the first app in this list that has a command name wins).
+    "import_export",
 ]
 
 MIDDLEWARE = [

@@ -172,10 +172,13 @@ def run(
     apply: bool,
     name: str = "",
     progress: Progress | None = None,
+    only: str | None = None,
 ) -> Plan:
     """Check (and when ``apply``, write) every sheet of the file; the plan says what was found.
     Applying a file with problems raises ImportHasProblems and leaves every table as it was.
-    Applying locks the company's row (select_for_update) for the whole transaction."""
+    Applying locks the company's row (select_for_update) for the whole transaction.
+    ``only``: the key of the one sheet read (the admin's import of one model), the others are
+    left as if absent from the file."""
     from .org_sheets import DepartmentsChecker, PlacesChecker
     from .place_sheets import ResidentsChecker, RoomsChecker
     from .staff_sheet import StaffChecker
@@ -188,7 +191,7 @@ def run(
         "residents": ResidentsChecker,
     }
     with CompanyFile(source, name) as file:
-        tables = {t.sheet.key: t for t in file.tables()}
+        tables = {t.sheet.key: t for t in file.tables() if only in (None, t.sheet.key)}
         index = Index(company)
         ctx = Context(company, apply, index, progress)
         ctx.total = sum(t.estimated_rows for t in tables.values())
