@@ -34,7 +34,7 @@ from propdesk.core.errors import Conflict, InvalidInput, NotFound, PermissionDen
 from propdesk.core.models import AuditAction
 from propdesk.org.choices import Role, ScopeLevel
 from propdesk.org.models import Company, User
-from propdesk.org.roles import require_role
+from propdesk.org.roles import has_role, require_role
 
 from ..models import CompanyImport, ImportStatus
 from .engine import run
@@ -53,10 +53,18 @@ PROGRESS_EVERY_SECONDS = 0.5
 STALLED_AFTER_SECONDS = 10 * 60
 
 
+def may_import(user: User) -> bool:
+    """Whether ``user`` may import or export a whole company's file (the page, the API, the
+    admin's lists)."""
+    return has_role(user, IMPORT_ROLES) and (
+        user.is_superuser or user.scope_level == ScopeLevel.COMPANY
+    )
+
+
 def require_importer(user: User) -> None:
     """Refuse unless ``user`` may import or export a whole company's file."""
     require_role(user, IMPORT_ROLES, _("只有系统管理员可以导入公司数据"))
-    if not user.is_superuser and user.scope_level != ScopeLevel.COMPANY:
+    if not may_import(user):
         raise PermissionDenied(_("导入、导出公司数据须有全公司的数据范围"))
 
 

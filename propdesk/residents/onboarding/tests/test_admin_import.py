@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from propdesk.core.models import AuditAction, AuditLog
 from propdesk.core.tests.admin_forms import admin_client
-from propdesk.org.choices import Role
+from propdesk.org.choices import Role, ScopeLevel
 from propdesk.org.models import Company, Department, Project, Region, User
 from propdesk.residents.models import Building, Resident, Room, Unit
 from propdesk.residents.onboarding import services as onboarding
@@ -209,10 +209,12 @@ def test_an_import_of_staff_is_audited_as_a_permission_change(root, fresh):
 
 @pytest.fixture
 def company_admin(fresh) -> User:
-    """The administrator of ``fresh``: staff of the admin, may add and change rooms."""
+    """The administrator of ``fresh``: staff of the admin, may add and change rooms, and sees
+    the whole company (a company file reaches every project)."""
     user = User.objects.create_user(
-        "boss", password="pw-boss", company=fresh, role=Role.ADMIN, is_staff=True
-    )
+        "boss", password="pw-boss", company=fresh, role=Role.ADMIN, is_staff=True,
+        scope_level=ScopeLevel.COMPANY,
+    )  # fmt: skip
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="residents", codename__in=["add_room", "change_room",
@@ -294,3 +296,13 @@ def test_the_resource_imports_a_tablib_dataset_from_code(fresh):
     with pytest.raises(onboarding.ImportHasProblems):
         resource.import_data(bad, raise_errors=True)
     assert not Room.objects.exists()
+
+
+def test_an_administrator_of_some_projects_has_no_import_or_export_on_the_lists(
+    company_admin, client
+):
+    company_admin.scope_level = ScopeLevel.PROJECTS
+    company_admin.save()
+    client.force_login(company_admin)
+    assert client.get(reverse("admin:residents_room_import")).status_code == 403
+    assert client.get(reverse("admin:residents_room_export")).status_code == 403
