@@ -247,3 +247,21 @@ def test_an_administrator_of_some_projects_may_not_import_the_whole_company(fres
     assert refused.status_code == 403
     assert "全公司的数据范围" in refused.content.decode()
     assert client.get(reverse("residents:import_export")).status_code == 403
+
+
+def test_a_file_that_changes_nothing_says_so_and_offers_no_import(
+    admin, client, fresh, django_capture_on_commit_callbacks
+):
+    from propdesk.residents.onboarding import services as onboarding
+
+    onboarding.apply(fresh, xlsx(company()))
+    job = uploaded(client, xlsx(company()), django_capture_on_commit_callbacks)
+
+    page = client.get(reverse("residents:import", args=[job.pk])).content.decode()
+    assert 'id="nothing-to-apply"' in page and 'id="apply"' not in page
+
+
+def test_the_import_page_is_in_the_user_menu_of_an_administrator_only(admin, client, fresh):
+    assert 'id="menu-imports"' in client.get(reverse("residents:residents")).content.decode()
+    client.force_login(make_user("agent", Role.AGENT, fresh))
+    assert 'id="menu-imports"' not in client.get(reverse("residents:residents")).content.decode()
