@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "propdesk.notify",
     "propdesk.hotissues",
     "propdesk.surveys",
+    "propdesk.knowledge",
     "propdesk.stats",
     "propdesk.console",
     "propdesk.demo",

@@ -15,6 +15,7 @@ does not depend on the order of ``INSTALLED_APPS``:
 20    notify      receipts, replies and assignments are queued in the outbox
 30    hotissues   a new or regrouped request books a hot-issue check for the worker
 40    callbacks   callback tasks are opened, completed or cancelled
+50    knowledge   a request closed as worth a case becomes a draft of the case library
 ====  ==========  ==================================================================
 
 This module imports nothing above ``tickets``: the handlers are plain callables.
