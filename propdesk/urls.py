@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("propdesk.residents.urls")),
     path("", include("propdesk.hotissues.urls")),
     path("", include("propdesk.callbacks.urls")),
+    path("", include("propdesk.knowledge.urls")),
     path("", include("propdesk.console.urls")),
 ]
 

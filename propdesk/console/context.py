@@ -40,6 +40,7 @@ NAV = [
     ("hotissues:hot_issues", _("热点问题"), "fire", None),
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
+    ("knowledge:library", _("案例库"), "journal-bookmark", None),
 ]
 
 

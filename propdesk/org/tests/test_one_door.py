@@ -22,6 +22,7 @@ from conftest import make_user
 from propdesk.api import api
 from propdesk.core.tests.scene import Scene
 from propdesk.core.tests.test_no_data_across_projects import CASES
+from propdesk.knowledge.services import ScenarioText, create_case, publish_case, review_case
 from propdesk.org import access
 from propdesk.org.choices import Role
 from propdesk.stats.reports import generate_month, month_before
@@ -46,6 +47,13 @@ NO_PROJECT_DATA = {
     "imports/<int:pk>/progress/": "an import of the company: administrators of the company only",
     "imports/<int:pk>/apply/": "an import of the company: administrators of the company only",
     "imports/<int:pk>/rejected/": "an import of the company: administrators of the company only",
+    # The case library (knowledge) is the company's, not a project's; a case's source requests
+    # are read through the door (cases/<int:pk>/ is walked as any page).
+    "cases/": "the company's case library",
+    "cases/new/": "writes a case of the company",
+    "cases/<int:pk>/edit/": "edits a case of the company",
+    "cases/<int:pk>/<str:action>/": "reviews, publishes or withdraws a case of the company",
+    "cases/handbook/<str:code>/": "the company's published cases of a category",
 }
 #: API operations that read nothing of any project, and why.
 NO_PROJECT_DATA_API = {
@@ -101,6 +109,12 @@ class Places:
         self.action = s.action()
         self.report = _a_report()
         self.resident, self.room = w.resident, w.room
+        self.case = create_case(
+            w.quality, title="电梯困人", category=self.ticket.category,
+            scenarios=[ScenarioText(handling="先安抚,再派维保")], sources=[self.ticket],
+        )  # fmt: skip
+        review_case(w.hq, self.case)
+        publish_case(w.hq, self.case)  # every role reads it
 
     def page(self, route: str) -> str:
         """The address of a page, its parameters filled for the route they sit in."""
@@ -122,6 +136,7 @@ class Places:
             "surveys/": self.campaign.pk,
             "queues-saved/": 0,
             "imports/": 0,
+            "cases/": self.case.pk,
         }
         if name == "pk":
             return next(v for place, v in by_place.items() if before.endswith(place))
@@ -136,6 +151,7 @@ class Places:
             "item_id": self.item.pk,
             "token": self.token,
             "uid": "MQ",
+            "code": "FAC",
             "move": next((m for p, m in moves.items() if before.startswith(p)), "done"),
         }[name]
 
