@@ -238,6 +238,7 @@ def _mount() -> None:
     from propdesk.callbacks.api import router as callbacks_router
     from propdesk.callbacks.api_visits import router as visits_router
     from propdesk.hotissues.api import router as hot_issues_router
+    from propdesk.knowledge.api import router as knowledge_router
     from propdesk.notify.api import router as notify_router
     from propdesk.org.api import router as org_router
     from propdesk.org.api_tokens import router as tokens_router
@@ -263,6 +264,7 @@ def _mount() -> None:
     api.add_router("/", callbacks_router)
     api.add_router("/", visits_router)
     api.add_router("/", surveys_router)
+    api.add_router("/", knowledge_router)
     api.add_router("/", stats_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 

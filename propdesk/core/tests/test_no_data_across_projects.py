@@ -209,6 +209,48 @@ def _company_file(s: Scene) -> SimpleUploadedFile:
     return SimpleUploadedFile("房屋.csv", rows.encode("utf-8-sig"), content_type="text/csv")
 
 
+# --- the case library ------------------------------------------------------------------------
+# Cases are the company's; what points into a project is a source request.
+
+
+def _case_body(*sources: str) -> dict:
+    return {"title": "电梯困人", "category": "FAC-ELEV", "sources": list(sources),
+            "scenarios": [{"handling": "先安抚,再通知维保"}]}  # fmt: skip
+
+
+def _case(s: Scene, *, foreign: bool = False) -> int:
+    """A case written by quality (so that the caller may review it); ``foreign``: of another
+    company, which no project scope reaches."""
+    from propdesk.knowledge.models import Case
+    from propdesk.org.models import Company
+    from propdesk.tickets.models import Category
+
+    company = Company.objects.get_or_create(code="OT", name="别家物业")[0] if foreign else None
+    at = s.tick()
+    case = Case.objects.create(
+        company=company or s.world.company, title="丽苑的秘密案例" if foreign else "电梯困人",
+        category=Category.objects.get(code="FAC-ELEV"), created_by=s.world.quality,
+        created_at=at, updated_at=at,
+    )  # fmt: skip
+    case.scenarios.create(handling="先安抚")
+    case.versions.create(
+        version=1, change="created", status="draft", content={}, by=s.world.quality, at=at
+    )
+    return case.pk
+
+
+CASES += [
+    Case("POST /api/v1/cases", "a source request of 丽苑",
+         lambda s: ("/cases", _case_body(s.ticket("registered", foreign=True).number)),
+         lambda s: ("/cases", _case_body(s.ticket("registered").number))),
+    Case("PUT /api/v1/cases/{pk}", "a case of another company",
+         lambda s: (f"/cases/{_case(s, foreign=True)}", _case_body()),
+         lambda s: (f"/cases/{_case(s)}", _case_body())),
+    Case("POST /api/v1/cases/{pk}/{move}", "a case of another company",
+         lambda s: (f"/cases/{_case(s, foreign=True)}/review", {}),
+         lambda s: (f"/cases/{_case(s)}/review", {})),
+]  # fmt: skip
+
 # --- hot issues ------------------------------------------------------------------------------
 
 HOT = "/hot-issues/{pk}/"
