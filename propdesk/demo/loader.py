@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from propdesk.core import clock
+from propdesk.knowledge.services import load_starter
 from propdesk.org.models import Company
 from propdesk.tickets import services
 
@@ -60,6 +61,8 @@ def load_demo(
         while len(planner.plans) < size:
             planner.add()
         plans = sorted(planner.plans, key=lambda p: p.registered_at)
+        # The case library agents read from the first day (knowledge/starter.py).
+        load_starter(org.company, now=plans[0].registered_at)
         # Registering in order of time makes the daily numbers run with the clock.
         for plan in plans:
             actor = staff[_registrar(plan)]

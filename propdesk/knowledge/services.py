@@ -371,3 +371,35 @@ def draft_from_ticket(ticket: Ticket, *, by: User | None, now: datetime) -> Case
     case.sources.add(ticket)
     _record(case, CaseChange.FROM_TICKET, by, now, ticket.number)
     return case
+
+
+# -- the starter library ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def load_starter(company: Any, *, now: datetime | None = None) -> int:
+    """The starter library (``starter.STARTER``) into ``company``, published: the cases it does
+    not have yet (by title and category), so loading twice adds nothing. Returns how many."""
+    from .starter import STARTER
+
+    at = clock.resolve(now)
+    categories = {c.code: c for c in Category.objects.filter(code__in={e[0] for e in STARTER})}
+    have = set(Case.objects.filter(company=company).values_list("title", "category__code"))
+    added = 0
+    for code, title, scenarios in STARTER:
+        category = categories.get(code)
+        if category is None or (title, code) in have:
+            continue  # a category the company's tree no longer has
+        case = Case.objects.create(
+            company=company,
+            title=title,
+            category=category,
+            status=CaseStatus.PUBLISHED,
+            created_at=at,
+            updated_at=at,
+            published_at=at,
+        )
+        _write_scenarios(case, [ScenarioText(*s) for s in scenarios])
+        _record(case, CaseChange.PUBLISHED, None, at, _("入门案例库"))
+        added += 1
+    return added

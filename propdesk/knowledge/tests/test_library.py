@@ -163,3 +163,15 @@ def test_a_request_closed_as_worth_a_case_becomes_a_draft_once(world):
 def test_a_request_closed_without_the_mark_makes_no_case(world):
     Scene(world).ticket("closed")
     assert not Case.objects.exists()
+
+
+def test_the_starter_library_loads_published_cases_across_the_categories_once(world):
+    added = services.load_starter(world.company)
+
+    cases = Case.objects.filter(company=world.company)
+    assert added == cases.count() >= 20
+    assert {c.category.parent.code for c in cases} >= {"FAC", "SEC", "DISP", "ENV", "SVC"}
+    assert set(cases.values_list("status", flat=True)) == {CaseStatus.PUBLISHED}
+    assert all(s.handling for c in cases for s in c.scenarios.all())
+    assert services.cases_for(world.agent).count() == added  # agents read them at once
+    assert services.load_starter(world.company) == 0
