@@ -169,7 +169,7 @@ def test_a_message_left_sending_by_a_stopped_worker_is_recovered_and_sent_once(w
         state=State.SENDING, claimed_at=now - timedelta(minutes=16)
     )
     OutboxMessage.objects.filter(pk=busy.pk).update(
-        state=State.SENDING, claimed_at=now - timedelta(minutes=5)
+        state=State.SENDING, claimed_at=now - timedelta(seconds=30)
     )
 
     result = services.deliver_due(now=now)
