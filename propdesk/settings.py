@@ -285,9 +285,27 @@ NOTIFY_PROVIDERS = {
     "email": os.environ.get("NOTIFY_EMAIL_PROVIDER", "propdesk.notify.providers.EmailProvider"),
     "sms": os.environ.get("NOTIFY_SMS_PROVIDER", "propdesk.notify.providers.LoggingProvider"),
     "wechat": os.environ.get("NOTIFY_WECHAT_PROVIDER", "propdesk.notify.providers.LoggingProvider"),
+    "wecom": os.environ.get("NOTIFY_WECOM_PROVIDER", "propdesk.notify.providers.LoggingProvider"),
 }
 NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "24"))
-NOTIFY_SENDING_TIMEOUT = int(os.environ.get("NOTIFY_SENDING_TIMEOUT", "900"))
+# The lease of a message being sent (seconds): a killed worker's messages go out again after it.
+NOTIFY_SENDING_TIMEOUT = int(os.environ.get("NOTIFY_SENDING_TIMEOUT", "60"))
+# One call to an SMS, WeCom or WeChat gateway may take this long (well inside the lease).
+NOTIFY_PROVIDER_TIMEOUT = float(os.environ.get("NOTIFY_PROVIDER_TIMEOUT", "10"))
+# Where the gateways are (companies configure their accounts in the admin); tests and private
+# endpoints change them.
+NOTIFY_ALIYUN_SMS_ENDPOINT = os.environ.get(
+    "NOTIFY_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"
+)
+NOTIFY_TENCENT_SMS_ENDPOINT = os.environ.get(
+    "NOTIFY_TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com"
+)
+NOTIFY_WECOM_WEBHOOK_URL = os.environ.get(
+    "NOTIFY_WECOM_WEBHOOK_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+)
+NOTIFY_WECHAT_API_URL = os.environ.get("NOTIFY_WECHAT_API_URL", "https://api.weixin.qq.com")
+# A task row RUNNING longer than this (seconds) on another host is taken as its worker's death.
+TASK_RUNNING_LIMIT = int(os.environ.get("TASK_RUNNING_LIMIT", str(6 * 3600)))
 NOTIFY_POLL_SECONDS = int(os.environ.get("NOTIFY_POLL_SECONDS", "60"))
 NOTIFY_MESSAGE_ID_DOMAIN = os.environ.get("NOTIFY_MESSAGE_ID_DOMAIN", "")
 

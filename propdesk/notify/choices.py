@@ -15,6 +15,10 @@ class Event(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("超时通知")
     ESCALATED = "escalated", _("升级通知")
     SURVEY_INVITATION = "survey_invitation", _("满意度调查邀请")
+    #: To the resident: the request has been handed to the people who will do it.
+    TICKET_IN_PROGRESS = "ticket_in_progress", _("处理进度通知")
+    #: To a project's staff group (WeCom robot): an urgent request has just been recorded.
+    URGENT_TICKET = "urgent_ticket", _("紧急诉求提醒")
 
 
 class Channel(models.TextChoices):
@@ -22,6 +26,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("电子邮件")
     SMS = "sms", _("短信")
     WECHAT = "wechat", _("微信")
+    #: A project's staff group chat, through its WeCom group robot (the address is the project).
+    WECOM = "wecom", _("企业微信群")
 
 
 class State(models.TextChoices):
@@ -29,3 +35,21 @@ class State(models.TextChoices):
     SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+
+
+class ProviderKind(models.TextChoices):
+    """The gateways a company configures in the admin (SPEC §10), each for one channel."""
+
+    ALIYUN_SMS = "aliyun_sms", _("阿里云短信")
+    TENCENT_SMS = "tencent_sms", _("腾讯云短信")
+    WECOM_ROBOT = "wecom_robot", _("企业微信群机器人")
+    WECHAT_MP = "wechat_mp", _("微信公众号")
+
+
+#: The channel each kind of gateway carries.
+PROVIDER_CHANNEL = {
+    ProviderKind.ALIYUN_SMS: Channel.SMS,
+    ProviderKind.TENCENT_SMS: Channel.SMS,
+    ProviderKind.WECOM_ROBOT: Channel.WECOM,
+    ProviderKind.WECHAT_MP: Channel.WECHAT,
+}

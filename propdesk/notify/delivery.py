@@ -3,9 +3,16 @@
 A run claims due messages in small batches under ``SELECT … FOR UPDATE SKIP LOCKED`` (several
 workers never take the same row), marks them ``sending`` and commits; then it sends each one
 with no lock or transaction open, and records the outcome in a short transaction of its own:
-``sent``, or ``pending`` again with an exponential backoff, or ``failed`` after the last try.
-A worker that dies while sending leaves rows ``sending``; after ``NOTIFY_SENDING_TIMEOUT``
-they go back to ``pending`` (:func:`recover_stuck`). No path deletes a message.
+``sent``, or ``pending`` again with an exponential backoff (or the provider's own wait when it
+asked us to slow down), or ``failed`` after the last try or at once when the provider refused
+it for good. No path deletes a message.
+
+The claim is a lease of ``NOTIFY_SENDING_TIMEOUT`` (60 s): a worker renews the lease of the
+rest of its batch before each send once a third of it has passed, and every call to a provider
+times out well inside it (``NOTIFY_PROVIDER_TIMEOUT``), so a live worker never loses a message
+it is sending. A worker that dies while sending leaves rows ``sending``; when their lease runs
+out they go back to ``pending`` (:func:`recover_stuck`) — and the delivery run after it is
+booked for that moment (:func:`next_recovery_at`), so they go out about a minute later.
 
 When one channel fails several times in a row within a run (its server is down), the run stops
 trying that channel and leaves its remaining messages waiting, untouched, for the next run, so
@@ -26,9 +33,9 @@ from django.db.models import F
 
 from propdesk.core import clock as core_clock
 
-from .choices import State
-from .models import DeliveryAttempt, OutboxMessage
-from .providers import PermanentError, Provider, provider_for
+from .choices import PROVIDER_CHANNEL, Channel, State
+from .models import DeliveryAttempt, OutboxMessage, ProviderConfig
+from .providers import PermanentError, Provider, RetryLater, provider_for
 
 logger = logging.getLogger("propdesk.notify")
 
@@ -48,7 +55,8 @@ def max_attempts() -> int:
 
 
 def sending_timeout() -> timedelta:
-    return timedelta(seconds=int(getattr(settings, "NOTIFY_SENDING_TIMEOUT", 900)))
+    """The lease of a claimed message (see the module's note)."""
+    return timedelta(seconds=int(getattr(settings, "NOTIFY_SENDING_TIMEOUT", 60)))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -104,6 +112,7 @@ def _record(
     ref: str = "",
     error: str = "",
     permanent: bool = False,
+    retry_after: timedelta | None = None,
 ) -> str:
     """Write the attempt and the message's new state in one transaction; returns the state."""
     ok = not error
@@ -126,6 +135,7 @@ def _record(
         attempts = message.attempts + 1
         give_up = permanent or attempts >= max_attempts()
         state = State.FAILED if give_up else State.PENDING
+        wait = max(backoff(attempts), retry_after or timedelta(0))
         OutboxMessage.objects.filter(
             pk=message.pk, state=State.SENDING, claimed_at=message.claimed_at
         ).update(
@@ -133,13 +143,87 @@ def _record(
             attempts=F("attempts") + 1,
             claimed_at=None,
             last_error=error[:2000],
-            next_attempt_at=at if give_up else at + backoff(attempts),
+            next_attempt_at=at if give_up else at + wait,
         )
         return state
 
 
 def _error_text(exc: BaseException) -> str:
+    """What the outbox row shows: a provider's refusal in its own words (code: message), any
+    other failure with the name of the error."""
+    if isinstance(exc, PermanentError | RetryLater):
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+class _Gateways:
+    """The provider of each message of a run: its company's gateway for the channel when one is
+    configured and active (a WeCom robot: its project's), else the one named in settings. One
+    provider object per gateway for the whole batch, closed at the end."""
+
+    def __init__(self) -> None:
+        self._configs: dict[tuple[int | None, str, int | None], ProviderConfig | None] = {}
+        self.providers: dict[tuple[str, int | None], Provider] = {}
+
+    def companies(self, batch: list[OutboxMessage]) -> dict[int, int | None]:
+        rows = OutboxMessage.objects.filter(pk__in=[m.pk for m in batch]).values_list(
+            "pk", "ticket__company_id", "resident__company_id", "user__company_id"
+        )
+        return {pk: ticket or resident or user for pk, ticket, resident, user in rows}
+
+    def config(self, message: OutboxMessage, company_id: int | None) -> ProviderConfig | None:
+        project_id = None
+        if message.channel == Channel.WECOM:
+            project_id = int(message.address.partition(":")[2] or 0) or None
+        key = (company_id, message.channel, project_id)
+        if key not in self._configs:
+            kinds = [kind for kind, channel in PROVIDER_CHANNEL.items() if channel == key[1]]
+            self._configs[key] = (
+                ProviderConfig.objects.filter(
+                    company_id=company_id, kind__in=kinds, is_active=True, project_id=project_id
+                )
+                .order_by("pk")
+                .first()
+                if company_id and kinds
+                else None
+            )
+        return self._configs[key]
+
+    def provider(self, message: OutboxMessage, company_id: int | None) -> Provider:
+        config = self.config(message, company_id)
+        key = (message.channel, config.pk if config else None)
+        if key not in self.providers:
+            self.providers[key] = provider_for(message.channel, config)
+        return self.providers[key]
+
+    def close(self) -> None:
+        for provider in self.providers.values():
+            provider.close()
+
+
+def _renew(batch: list[OutboxMessage], moment: Callable[[], datetime]) -> set[int]:
+    """Extend the lease of the batch's messages not yet sent, when a third of it has passed;
+    returns the ids that are no longer ours (their lease ran out and another worker took them
+    back: they are not sent again from here)."""
+    if not batch:
+        return set()
+    at = moment()
+    token = batch[0].claimed_at
+    if token is None or at - token < sending_timeout() / 3:
+        return set()
+    ids = [m.pk for m in batch]
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk__in=ids, state=State.SENDING, claimed_at=token).update(
+            claimed_at=at
+        )
+        ours = set(
+            OutboxMessage.objects.filter(
+                pk__in=ids, state=State.SENDING, claimed_at=at
+            ).values_list("pk", flat=True)
+        )
+    for message in batch:
+        message.claimed_at = at
+    return set(ids) - ours
 
 
 def _send_batch(
@@ -148,25 +232,34 @@ def _send_batch(
     paused: set[str],
     result: DeliveryResult,
 ) -> None:
-    providers: dict[str, Provider] = {}
+    gateways = _Gateways()
     failures_in_a_row: Counter[str] = Counter()
+    companies = gateways.companies(batch)
     try:
-        for message in batch:
+        for index, message in enumerate(batch):
             channel = message.channel
             if channel in paused:
                 _release(message)
                 result.deferred += 1
                 continue
+            if message.pk in _renew(batch[index:], moment):
+                continue  # taken back by another worker: it sends it
             name = channel
             try:
-                if channel not in providers:
-                    providers[channel] = provider_for(channel)
-                provider = providers[channel]
+                provider = gateways.provider(message, companies.get(message.pk))
                 name = provider.name
                 ref = provider.send(message)
             except PermanentError as exc:
                 _record(message, moment(), name, error=_error_text(exc), permanent=True)
                 result.failed += 1
+            except RetryLater as exc:
+                state = _record(
+                    message, moment(), name, error=_error_text(exc), retry_after=exc.retry_after
+                )
+                result.failed += state == State.FAILED
+                result.retrying += state != State.FAILED
+                if exc.whole_provider:
+                    paused.add(channel)
             except Exception as exc:
                 logger.warning("sending outbox message %s failed: %s", message.pk, exc)
                 state = _record(message, moment(), name, error=_error_text(exc))
@@ -182,8 +275,7 @@ def _send_batch(
                 _record(message, moment(), name, ref=ref or "")
                 result.sent += 1
     finally:
-        for provider in providers.values():
-            provider.close()
+        gateways.close()
 
 
 def deliver_due(
@@ -230,3 +322,17 @@ def recover_stuck(*, now: datetime | None = None) -> int:
             )
             OutboxMessage.objects.filter(pk__in=give_up).update(state=State.FAILED, **common)
             total += len(stuck)
+
+
+def next_recovery_at(*, now: datetime | None = None) -> datetime | None:
+    """When the earliest lease of a message being sent runs out (so a run is booked then), or
+    None when nothing is being sent."""
+    earliest = (
+        OutboxMessage.objects.filter(state=State.SENDING)
+        .order_by("claimed_at")
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    if earliest is None:
+        return None
+    return max(earliest + sending_timeout(), core_clock.resolve(now)) + timedelta(seconds=1)

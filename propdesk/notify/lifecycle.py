@@ -1,6 +1,8 @@
 """Who is told what when something happens to a request (SPEC §10): residents get the replies
-staff send them by SMS, WeChat or email, and a message at resolution; departments get their
-assignments. Everything is queued in the outbox, in the transaction of the change.
+staff send them by SMS, WeChat or email, a progress message when their request is first handed
+to the people who will do it, and a message at resolution; departments get their assignments;
+a project's staff group (its WeCom robot, when it has one) hears of a new urgent request.
+Everything is queued in the outbox, in the transaction of the change.
 
 What the time limits tell people — the receipt with its promised reply time, warnings and
 breaches — is queued by the SLA domain (``sla.notices``), with ``resident_side`` and
@@ -48,6 +50,34 @@ def _assigned(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
     )  # fmt: skip
 
 
+def _in_progress(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
+    """The resident hears once that the request is being handled (not again on a transfer or
+    a second work order: the key is the ticket's)."""
+    yield Outgoing(
+        "ticket_in_progress", resident_side(ticket), key=f"ticket:{ticket.pk}:in_progress",
+        ticket=ticket, context={"department": event.work_order.department.name},
+    )  # fmt: skip
+
+
+#: Grades that make a request urgent for the project's staff group (SPEC §5: 一级, 二级).
+URGENT_GRADES = {"1", "2"}
+
+
+def _registered(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
+    """A new urgent request to the project's staff group; the robot route is added by the
+    outbox when the project has a robot (no staff recipient is named here)."""
+    if ticket.is_emergency or ticket.grade_level in URGENT_GRADES:
+        yield Outgoing(
+            "urgent_ticket", [], key=f"ticket:{ticket.pk}:urgent", ticket=ticket,
+            context={"grade": str(ticket.get_grade_level_display() or "")},
+        )  # fmt: skip
+
+
+def _dispatched(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
+    yield from _assigned(ticket, event)
+    yield from _in_progress(ticket, event)
+
+
 def _resolved(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
     yield Outgoing(
         "ticket_resolved", resident_side(ticket),
@@ -72,7 +102,8 @@ def _replied(ticket: Ticket, event: TicketEvent) -> Iterable[Outgoing]:
 
 
 HANDLERS = {
-    EventKind.DISPATCHED: _assigned,
+    EventKind.REGISTERED: _registered,
+    EventKind.DISPATCHED: _dispatched,
     EventKind.TRANSFERRED: _assigned,
     EventKind.RESOLVED: _resolved,
     EventKind.REPLIED: _replied,

@@ -1,19 +1,27 @@
 """Who carries a message: one provider per channel, chosen by ``settings.NOTIFY_PROVIDERS``.
 
 A provider's :meth:`Provider.send` returns a reference (or ``""``) when the provider has
-accepted the message and raises when it has not; :class:`PermanentError` means trying again
-cannot help (an address the provider refuses), anything else is retried with backoff.
+accepted the message and raises when it has not: :class:`PermanentError` means trying again
+cannot help (a bad signature, an unknown template or phone, wrong credentials: the message is
+dead-lettered with the provider's own words), :class:`RetryLater` that the provider asked us to
+slow down (rate limits), anything else is retried with backoff.
+
+Which provider carries a message: the gateway its company configured in the admin
+(:class:`~propdesk.notify.models.ProviderConfig`, see ``gateways/``), else the class named in
+``settings.NOTIFY_PROVIDERS`` for the channel (the logging provider in development).
 
 Delivery is at-least-once: a worker that stops between the provider's "accepted" and the
 outbox's "sent" sends the message again. Each provider makes that repeat harmless where it can:
 the in-app list keeps one entry per outbox message, an email carries the same Message-ID each
-time, and SMS / WeChat gateways get the outbox key to deduplicate on (their ``out_id``).
+time, and SMS / WeChat gateways get the outbox id as their out-id (Alibaba ``OutId``,
+Tencent ``SessionContext``, WeChat ``client_msg_id``).
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -26,7 +34,7 @@ from propdesk.residents.models import mask_phone
 from .choices import Channel
 
 if TYPE_CHECKING:
-    from .models import OutboxMessage
+    from .models import OutboxMessage, ProviderConfig
 
 logger = logging.getLogger("propdesk.notify")
 
@@ -35,6 +43,15 @@ DEFAULT_PROVIDERS = {
     Channel.EMAIL: "propdesk.notify.providers.EmailProvider",
     Channel.SMS: "propdesk.notify.providers.LoggingProvider",
     Channel.WECHAT: "propdesk.notify.providers.LoggingProvider",
+    Channel.WECOM: "propdesk.notify.providers.LoggingProvider",
+}
+
+#: The gateway class of each kind a company can configure (models.ProviderConfig.kind).
+GATEWAYS = {
+    "aliyun_sms": "propdesk.notify.gateways.aliyun.AliyunSmsProvider",
+    "tencent_sms": "propdesk.notify.gateways.tencent.TencentSmsProvider",
+    "wecom_robot": "propdesk.notify.gateways.wecom.WeComRobotProvider",
+    "wechat_mp": "propdesk.notify.gateways.wechat.WeChatProvider",
 }
 
 
@@ -42,14 +59,30 @@ class PermanentError(Exception):
     """The provider refused the message for good; retrying would not change the answer."""
 
 
+class RetryLater(Exception):
+    """The provider asked us to slow down or is briefly unable (a rate limit, throttling, a busy
+    system): the message waits and is tried again. ``retry_after`` is the provider's own wait
+    when it gave one; ``whole_provider`` says the limit is on the account, not this recipient,
+    so the rest of the run leaves the channel alone."""
+
+    def __init__(
+        self, message: str, *, retry_after: timedelta | None = None, whole_provider: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.whole_provider = whole_provider
+
+
 class Provider:
     """Sends messages of one channel. Used as a context manager around a batch, so a provider
-    can keep one connection open for many messages."""
+    can keep one connection open for many messages. ``config`` is the company's gateway
+    settings (None for the providers named in settings)."""
 
     name = "provider"
 
-    def __init__(self, channel: str) -> None:
+    def __init__(self, channel: str, config: ProviderConfig | None = None) -> None:
         self.channel = channel
+        self.config = config
 
     def __enter__(self) -> Provider:
         return self
@@ -99,8 +132,8 @@ class EmailProvider(Provider):
 
     name = "email"
 
-    def __init__(self, channel: str) -> None:
-        super().__init__(channel)
+    def __init__(self, channel: str, config: ProviderConfig | None = None) -> None:
+        super().__init__(channel, config)
         self._connection = None
 
     def close(self) -> None:
@@ -142,16 +175,17 @@ class EmailProvider(Provider):
 class LoggingProvider(Provider):
     """For SMS and WeChat until a gateway is configured: writes the message to the log.
 
-    A real gateway subclasses :class:`Provider`, sends ``message.address`` the body with
-    ``message.dedupe_key`` as its out-id, and is named in ``NOTIFY_PROVIDERS``.
+    The real gateways are in ``gateways/``, configured per company in the admin.
     """
 
     name = "logging"
 
     def send(self, message: OutboxMessage) -> str:
         to = message.address
-        if self.channel in (Channel.SMS, Channel.WECHAT):
+        if self.channel == Channel.SMS:
             to = mask_phone(to)
+        elif self.channel == Channel.WECHAT:
+            to = message.masked_address
         logger.info(
             "%s to %s [%s]: %s | %s",
             self.channel,
@@ -163,8 +197,11 @@ class LoggingProvider(Provider):
         return f"log:{message.pk}"
 
 
-def provider_for(channel: str) -> Provider:
-    """A new provider for ``channel``, the class named in ``settings.NOTIFY_PROVIDERS``."""
+def provider_for(channel: str, config: ProviderConfig | None = None) -> Provider:
+    """A new provider for ``channel``: the gateway of ``config`` when a company configured one,
+    else the class named in ``settings.NOTIFY_PROVIDERS``."""
+    if config is not None:
+        return import_string(GATEWAYS[config.kind])(channel, config)
     configured = getattr(settings, "NOTIFY_PROVIDERS", None) or {}
     path = configured.get(channel) or DEFAULT_PROVIDERS[Channel(channel)]
     cls = import_string(path)

@@ -41,9 +41,9 @@ from propdesk.residents.models import Resident
 from propdesk.tickets.models import Ticket
 
 from . import rendering
-from .choices import Channel, Event, State
-from .delivery import DeliveryResult, deliver_due, recover_stuck
-from .models import Notification, OutboxMessage
+from .choices import Channel, Event, ProviderKind, State
+from .delivery import DeliveryResult, deliver_due, next_recovery_at, recover_stuck
+from .models import Notification, OutboxMessage, ProviderConfig, WeChatFollower
 
 if TYPE_CHECKING:
     from django_tasks_db.models import DBTaskResult
@@ -52,11 +52,13 @@ __all__ = [
     "Address",
     "DeliveryResult",
     "Outgoing",
+    "bind_wechat",
     "deliver_due",
     "ensure_delivery_booked",
     "kick",
     "mark_all_read",
     "mark_read",
+    "next_recovery_at",
     "notifications_for",
     "queue",
     "queue_many",
@@ -118,10 +120,15 @@ def _allowed(channels: Collection[str] | None, channel: str) -> bool:
     return channels is None or channel in channels
 
 
-def _routes(recipient: Recipient | None, channels: Collection[str] | None) -> list[_Route]:
+def _routes(
+    recipient: Recipient | None,
+    channels: Collection[str] | None,
+    openids: Mapping[int, str] | None = None,
+) -> list[_Route]:
     """Where one recipient is told: staff in the app and by email when they have one; a
-    resident on the preferred channel among SMS, WeChat and email, else by SMS when there is a
-    phone, else by email; nobody for an anonymous request (no recipient)."""
+    resident on the preferred channel among SMS, WeChat (when they bound their WeChat: the
+    openid in ``openids``) and email, else by SMS when there is a phone, else by email; nobody
+    for an anonymous request (no recipient)."""
     if recipient is None:
         return []
     if isinstance(recipient, Address):
@@ -147,7 +154,7 @@ def _routes(recipient: Recipient | None, channels: Collection[str] | None) -> li
     if isinstance(recipient, Resident):
         reachable = {
             Channel.SMS: recipient.phone,
-            Channel.WECHAT: recipient.phone,  # the gateway finds the follower by phone
+            Channel.WECHAT: (openids or {}).get(recipient.pk, ""),
             Channel.EMAIL: recipient.email,
         }
         by_contact: dict[str, Channel] = {
@@ -171,6 +178,50 @@ def _routes(recipient: Recipient | None, channels: Collection[str] | None) -> li
                 ]
         return []
     raise TypeError(f"cannot notify a {type(recipient).__name__}")
+
+
+#: What a project's staff group hears through its WeCom robot (SPEC §10).
+ROBOT_EVENTS = frozenset({Event.URGENT_TICKET, Event.SLA_BREACHED, Event.ESCALATED})
+
+
+def _openids(items: list[Outgoing]) -> dict[int, str]:
+    """The bound WeChat of every resident among the recipients, in one query per 500."""
+    ids = sorted({r.pk for item in items for r in item.recipients if isinstance(r, Resident)})
+    found: dict[int, str] = {}
+    for start in range(0, len(ids), _KEYS_PER_QUERY):
+        found.update(
+            WeChatFollower.objects.filter(
+                resident_id__in=ids[start : start + _KEYS_PER_QUERY]
+            ).values_list("resident_id", "openid")
+        )
+    return found
+
+
+def _robot_projects(items: list[Outgoing]) -> set[int]:
+    """The projects of these facts whose staff group has an active WeCom robot."""
+    projects = {
+        item.ticket.project_id
+        for item in items
+        if item.event in ROBOT_EVENTS
+        and item.ticket is not None
+        and _allowed(item.channels, Channel.WECOM)
+    }
+    if not projects:
+        return set()
+    return set(
+        ProviderConfig.objects.filter(
+            kind=ProviderKind.WECOM_ROBOT, is_active=True, project_id__in=projects
+        ).values_list("project_id", flat=True)
+    )
+
+
+def _robot_routes(item: Outgoing) -> list[_Route]:
+    if item.event not in ROBOT_EVENTS or item.ticket is None:
+        return []
+    if not _allowed(item.channels, Channel.WECOM):
+        return []
+    project = f"project:{item.ticket.project_id}"
+    return [_Route(Channel.WECOM, project, project, settings.LANGUAGE_CODE)]
 
 
 def _dedupe_key(event: str, key: str, ref: str, channel: str) -> str:
@@ -205,16 +256,25 @@ def queue_many(items: Iterable[Outgoing], *, now: datetime | None = None) -> int
     fetch them with ``select_related(*rendering.TICKET_RELATED)``.
     """
     at = core_clock.resolve(now)
+    todo = list(items)
+    openids = _openids(todo)
+    robots = _robot_projects(todo)
     planned: list[tuple[Outgoing, _Route, str]] = []
     seen: set[str] = set()
-    for item in items:
+    for item in todo:
         Event(item.event)  # an unknown event is a programming error
-        for recipient in item.recipients:
-            for route in _routes(recipient, item.channels):
-                key = _dedupe_key(item.event, item.key, route.ref, route.channel)
-                if key not in seen:
-                    seen.add(key)
-                    planned.append((item, route, key))
+        routes = [
+            route
+            for recipient in item.recipients
+            for route in _routes(recipient, item.channels, openids)
+        ]
+        if item.ticket is not None and item.ticket.project_id in robots:
+            routes += _robot_routes(item)
+        for route in routes:
+            key = _dedupe_key(item.event, item.key, route.ref, route.channel)
+            if key not in seen:
+                seen.add(key)
+                planned.append((item, route, key))
     if not planned:
         return 0
     existing = _existing([key for item, _, key in planned if item.look_up])
@@ -369,16 +429,36 @@ def kick() -> None:
         deliver_outbox.using(priority=KICK_PRIORITY).enqueue()
 
 
-def ensure_delivery_booked(*, now: datetime | None = None) -> None:
-    """Keep a delivery run booked within the poll interval (retries, anything a kick missed).
+def ensure_delivery_booked(*, now: datetime | None = None, by: datetime | None = None) -> None:
+    """Keep a delivery run booked within the poll interval (retries, anything a kick missed),
+    and one by ``by`` when that is sooner (when a stopped worker's messages fall free).
     Call it when a worker starts; every delivery run calls it again when it ends."""
     from django_tasks_db.models import get_date_max
 
     from .tasks import deliver_outbox
 
     at = core_clock.resolve(now)
-    if not _waiting_deliveries().exclude(run_after=get_date_max()).exists():
-        deliver_outbox.using(run_after=at + poll_interval()).enqueue()
+    due = at + poll_interval()
+    if by is not None and by < due:
+        due = by
+    timed = _waiting_deliveries().exclude(run_after=get_date_max())
+    if not timed.filter(run_after__lte=due).exists():
+        deliver_outbox.using(run_after=due).enqueue()
+
+
+# --- residents' WeChat -------------------------------------------------------------------
+
+
+def bind_wechat(resident: Resident, openid: str, *, now: datetime | None = None) -> None:
+    """WeChat messages to ``resident`` go to ``openid`` (of the company's Official Account)
+    from now on; the resident portal calls this once the resident has proved their phone. A
+    WeChat bound before is replaced."""
+    if not openid:
+        raise ValueError("an openid is needed to bind WeChat")
+    WeChatFollower.objects.update_or_create(
+        resident=resident,
+        defaults={"openid": openid, "bound_at": core_clock.resolve(now)},
+    )
 
 
 # --- the in-app list -----------------------------------------------------------------------

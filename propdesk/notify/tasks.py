@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from propdesk.core.worker import fail_dead_task_rows
+
 from . import services
 
 
@@ -15,6 +17,9 @@ def deliver_outbox() -> dict:
     retries; several may run side by side, each taking different messages.
     """
     try:
+        # The one task that runs every minute also frees the task rows of killed workers.
+        fail_dead_task_rows()
         return services.deliver_due().as_dict()
     finally:
-        services.ensure_delivery_booked()  # booked even when this run failed
+        # Booked even when this run failed; sooner when another worker's lease runs out first.
+        services.ensure_delivery_booked(by=services.next_recovery_at())

@@ -169,7 +169,7 @@ def test_a_message_left_sending_by_a_stopped_worker_is_recovered_and_sent_once(w
         state=State.SENDING, claimed_at=now - timedelta(minutes=16)
     )
     OutboxMessage.objects.filter(pk=busy.pk).update(
-        state=State.SENDING, claimed_at=now - timedelta(minutes=5)
+        state=State.SENDING, claimed_at=now - timedelta(seconds=30)
     )
 
     result = services.deliver_due(now=now)
@@ -190,6 +190,7 @@ def test_the_sms_and_wechat_logging_provider_logs_with_the_phone_masked(world, n
     ticket = ticket_with_empty_outbox(world, now)
     world.neighbour.preferred_contact = "wechat"
     world.neighbour.save()
+    services.bind_wechat(world.neighbour, "oAbCdEfGhIjKlMnOpQrStUvWxYz1", now=now)
     services.queue(
         Event.TICKET_REGISTERED_RECEIPT,
         [ticket.resident, world.neighbour],
@@ -202,8 +203,9 @@ def test_the_sms_and_wechat_logging_provider_logs_with_the_phone_masked(world, n
         assert services.deliver_due(now=now).sent == 2
 
     assert "sms to 138****5678" in caplog.text
-    assert "wechat to 139****4321" in caplog.text
+    assert "wechat to oAbC…xYz1" in caplog.text  # the bound WeChat, its openid shortened
     assert "13812345678" not in caplog.text
+    assert "oAbCdEfGhIjKlMnOpQrStUvWxYz1" not in caplog.text
     assert f"编号 {ticket.number}" in caplog.text
     assert set(DeliveryAttempt.objects.values_list("provider", flat=True)) == {"logging"}
 

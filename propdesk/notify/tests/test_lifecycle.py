@@ -102,6 +102,7 @@ def test_a_reply_by_email_to_a_resident_without_an_address_is_recorded_as_given(
 
 def test_a_reply_by_wechat_goes_by_wechat_even_to_a_resident_who_prefers_sms(world):
     ticket = register(world, T0)
+    notify.bind_wechat(world.resident, "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", now=T0)
     services.accept(world.agent, ticket, now=T0 + timedelta(minutes=5))
 
     services.reply_to_resident(
@@ -110,7 +111,7 @@ def test_a_reply_by_wechat_goes_by_wechat_even_to_a_resident_who_prefers_sms(wor
     )  # fmt: skip
 
     [message] = OutboxMessage.objects.filter(ticket=ticket, event="ticket_reply")
-    assert (message.channel, message.address) == ("wechat", world.resident.phone)
+    assert (message.channel, message.address) == ("wechat", "o6_bmjrPTlm6_2sgVt7hMZOPfL2M")
 
 
 def test_a_reply_by_sms_to_a_caller_who_is_not_on_file_goes_to_the_number_they_gave(world):

@@ -117,7 +117,8 @@ def test_staff_are_told_in_the_app_and_by_email_when_they_have_one(world, now):
     [
         ("phone", "", "13812345678", (Channel.SMS, "13812345678")),
         ("sms", "zhang@example.com", "13812345678", (Channel.SMS, "13812345678")),
-        ("wechat", "", "13812345678", (Channel.WECHAT, "13812345678")),
+        # WeChat needs the resident's bound WeChat (an openid); without one: SMS.
+        ("wechat", "", "13812345678", (Channel.SMS, "13812345678")),
         ("email", "zhang@example.com", "13812345678", (Channel.EMAIL, "zhang@example.com")),
         ("email", "", "13812345678", (Channel.SMS, "13812345678")),
         ("visit", "zhang@example.com", "", (Channel.EMAIL, "zhang@example.com")),
@@ -136,6 +137,20 @@ def test_a_resident_is_told_on_the_preferred_channel_else_by_sms(
 
     rows = [(m.channel, m.address) for m in OutboxMessage.objects.all()]
     assert rows == ([expected] if expected else [])
+
+
+def test_a_resident_who_bound_their_wechat_and_prefers_it_is_told_there(world, now):
+    ticket = ticket_with_empty_outbox(world, now)
+    resident = world.resident
+    resident.preferred_contact = "wechat"
+    resident.save()
+    services.bind_wechat(resident, "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", now=now)
+
+    services.queue(RECEIPT, [resident], key="r", ticket=ticket, now=now)
+
+    [message] = OutboxMessage.objects.all()
+    assert (message.channel, message.address) == (Channel.WECHAT, "o6_bmjrPTlm6_2sgVt7hMZOPfL2M")
+    assert message.masked_address == "o6_b…fL2M"
 
 
 def test_an_anonymous_request_tells_nobody_and_channels_can_be_restricted(world, now):

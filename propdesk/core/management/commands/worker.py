@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from propdesk.core.worker import start_steps
+from propdesk.core.worker import fail_dead_task_rows, start_steps, worker_id
 
 
 class Command(BaseCommand):
@@ -20,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-reconcile", action="store_true")
 
     def handle(self, *args, interval, batch, max_tasks, no_reconcile, **options):
+        # Rows a killed worker left RUNNING are failed first (the outbox's delivery run repeats
+        # this every minute); this worker's id names its host and process so that the next
+        # one can tell when it is gone.
+        lost = fail_dead_task_rows()
+        if lost:
+            self.stdout.write(f"{lost} task(s) of stopped workers marked failed")
         # The apps' start steps (core.worker): clocks reconciled and swept, delivery, reports
         # and the repair sampling booked.
         for start in start_steps():
@@ -33,6 +39,8 @@ class Command(BaseCommand):
             "*",
             "--no-startup-delay",
             "--no-reload",
+            "--worker-id",
+            worker_id(),
         ]
         if batch:
             worker_args.append("--batch")
