@@ -46,6 +46,19 @@ NO_PROJECT_DATA = {
     "imports/<int:pk>/progress/": "an import of the company: administrators of the company only",
     "imports/<int:pk>/apply/": "an import of the company: administrators of the company only",
     "imports/<int:pk>/rejected/": "an import of the company: administrators of the company only",
+    # The resident portal (portal/): a resident's session, holding a phone proven by SMS code,
+    # is the key, not a staff scope; a member of staff there is a visitor like anyone else.
+    # portal/tests/test_portal.py walks each of these as another household and another project.
+    "h5/<str:code>/": "the resident portal's home: the project's name, or the household's own",
+    "h5/<str:code>/login/": "the resident portal's sign-in by SMS code",
+    "h5/<str:code>/logout/": "signs a resident out",
+    "h5/<str:code>/new/": "the resident portal's form: a resident's own session",
+    "h5/<str:code>/r/<str:number>/": "a request of the resident's own household only",
+    "h5/<str:code>/r/<str:number>/<str:action>/": "a request of the resident's own household",
+    "h5/<str:code>/t/<str:token>/": "an anonymous request: its private link's token is the key",
+    "h5/<str:code>/wechat/": "WeChat sign-in (off unless configured)",
+    "h5/<str:code>/wechat/back/": "WeChat sign-in (off unless configured)",
+    "h5/<str:code>/qr.svg": "the QR code of the portal's address",
 }
 #: API operations that read nothing of any project, and why.
 NO_PROJECT_DATA_API = {
@@ -136,6 +149,7 @@ class Places:
             "item_id": self.item.pk,
             "token": self.token,
             "uid": "MQ",
+            "code": "SZHY",
             "move": next((m for p, m in moves.items() if before.startswith(p)), "done"),
         }[name]
 
