@@ -38,13 +38,6 @@ NAV = [
     ("stats:stats", _("统计"), "bar-chart-line", None),
     ("stats:reports", _("月报"), "journal-text", None),
     ("hotissues:hot_issues", _("热点问题"), "fire", None),
-    # The resident portal's QR code posters, for those who put them up in a project.
-    (
-        "portal:posters",
-        _("住户二维码"),
-        "qr-code",
-        {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.ADMIN},
-    ),
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
     ("residents:imports", _("数据导入"), "upload", {Role.ADMIN}),
