@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "propdesk.knowledge",
     "propdesk.stats",
     "propdesk.console",
+    "propdesk.portal",
     "propdesk.demo",
     # The admin's import/export pages (residents/admin_import.py). After PropDesk's apps: its
     # `import` and `export` commands must not hide `propdesk import company` / `export company`
@@ -317,6 +318,25 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Company workbooks (residents.onboarding, SPEC §2): a file larger than this is refused before
 # it is read. 100 MiB holds a group of about 500,000 residents as .xlsx.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
+
+# The resident portal (SPEC §12, portal/): sign-in codes by SMS, and the window in which a
+# resident may still confirm or reject a result.
+PORTAL_CODE_MINUTES = int(os.environ.get("PORTAL_CODE_MINUTES", "5"))
+PORTAL_CODE_TRIES = int(os.environ.get("PORTAL_CODE_TRIES", "5"))
+PORTAL_CODES_PER_PHONE_MINUTE = int(os.environ.get("PORTAL_CODES_PER_PHONE_MINUTE", "1"))
+PORTAL_CODES_PER_PHONE_HOUR = int(os.environ.get("PORTAL_CODES_PER_PHONE_HOUR", "5"))
+#: One address may ask codes for this many phones an hour (a building's shared Wi-Fi is one).
+PORTAL_CODES_PER_ADDRESS_HOUR = int(os.environ.get("PORTAL_CODES_PER_ADDRESS_HOUR", "20"))
+PORTAL_CONFIRM_DAYS = int(os.environ.get("PORTAL_CONFIRM_DAYS", "7"))
+PORTAL_SESSION_DAYS = int(os.environ.get("PORTAL_SESSION_DAYS", "30"))
+# WeChat Official Account sign-in (OAuth snsapi_base): empty WECHAT_APP_ID switches it off.
+WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+WECHAT_OAUTH_AUTHORIZE_URL = os.environ.get(
+    "WECHAT_OAUTH_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
+)
+WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+WECHAT_TIMEOUT = int(os.environ.get("WECHAT_TIMEOUT", "5"))
 
 LOGGING = {
     "version": 1,

@@ -50,6 +50,8 @@ class TaskReason(models.TextChoices):
     REPAIR_NOT_SIGNED = "repair_not_signed", _("报修:住户未签字")
     REPAIR_UNSATISFIED = "repair_unsatisfied", _("报修:住户现场不满意")
     REPAIR_SAMPLE = "repair_sample", _("报修抽样回访")
+    #: The resident rated the result unsatisfied on the portal: an agent calls them.
+    PORTAL_UNSATISFIED = "portal_unsatisfied", _("住户在线评价不满意")
 
 
 class TaskStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import reduce
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -91,3 +91,35 @@ def departments_serving(project: Project, *, kind: str | None = None) -> list[De
     if kind is not None:
         rows = rows.filter(kind=kind)
     return sorted(rows, key=lambda d: (0 if d.project_id else 1 if d.region_id else 2, d.code))
+
+
+#: The user name of a project's portal account: never a person, never able to sign in.
+PORTAL_ACCOUNT_PREFIX = "portal."
+
+
+def portal_account(project: Project) -> User:
+    """The account in whose name the resident portal of ``project`` records what residents do
+    there (a request, a photo, a rating): every ticket move names a user, and a resident is not
+    one. It cannot sign in (no usable password, no token), reaches only its project, and has
+    the quality role: it may register, add notes and files and record a rating (callback),
+    and it is never the first owner a callback task or an escalation is given to
+    (callbacks.services.choose_owner, staff_in_roles of managers)."""
+    username = f"{PORTAL_ACCOUNT_PREFIX}{project.code}"
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    try:
+        with transaction.atomic():
+            user = User(
+                username=username,
+                display_name=_("住户自助(%(project)s)") % {"project": project.name},
+                role=Role.QUALITY,
+                company_id=project.company_id,
+                scope_level=ScopeLevel.PROJECTS,
+            )
+            user.set_unusable_password()
+            user.save()
+            user.scope_projects.set([project])
+    except IntegrityError:  # made at the same moment by another request
+        return User.objects.get(username=username)
+    return user

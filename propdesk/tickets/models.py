@@ -168,6 +168,9 @@ class Ticket(models.Model):
         Building, models.PROTECT, null=True, blank=True, related_name="tickets"
     )
     place = models.CharField(_("地点"), max_length=200, blank=True)
+    #: Sent from the resident portal by a phone that is not on the household file: who it is
+    #: and which room it concerns are unverified until an agent matches it to a room.
+    needs_room_match = models.BooleanField(_("身份未核实,待匹配房屋"), default=False)
 
     description = models.TextField(_("诉求内容"))
     expectation = models.TextField(_("客户期望"), blank=True)

@@ -54,6 +54,19 @@ NO_PROJECT_DATA = {
     "cases/<int:pk>/edit/": "edits a case of the company",
     "cases/<int:pk>/<str:action>/": "reviews, publishes or withdraws a case of the company",
     "cases/handbook/<str:code>/": "the company's published cases of a category",
+    # The resident portal (portal/): a resident's session, holding a phone proven by SMS code,
+    # is the key, not a staff scope; a member of staff there is a visitor like anyone else.
+    # portal/tests/test_portal.py walks each of these as another household and another project.
+    "h5/<str:code>/": "the resident portal's home: the project's name, or the household's own",
+    "h5/<str:code>/login/": "the resident portal's sign-in by SMS code",
+    "h5/<str:code>/logout/": "signs a resident out",
+    "h5/<str:code>/new/": "the resident portal's form: a resident's own session",
+    "h5/<str:code>/r/<str:number>/": "a request of the resident's own household only",
+    "h5/<str:code>/r/<str:number>/<str:action>/": "a request of the resident's own household",
+    "h5/<str:code>/t/<str:token>/": "an anonymous request: its private link's token is the key",
+    "h5/<str:code>/wechat/": "WeChat sign-in (off unless configured)",
+    "h5/<str:code>/wechat/back/": "WeChat sign-in (off unless configured)",
+    "h5/<str:code>/qr.svg": "the QR code of the portal's address",
 }
 #: API operations that read nothing of any project, and why.
 NO_PROJECT_DATA_API = {
@@ -151,7 +164,8 @@ class Places:
             "item_id": self.item.pk,
             "token": self.token,
             "uid": "MQ",
-            "code": "FAC",
+            # A project's code, but a category's in the case handbook's address.
+            "code": "FAC" if before.startswith("cases/") else "SZHY",
             "move": next((m for p, m in moves.items() if before.startswith(p)), "done"),
         }[name]
 

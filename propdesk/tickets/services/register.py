@@ -65,6 +65,9 @@ class NewTicket:
     is_emergency: bool = False
     on_site_finished_at: datetime | None = None
     client_ref: str = ""
+    #: From the resident portal by a phone not on the household file: the queue shows it as
+    #: "unverified, match to a room" until an agent sets its room (update_ticket).
+    needs_room_match: bool = False
     #: What the grade rules read (SPEC §5), when known at intake: {"complainant_count": 12, …}.
     grade_facts: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
@@ -409,6 +412,7 @@ def _register(actor: User, data: NewTicket, client_ref: str, at: datetime) -> Ti
                 room=room,
                 building=building,
                 place=data.place.strip(),
+                needs_room_match=bool(data.needs_room_match) and room is None,
                 description=description,
                 expectation=data.expectation.strip(),
                 agreed_reply_at=data.agreed_reply_at,

@@ -345,6 +345,8 @@ def update_ticket(
             room = resolve_in_project(actor, Room, value, ticket.project, field="room_id")
             # The building follows the room, and is history like any other field.
             change("building_id", room.building_id)
+            # A portal request from a phone not on file is matched once it has its room.
+            change("needs_room_match", False)
         if name in GRADE_FACT_FIELDS:
             value = clean_fact(ticket, name, value)
         if name == "agreed_reply_at" and value is not None:
