@@ -19,6 +19,8 @@ class Event(models.TextChoices):
     TICKET_IN_PROGRESS = "ticket_in_progress", _("处理进度通知")
     #: To a project's staff group (WeCom robot): an urgent request has just been recorded.
     URGENT_TICKET = "urgent_ticket", _("紧急诉求提醒")
+    #: To a resident signing in on the portal: the one-time code (never shown anywhere else).
+    PORTAL_LOGIN_CODE = "portal_login_code", _("登录验证码")
 
 
 class Channel(models.TextChoices):

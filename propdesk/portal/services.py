@@ -63,8 +63,7 @@ REASON_CHIPS = {
     "mess": _("施工后未清理"),
     "other": _("其他"),
 }
-#: The SMS of a sign-in code. Until the outbox has an event of its own for it, the reply
-#: template carries the code (its text is "您的<kind>(编号 <number>):<content>").
+#: The SMS of a sign-in code (notify's templates portal_login_code.*).
 LOGIN_CODE_EVENT = "portal_login_code"
 
 
@@ -103,17 +102,12 @@ def mobile(raw: str) -> str:
 
 
 def _login_code_message(project: Project, code: str) -> tuple[str, dict[str, Any]]:
-    minutes = settings.PORTAL_CODE_MINUTES
-    if LOGIN_CODE_EVENT in Event.values:
-        return LOGIN_CODE_EVENT, {"company": project.company.name, "code": code,
-                                  "minutes": minutes}  # fmt: skip
-    content = _("%(minutes)s 分钟内有效,请勿告诉他人") % {"minutes": minutes}
-    return Event.TICKET_REPLY, {
+    context = {
         "company": project.company.name,
-        "kind": _("登录验证码"),
-        "number": code,
-        "content": content,
+        "code": code,
+        "minutes": settings.PORTAL_CODE_MINUTES,
     }
+    return Event.PORTAL_LOGIN_CODE, context
 
 
 def send_code(

@@ -13,7 +13,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NUMBER = "SZHY-20260909-0001"
 LINK = "https://wuye.example.cn/s/k3J9xQ2vTq8mW0pZrL5nY7aB/"
 #: Messages not about one request: they carry what they are about instead of its number.
-ABOUT = {Event.SURVEY_INVITATION: LINK}
+CODE = "482913"
+ABOUT = {Event.SURVEY_INVITATION: LINK, Event.PORTAL_LOGIN_CODE: CODE}
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -40,6 +41,8 @@ def _context(language: str) -> dict:
         "campaign": "2026年下半年满意度调查" if chinese else "2026 autumn satisfaction survey",
         "period_end": datetime(2026, 9, 30, tzinfo=SHANGHAI).date(),
         "link": LINK,
+        "code": CODE,
+        "minutes": 5,
     }
 
 

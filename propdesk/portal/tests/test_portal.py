@@ -68,7 +68,8 @@ def test_the_code_goes_out_by_sms_through_the_outbox_and_is_stored_hashed(world)
     row = services.send_code(world.project, "138-1234-5678", address="10.0.0.1", now=NOW)
     message = OutboxMessage.objects.get(channel="sms", address=PHONE)
     code = code_sent_to(PHONE)
-    assert "华宇物业" in message.body and "5 分钟" in message.body
+    assert message.event == "portal_login_code"
+    assert "华宇物业" in message.body and "5 分钟" in message.body and "登录验证码" in message.body
     assert code not in row.code_hash and len(row.code_hash) == 64
     assert services.verify_code(world.project, PHONE, code, now=NOW) == PHONE
     # Once only.
