@@ -11,9 +11,10 @@ class NotifyConfig(AppConfig):
         from propdesk.core.worker import on_start
         from propdesk.tickets.lifecycle import subscribe
 
-        from . import lifecycle
+        from . import lifecycle, ticket_pages
 
         subscribe("notify", lifecycle.on_event, order=20)
+        ticket_pages.register()
         on_start("notify", _book_delivery, order=20)
 
 

@@ -92,7 +92,19 @@ def ticket_context(ticket: Ticket) -> dict[str, Any]:
         "resident_name": ticket.resident.name if ticket.resident_id else ticket.contact_name,
         "reply_by": ticket.agreed_reply_at,
         "resolution": _excerpt(ticket.resolution, 120),
+        # Where the resident follows the request themselves (the portal registers it), or "".
+        "portal_link": next((link for make in _ticket_links if (link := make(ticket))), ""),
     }
+
+
+#: Functions giving the address a resident follows a request at, registered by the app that
+#: serves it (the portal, from its AppConfig.ready()); notify knows no app above it.
+_ticket_links: list[Callable[[Ticket], str]] = []
+
+
+def add_ticket_link(make: Callable[[Ticket], str]) -> None:
+    if make not in _ticket_links:
+        _ticket_links.append(make)
 
 
 #: Functions that turn coded values of a context into readable labels (the SLA domain's clock

@@ -446,3 +446,14 @@ def test_a_portal_page_is_light(world):
         with open(finders.find(asset), "rb") as f:
             size += len(f.read())
     assert size < 200 * 1024
+
+
+def test_the_residents_receipt_by_sms_carries_the_requests_portal_page(world, settings):
+    from propdesk.tickets.tests.helpers import register
+
+    settings.PUBLIC_URL = "https://wuye.example.cn"
+    ticket = register(world, NOW)
+
+    receipt = OutboxMessage.objects.get(ticket=ticket, event="ticket_registered_receipt")
+    link = f"https://wuye.example.cn/h5/{world.project.code}/r/{ticket.number}/"
+    assert link in receipt.body
