@@ -186,6 +186,7 @@ class Places:
             "/visit-plans/": self.plan.pk,
             "/surveys/actions/": self.action.pk,
             "/surveys/campaigns/": self.campaign.pk,
+            "/cases/": self.case.pk,
         }
 
         def value(match: re.Match) -> str:

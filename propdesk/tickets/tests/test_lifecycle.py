@@ -27,6 +27,7 @@ def test_the_subscribers_are_called_in_their_documented_order():
         "notify",
         "hotissues",
         "callbacks",
+        "knowledge",
     ]
 
 
