@@ -62,6 +62,7 @@ def test_a_resident_signs_in_submits_follows_confirms_and_rates_unsatisfied(
     page.fill("#preferred_time", "周六上午")
     page.set_input_files("#photos", str(a_photo(tmp_path)))
     expect(page.locator("#photos")).to_have_attribute("data-ready", "1")  # shrunk in the page
+    page.screenshot(path="docs/screenshots/portal-new-request.png", full_page=True)
     assert scroll_width(page) <= PHONE["width"]
     page.click("#submit-request")
     expect(page.locator("#ticket-status")).to_contain_text("已收到")
@@ -81,6 +82,7 @@ def test_a_resident_signs_in_submits_follows_confirms_and_rates_unsatisfied(
     page.reload()
     expect(page.locator("#timeline")).to_contain_text("已派给工程部处理")
     expect(page.locator(".stage.current")).to_have_text("已派单")
+    page.screenshot(path="docs/screenshots/portal-timeline.png", full_page=True)
     services.start(world.handler, ticket, work_order=1, now=now)
     page.reload()
     expect(page.locator(".stage.current")).to_have_text("处理中")
@@ -94,6 +96,7 @@ def test_a_resident_signs_in_submits_follows_confirms_and_rates_unsatisfied(
     page.check("input[name=satisfaction][value=dissatisfied]")
     page.check("input[name=reasons][value=slow]")
     page.fill("#comment", "等了好几天")
+    page.screenshot(path="docs/screenshots/portal-rating.png", full_page=True)
     page.click("#rate-submit")
     expect(page.locator("#ticket-status")).to_contain_text("重新处理中")
     expect(page.locator("#timeline")).to_contain_text("不满意")
