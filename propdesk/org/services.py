@@ -97,6 +97,12 @@ def departments_serving(project: Project, *, kind: str | None = None) -> list[De
 PORTAL_ACCOUNT_PREFIX = "portal."
 
 
+def is_portal_account(user: User | None) -> bool:
+    """Whether ``user`` is a project's portal account (``portal_account``): not a person, so
+    nobody reads what is sent to it."""
+    return user is not None and user.username.startswith(PORTAL_ACCOUNT_PREFIX)
+
+
 def portal_account(project: Project) -> User:
     """The account in whose name the resident portal of ``project`` records what residents do
     there (a request, a photo, a rating): every ticket move names a user, and a resident is not

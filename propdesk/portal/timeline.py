@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from propdesk.org.choices import Role
-from propdesk.org.services import PORTAL_ACCOUNT_PREFIX
+from propdesk.org.services import is_portal_account
 from propdesk.sla import queries as sla_queries
 from propdesk.tickets.choices import EventKind, Satisfaction, Status
 from propdesk.tickets.models import Ticket, TicketEvent
@@ -77,7 +77,7 @@ def _who(event: TicketEvent) -> str:
     actor = event.actor
     if actor is None:
         return ""
-    if actor.username.startswith(PORTAL_ACCOUNT_PREFIX):
+    if is_portal_account(actor):
         return _("您")
     if actor.department_id and actor.department is not None:
         return actor.department.name

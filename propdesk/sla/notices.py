@@ -10,6 +10,7 @@ from datetime import datetime
 
 from propdesk.notify.lifecycle import handlers_of, resident_side
 from propdesk.notify.services import Outgoing, queue_many
+from propdesk.org.services import is_portal_account
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
 
@@ -66,7 +67,14 @@ def clock_notices(clocks: Iterable, kind: str, at: datetime) -> None:
     for clock in clocks:
         ticket = tickets[clock.ticket_id]
         order = orders.get(clock.work_order_id)
-        people = handlers_of(order) if order else [ticket.registered_by]
+        if order:
+            people = handlers_of(order)
+        elif is_portal_account(ticket.registered_by):
+            # Recorded by a resident on the portal: nobody reads the portal account's messages,
+            # so the project's supervisors are the first owner's stand-in.
+            people = people_at(ticket, EscalationLevel.SUPERVISOR)
+        else:
+            people = [ticket.registered_by]
         if kind == EventKind.SLA_BREACHED:
             people += [p for p in people_at(ticket, EscalationLevel.SUPERVISOR) if p not in people]
         event = "sla_breached" if kind == EventKind.SLA_BREACHED else "sla_warning"

@@ -91,3 +91,21 @@ def test_reconcile_records_missed_breaches_once_and_gives_lost_timers_back(world
     assert ticket.events.filter(kind=EventKind.SLA_BREACHED).count() == 1
     for clock in SlaClock.objects.filter(ticket=ticket, state="running"):
         assert DBTaskResult.objects.filter(id=clock.due_task_id, status="READY").exists()
+
+
+def test_a_warning_on_a_request_from_the_portal_goes_to_the_projects_supervisors(world):
+    from propdesk.notify.models import OutboxMessage
+    from propdesk.org.services import portal_account
+    from propdesk.tickets import services as tickets
+
+    data = {"kind": "repair", "channel": "wechat", "category": "FAC-ELEV",
+            "description": "电梯不动", "resident_id": world.resident.pk}  # fmt: skip
+    ticket, _ = tickets.register_ticket(
+        portal_account(world.project), tickets.NewTicket(**data), now=at("2026-09-09 10:00")
+    )
+    clock = dispatch_clock(ticket)
+
+    services.fire(clock.pk, "warning", clock.timer_version, now=at("2026-09-09 10:48"))
+
+    warned = OutboxMessage.objects.filter(ticket=ticket, event="sla_warning")
+    assert {m.user for m in warned} == {world.supervisor}
