@@ -1,6 +1,7 @@
-"""Batched writes of an apply: ``bulk_create`` and ``bulk_update`` a few thousand rows at a
-time, inside the one transaction of the apply (engine). In a dry run, or once any problem has
-been found, nothing is built or written: the checks go on so that every problem is reported.
+"""Batched writes of an apply: ``bulk_create`` (on PostgreSQL ``COPY``, see copy_create) and
+``bulk_update`` a few thousand rows at a time, inside the one transaction of the apply
+(engine). In a dry run, or once any problem has been found, nothing is built or written: the
+checks go on so that every problem is reported.
 
 ``bulk_create`` neither calls ``save()`` nor sends ``pre_save``: what those do for PropDesk's
 models is done by the checkers instead — phones stored in their canonical form
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from django.db import models
+from django.db import connection, models
 
 if TYPE_CHECKING:
     from .engine import Context
@@ -73,7 +74,10 @@ class Batch(Generic[M]):
                     value = getattr(obj, name)
                     if value is not None and value < 0:
                         setattr(obj, name, ids.resolve(value))
-            self.model._default_manager.bulk_create(objects, batch_size=self.size)
+            if connection.vendor == "postgresql":
+                copy_create(self.model, objects)
+            else:
+                self.model._default_manager.bulk_create(objects, batch_size=self.size)
             for ref, obj in self.created:
                 if ref is not None:
                     assert obj.pk is not None, "bulk_create returns ids (PostgreSQL, SQLite 3.35+)"
@@ -91,3 +95,35 @@ class Batch(Generic[M]):
                 self.updated, self.update_fields, batch_size=self.size
             )
             self.updated.clear()
+
+
+def copy_create(model: type[M], objects: list[M]) -> None:
+    """``bulk_create(objects)`` on PostgreSQL with ``COPY``: their ids are drawn from the
+    table's sequence first, then each row is sent with the values ``bulk_create`` would send
+    (each field's ``pre_save`` and ``get_db_prep_save``). Measured on a group's 1.3 million
+    rows: bulk_create's own work per row (compiling an INSERT … UNNEST of each field of each
+    object, psycopg's arrays) took the apply over its 3 minutes; COPY's rows are formatted by
+    psycopg in C. The database checks the same constraints and foreign keys."""
+    if not objects:
+        return
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [pk, *fields])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, pk.column, len(objects)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj, new_id in zip(objects, ids, strict=True):
+                obj.pk = new_id
+                row = [new_id]
+                row.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+                copy.write_row(row)
+    for obj in objects:
+        obj._state.adding = False
+        obj._state.db = connection.alias
