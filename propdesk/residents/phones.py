@@ -105,12 +105,53 @@ def _with_trailing_extension(text: str) -> phonenumbers.PhoneNumber | None:
     return number
 
 
+_CN_METADATA = phonenumbers.PhoneMetadata.metadata_for_region(REGION)
+#: What ``phonenumbers.parse`` strips from the front of a national number (0, carrier codes).
+_NATIONAL_PREFIX = re.compile(_CN_METADATA.national_prefix_for_parsing or "0")
+_MOBILE_TYPES = (
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
+
+
+def _clean_mobile(raw: str) -> PhoneResult | None:
+    """A mobile typed as its 11 digits (most of a company file's phones), read without
+    ``phonenumbers.parse`` and ``format_number``, in about a seventh of the time (a group's
+    file has 500,000 of them), with the same result: what parse would read it as (nothing to
+    strip in front, no country code, no extension) and its type by libphonenumber's own
+    metadata. None when the full reading is needed. test_phones checks that every 11-digit
+    number starting with 1 reads as the full reading reads it."""
+    if len(raw) != 11 or not raw.isdigit() or not raw.isascii() or raw[0] != "1":
+        return None
+    if _NATIONAL_PREFIX.match(raw):
+        return None
+    number = phonenumbers.PhoneNumber(country_code=86, national_number=int(raw))
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        return None
+    return PhoneResult(
+        raw=raw,
+        canonical=raw,
+        valid=True,
+        written=f"{raw[:3]} {raw[3:7]} {raw[7:]}",
+        e164=f"+86{raw}",
+        is_mobile=True,
+    )
+
+
 @lru_cache(maxsize=4096)
 def normalise(raw: str | None) -> PhoneResult:
     """Read a phone as typed; never raises, never loses what was typed."""
     raw = " ".join((raw or "").split())
     if not raw:
         return PhoneResult(raw="", canonical="", valid=False)
+    clean = _clean_mobile(raw)
+    if clean is not None:
+        return clean
+    return _read_typed(raw)
+
+
+def _read_typed(raw: str) -> PhoneResult:
+    """``normalise`` of a non-blank phone, whitespace collapsed, by phonenumbers."""
     text = _EXTENSION_WORDS.sub(" ext. ", unicodedata.normalize("NFKC", raw))
     number = _read(text) or _with_trailing_extension(text)
     if number is None:

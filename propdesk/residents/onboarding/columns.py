@@ -87,6 +87,9 @@ def fold(text: str) -> str:
 
 def as_text(value: object) -> str:
     """What a cell says, as text: 1201.0 (a number in Excel) is 1201; dates are ISO dates."""
+    if type(value) is str:  # most cells: the same as the last branch, asked first
+        text = value.strip()
+        return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -107,8 +110,10 @@ def as_text(value: object) -> str:
 def code(value: object) -> str:
     """An identifier: full-width characters folded, ``1201.0`` (as a CSV writes a number)
     read as ``1201``."""
-    text = unicodedata.normalize("NFKC", as_text(value)).strip()
-    integral = _INTEGRAL_FLOAT.match(text)
+    text = as_text(value)
+    if not text.isascii():  # NFKC leaves ASCII as it is: most codes are read without it
+        text = unicodedata.normalize("NFKC", text).strip()
+    integral = _INTEGRAL_FLOAT.match(text) if "." in text else None
     return integral.group(1) if integral else text
 
 
@@ -148,10 +153,20 @@ def read(column: Column, value: object) -> object:
     reader = _READERS.get(column.kind)
     found = reader(column, value) if reader else as_text(value)
     if column.field is not None:
+        # A text within its column's length fits (core.fits' rule), asked only otherwise.
+        limit = _text_limit(column.field)
+        if limit and type(found) is str and len(found) <= limit:
+            return found
         problem = does_not_fit(column.field, found)
         if problem:
             raise CellProblem(problem)
     return found
+
+
+@cache
+def _text_limit(field: models.Field) -> int:
+    """The length a text column holds; 0 for any other column."""
+    return (field.max_length or 0) if isinstance(field, models.CharField) else 0
 
 
 def _bool(column: Column, value: object) -> bool:

@@ -5,7 +5,9 @@ runs it inside one transaction and undoes everything when any problem was found.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,7 +192,7 @@ def run(
         "rooms": RoomsChecker,
         "residents": ResidentsChecker,
     }
-    with CompanyFile(source, name) as file:
+    with CompanyFile(source, name) as file, _without_cycle_collection():
         tables = {t.sheet.key: t for t in file.tables() if only in (None, t.sheet.key)}
         index = Index(company)
         ctx = Context(company, apply, index, progress)
@@ -219,6 +221,21 @@ def run(
             if apply and not plan.ok:
                 raise ImportHasProblems(plan)
     return plan
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The pass runs with Python's cycle collector paused. The pass makes no reference cycles
+    to speak of, but it allocates millions of objects while the index (millions more) lives:
+    each automatic collection walked that index again, 13% of the CPU of a dry run at a tenth
+    of the group and more at full scale. Reference counting still frees everything else."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _load(index: Index, tables: dict[str, Table]) -> None:

@@ -7,6 +7,8 @@ import importlib
 
 import pytest
 from django.apps import apps
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from propdesk.core.errors import InvalidInput
 from propdesk.residents import phones
@@ -70,6 +72,20 @@ def test_an_extension_is_kept_after_the_line(typed):
     assert (number.valid, number.canonical, number.extension) == (True, "075512345678-801", "801")
     assert number.display == "0755 1234 5678 转 801"
     assert phones.mask(number.canonical) == "075*****5678-801"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
+def test_a_mobile_typed_as_its_eleven_digits_reads_as_the_full_reading_reads_it(typed):
+    # The short way (phones._clean_mobile) must never say otherwise than phonenumbers.
+    assert phones.normalise.__wrapped__(typed) == phones._read_typed(typed)
+
+
+@pytest.mark.parametrize("prefix", [f"1{d:02d}" for d in range(100)])
+def test_every_three_digit_prefix_reads_as_the_full_reading_reads_it(prefix):
+    for rest in ("00000000", "12345678", "40012345", "99999999"):
+        typed = prefix + rest
+        assert phones.normalise.__wrapped__(typed) == phones._read_typed(typed)
 
 
 def test_a_mobile_is_told_from_a_landline():
