@@ -24,7 +24,9 @@ the database is created and migrated when missing):
      (queued − distinct received) and duplicates (received − distinct);
    - stranded messages: those ``sending`` right after a kill that the lease recovery later put
      back (``DeliveryAttempt`` "interrupted"), and the longest wait of one of them from the kill
-     to its first arrival after the kill (and to the row's ``sent_at``);
+     to its first arrival after the kill (and to the row's ``sent_at``; and from its claim, the
+     start of its lease). A message counts from the first kill that saw it ``sending`` with the
+     lease it was recovered from, an upper bound when it was the live worker's then;
    - when the last message arrived (seconds after the workers started), and the last of those
      not stranded (the rest of the outbox must not wait for the stranded ones' lease);
    - django-tasks-db ``DBTaskResult`` rows RUNNING: those of killed workers once the live ones
@@ -312,17 +314,21 @@ def run(args) -> dict:
                     pid = rng.choice(sorted(workers.live))
                 workers.kill(pid)
                 killed_at = time.time()
-                stranded = list(
-                    OutboxMessage.objects.filter(state=State.SENDING).values_list("pk", flat=True)
+                # (id, lease token) of every row being sent: the killed worker's, and the live
+                # worker's batch, and those of earlier kills not yet recovered.
+                sending = list(
+                    OutboxMessage.objects.filter(state=State.SENDING).values_list(
+                        "pk", "claimed_at"
+                    )
                 )
                 kills.append(
-                    {"pid": pid, "at": killed_at, "mid_send": mid_send, "sending": stranded}
+                    {"pid": pid, "at": killed_at, "mid_send": mid_send, "sending": sending}
                 )
                 new = workers.start()
                 _log(
                     start,
                     f"kill {len(kills)}: SIGKILL worker {pid} "
-                    f"({'mid-send' if mid_send else 'idle'}, {len(stranded)} rows sending, "
+                    f"({'mid-send' if mid_send else 'idle'}, {len(sending)} rows sending, "
                     f"{len(inbox.arrivals)} received); started worker {new}",
                 )
                 next_kill = time.monotonic() + rng.uniform(*args.pause)
@@ -352,25 +358,33 @@ def run(args) -> dict:
         DeliveryAttempt.objects.filter(error=INTERRUPTED).values_list("message_id", flat=True)
     )
     sent_at = dict(OutboxMessage.objects.filter(pk__in=interrupted).values_list("pk", "sent_at"))
-    waits, waits_row, stranded_total = [], [], 0
-    for kill in kills:
-        stranded = [pk for pk in kill["sending"] if pk in interrupted]
-        kill["stranded_ids"] = stranded
-        kill["stranded"] = len(stranded)
-        stranded_total += len(stranded)
-        for pk in stranded:
-            after = [at for p, at in ours if p == pk and at >= kill["at"]]
-            if after:
-                waits.append(min(after) - kill["at"])
-            if sent_at.get(pk):
-                waits_row.append(sent_at[pk].timestamp() - kill["at"])
-        del kill["sending"]
-        kill["at"] = datetime.fromtimestamp(kill["at"], UTC).isoformat(timespec="milliseconds")
-    first_arrival: dict[int, float] = {}
+    arrived: dict[int, list[float]] = {}
     for pk, at in ours:
-        first_arrival.setdefault(pk, at)
-    stranded_ids = {pk for kill in kills for pk in kill.pop("stranded_ids")}
-    others = [at for pk, at in first_arrival.items() if pk not in stranded_ids]
+        arrived.setdefault(pk, []).append(at)
+    # A stranded message: one whose lease the recovery ran out (an "interrupted" attempt), seen
+    # sending after a kill. Its wait counts from the first kill that saw it sending with that
+    # lease token (an upper bound: the live worker's batch is seen too, and may be stranded by
+    # a later kill), to its first arrival after that kill; and from its claim.
+    first_seen: dict[tuple[int, datetime], dict] = {}
+    for kill in kills:
+        kill["stranded"] = 0
+        for pk, token in kill.pop("sending"):
+            if pk in interrupted and (pk, token) not in first_seen:
+                first_seen[(pk, token)] = kill
+                kill["stranded"] += 1
+    waits, waits_row, waits_claim = [], [], []
+    for (pk, token), kill in first_seen.items():
+        after = [at for at in arrived.get(pk, []) if at >= kill["at"]]
+        if after:
+            waits.append(min(after) - kill["at"])
+            waits_claim.append(min(after) - token.timestamp())
+        if sent_at.get(pk):
+            waits_row.append(sent_at[pk].timestamp() - kill["at"])
+    for kill in kills:
+        kill["at"] = datetime.fromtimestamp(kill["at"], UTC).isoformat(timespec="milliseconds")
+    stranded_ids = {pk for pk, _ in first_seen}
+    others = [times[0] for pk, times in arrived.items() if pk not in stranded_ids]
+    stranded_total = len(first_seen)
     report = {
         "messages": args.messages,
         "kills": len(kills),
@@ -393,8 +407,9 @@ def run(args) -> dict:
         "recovered": len(interrupted),
         "stranded_longest_wait_s": round(max(waits), 3) if waits else None,
         "stranded_longest_wait_sent_at_s": round(max(waits_row), 3) if waits_row else None,
-        "last_arrival_s": round(max(first_arrival.values()) - started_at, 3)
-        if first_arrival
+        "stranded_longest_claim_to_arrival_s": round(max(waits_claim), 3) if waits_claim else None,
+        "last_arrival_s": round(max(t[0] for t in arrived.values()) - started_at, 3)
+        if arrived
         else None,
         "last_arrival_not_stranded_s": round(max(others) - started_at, 3) if others else None,
         "finished_s": round(finished, 3),
@@ -437,6 +452,10 @@ def print_report(report: dict) -> None:
         ("stranded by the kills / recovered", f"{report['stranded']} / {report['recovered']}"),
         ("longest stranded wait, kill → arrival (s)", report["stranded_longest_wait_s"]),
         ("longest stranded wait, kill → sent_at (s)", report["stranded_longest_wait_sent_at_s"]),
+        (
+            "longest stranded wait, claim → arrival (s)",
+            report["stranded_longest_claim_to_arrival_s"],
+        ),
         ("last first arrival after the start (s)", report["last_arrival_s"]),
         ("… of a message not stranded (s)", report["last_arrival_not_stranded_s"]),
         ("RUNNING rows of killed workers", report["running_rows_of_killed_workers"]),
