@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from propdesk.core import clock
 from propdesk.core.worker import fail_dead_task_rows, start_steps
-from propdesk.notify import services
+from propdesk.notify import delivery, services
 from propdesk.notify.choices import Event, State
 from propdesk.notify.delivery import _renew
 from propdesk.notify.models import OutboxMessage
@@ -134,3 +134,18 @@ def test_a_worker_starting_with_nothing_due_only_books_the_periodic_run(world, n
 
     [booked] = DBTaskResult.objects.filter(task_path=deliver_outbox.module_path)
     assert booked.run_after == now + services.poll_interval()
+
+
+def test_a_recovered_message_goes_out_before_those_queued_after_it(world, now, monkeypatch):
+    stranded, later = _queue(world, now)
+    OutboxMessage.objects.filter(pk=stranded.pk).update(state=State.SENDING, claimed_at=now)
+    # Queued while the stranded message's lease ran (a backlog behind it).
+    OutboxMessage.objects.filter(pk=later.pk).update(next_attempt_at=now + timedelta(seconds=30))
+    at = now + timedelta(seconds=61)
+
+    assert services.recover_stuck(now=at) == 1
+
+    stranded.refresh_from_db()
+    assert (stranded.state, stranded.next_attempt_at) == (State.PENDING, now)
+    monkeypatch.setattr(delivery, "CLAIM_BATCH", 1)
+    assert [m.pk for m in delivery._claim(at, set())] == [stranded.pk]
