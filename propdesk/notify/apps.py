@@ -19,6 +19,8 @@ class NotifyConfig(AppConfig):
 
 
 def _book_delivery(reconcile: bool) -> None:
-    from .services import ensure_delivery_booked
+    from .services import resume_delivery
 
-    ensure_delivery_booked()
+    # What is due goes now (a killed worker's run left it), its stranded messages at the end of
+    # their lease, retries within the poll interval.
+    resume_delivery()

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Least
 
 from propdesk.core import clock as core_clock
 
@@ -317,8 +318,11 @@ def recover_stuck(*, now: datetime | None = None) -> int:
             give_up = [m.pk for m in stuck if m.attempts + 1 >= max_attempts()]
             retry = [m.pk for m in stuck if m.pk not in set(give_up)]
             common = {"attempts": F("attempts") + 1, "claimed_at": None, "last_error": INTERRUPTED}
+            # Due at once, in the place it had (it was claimed when due): not behind every
+            # message queued while its lease ran, which would add a backlog's sending time to
+            # the minute it has already waited.
             OutboxMessage.objects.filter(pk__in=retry).update(
-                state=State.PENDING, next_attempt_at=at, **common
+                state=State.PENDING, next_attempt_at=Least(F("next_attempt_at"), at), **common
             )
             OutboxMessage.objects.filter(pk__in=give_up).update(state=State.FAILED, **common)
             total += len(stuck)

@@ -63,6 +63,7 @@ __all__ = [
     "queue",
     "queue_many",
     "recover_stuck",
+    "resume_delivery",
     "retry_now",
     "unread_count",
 ]
@@ -444,6 +445,21 @@ def ensure_delivery_booked(*, now: datetime | None = None, by: datetime | None =
     timed = _waiting_deliveries().exclude(run_after=get_date_max())
     if not timed.filter(run_after__lte=due).exists():
         deliver_outbox.using(run_after=due).enqueue()
+
+
+def resume_delivery(*, now: datetime | None = None) -> None:
+    """What a starting worker does for the outbox: a delivery run at once when messages are
+    due, and the usual booking, by the moment the earliest lease of a message being sent runs
+    out when that is sooner.
+
+    A worker killed in the middle of a run leaves the rest of the outbox to the next booked run,
+    up to the poll interval away, and its own claimed messages to whichever run comes after
+    their lease: the worker started in its place sends what is due now and books the recovery
+    for the lease's end."""
+    at = core_clock.resolve(now)
+    if OutboxMessage.objects.filter(state=State.PENDING, next_attempt_at__lte=at).exists():
+        kick()
+    ensure_delivery_booked(now=at, by=next_recovery_at(now=at))
 
 
 # --- residents' WeChat -------------------------------------------------------------------
