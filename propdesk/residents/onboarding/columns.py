@@ -22,6 +22,8 @@ from enum import StrEnum
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
@@ -41,6 +43,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
     PHONE = "phone"  # read by the caller through residents.phones
     CODES = "codes"  # several codes in one cell: SZHY、GZLY
+    EMAIL = "email"
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,16 @@ def _codes(column: Column, value: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code(part) for part in _SEPARATORS.split(as_text(value)) if part))
 
 
+def _email(column: Column, value: object) -> str:
+    # Full-width letters and ＠ as an input method types them, folded first.
+    text = unicodedata.normalize("NFKC", as_text(value)).strip()
+    try:
+        validate_email(text)
+    except ValidationError:
+        raise CellProblem(_("电子邮件格式不正确")) from None
+    return text
+
+
 _READERS: dict[Kind, Callable[[Column, object], object]] = {
     Kind.CODE: lambda column, value: code(value),
     Kind.PHONE: lambda column, value: code(value),
@@ -232,6 +245,7 @@ _READERS: dict[Kind, Callable[[Column, object], object]] = {
     Kind.INTEGER: _integer,
     Kind.DATE: _date,
     Kind.CODES: _codes,
+    Kind.EMAIL: _email,
 }
 
 

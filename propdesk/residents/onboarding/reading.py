@@ -191,6 +191,9 @@ class CompanyFile:
             return "zip"
         if self.name.lower().endswith((".xls", ".et")):
             raise FileRefused(_("这是旧版 Excel 文件(.xls);请在 Excel 中另存为 .xlsx 再导入"))
+        if self.name.lower().endswith((".xlsx", ".xlsm")):
+            # A workbook is a zip: one that is not was cut short or is something else renamed.
+            raise FileRefused(_("文件已损坏,无法读取"))
         if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise FileRefused(_("不支持的文件格式;请使用 .xlsx 工作簿或 CSV 文件"))
         return "csv"

@@ -158,9 +158,8 @@ STAFF = Sheet(
         Column(
             "name",
             pgettext_lazy("workbook", "姓名"),
-            gettext_lazy("员工姓名"),
+            gettext_lazy("员工姓名:新账号必填;已有账号留空则不改"),
             "张三",
-            required=True,
             field=_f(User, "display_name"),
         ),
         Column(
@@ -176,6 +175,7 @@ STAFF = Sheet(
             pgettext_lazy("workbook", "电子邮件"),
             gettext_lazy("电子邮件,可留空"),
             "zhangsan@example.cn",
+            Kind.EMAIL,
             field=_f(User, "email"),
             aliases=("邮箱",),
         ),
@@ -345,6 +345,7 @@ RESIDENTS = Sheet(
             pgettext_lazy("workbook", "电子邮件"),
             gettext_lazy("可留空"),
             "",
+            Kind.EMAIL,
             field=_f(Resident, "email"),
             aliases=("邮箱",),
         ),

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from propdesk.org.choices import ScopeLevel
@@ -49,11 +48,10 @@ class StaffChecker(Checker):
             row.problem("username", _("只能含字母、数字和 @ . + - _"))
         if username in self.index.other_usernames:
             row.problem("username", _("登录名已被其他公司的账号使用"))
-        if row["email"]:
-            try:
-                validate_email(row["email"])
-            except ValidationError:
-                row.problem("email", _("电子邮件格式不正确"))
+        if row["name"] is None and "name" not in row.bad and username not in self.index.staff:
+            # A new account needs a name; an existing one keeps its own (blank keeps, as in
+            # every column), so one exported with no name imports back unchanged.
+            row.problem("name", _("新账号须填写姓名"))
         department = None
         if row["department"] and "department" not in row.bad:
             department = self.index.departments.get(row["department"])

@@ -200,6 +200,9 @@ def test_a_damaged_or_unknown_file_is_refused(fresh):
         onboarding.dry_run(fresh, b"", name="房屋.csv")
     with pytest.raises(onboarding.FileRefused, match="不支持的文件格式"):
         onboarding.dry_run(fresh, b"\x89PNG\r\n\x1a\n\x00\x00", name="photo.png")
+    # Named a workbook but not one (cut short, or a text file renamed): damaged, not "no sheet".
+    with pytest.raises(onboarding.FileRefused, match="文件已损坏"):
+        onboarding.dry_run(fresh, b"not a workbook at all", name="公司数据.xlsx")
 
 
 def test_two_sheets_of_the_same_kind_are_refused(fresh):

@@ -103,6 +103,14 @@ CASES = {
         {"员工": {3: {"电子邮件": "zhao@"}}},
         ("员工", 4, "电子邮件", "zhao@", "电子邮件格式不正确"),
     ),
+    "a resident's e-mail malformed": (
+        {"住户": {2: {"电子邮件": "zhang@@example"}}},
+        ("住户", 3, "电子邮件", "zhang@@example", "电子邮件格式不正确"),
+    ),
+    "a new account without a name": (
+        {"员工": {2: {"姓名": ""}}},
+        ("员工", 3, "姓名", "", "新账号须填写姓名"),
+    ),
 }  # fmt: skip
 
 
