@@ -84,3 +84,20 @@ def test_an_edit_is_a_new_version(world, client):
     )
     assert edited.status_code == 200
     assert edited.json()["version"] == 2 and edited.json()["versions"][-1]["note"] == "标题更准确"
+
+
+def test_a_withdrawn_case_leaves_the_list_and_an_unknown_move_is_not_found(world, client):
+    client.force_login(world.quality)
+    case = post(client, "/api/v1/cases", BODY).json()
+    client.force_login(world.hq)
+    assert post(client, f"/api/v1/cases/{case['id']}/archive").status_code == 404
+    assert post(client, f"/api/v1/cases/{case['id']}/withdraw", {"text": ""}).status_code == 400
+    gone = post(client, f"/api/v1/cases/{case['id']}/withdraw", {"text": "规定改了"}).json()
+    assert gone["status"] == "withdrawn"
+    assert client.get("/api/v1/cases", {"status": "published"}).json()["count"] == 0
+    assert client.get("/api/v1/cases", {"status": "nope"}).status_code == 400
+    assert client.get("/api/v1/cases", {"category": "NOPE"}).status_code == 400
+    edited = client.put(
+        f"/api/v1/cases/{case['id']}", json.dumps(BODY), content_type="application/json"
+    )
+    assert edited.status_code == 409 and "已停用的案例不能修改" in edited.json()["detail"]

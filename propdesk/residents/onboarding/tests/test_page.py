@@ -265,3 +265,48 @@ def test_the_import_page_is_in_the_user_menu_of_an_administrator_only(admin, cli
     assert 'id="menu-imports"' in client.get(reverse("residents:residents")).content.decode()
     client.force_login(make_user("agent", Role.AGENT, fresh))
     assert 'id="menu-imports"' not in client.get(reverse("residents:residents")).content.decode()
+
+
+def test_a_check_or_an_apply_run_twice_does_nothing_more(
+    admin, client, django_capture_on_commit_callbacks
+):
+    job = uploaded(client, xlsx(company()), django_capture_on_commit_callbacks)
+    tasks.check_company_import.call(job.pk)  # the worker ran it twice
+    tasks.apply_company_import.call(job.pk)  # not booked: nothing
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED and not Resident.objects.exists()
+    jobs.start_apply(admin, job)
+    with pytest.raises(jobs.Conflict, match="导入中"):
+        jobs.start_apply(admin, job)  # a second click while it runs
+
+
+def test_an_upload_whose_file_went_missing_fails_with_a_reason(
+    admin, client, django_capture_on_commit_callbacks
+):
+    job = uploaded(client, xlsx(company()), django_capture_on_commit_callbacks)
+    jobs.start_apply(admin, job)
+    job.refresh_from_db()
+    job.file.storage.delete(job.file.name)  # someone cleaned the folder
+
+    with pytest.raises(FileNotFoundError):
+        tasks.apply_company_import.call(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "未导入任何数据" in job.error
+    assert not Resident.objects.exists()
+
+
+def test_who_imports_into_which_company(admin, fresh, django_user_model):
+    assert jobs.importing_company(admin) == fresh
+    with pytest.raises(jobs.PermissionDenied, match="只能导入本公司"):
+        jobs.importing_company(admin, "OTHER")
+    root = django_user_model.objects.create_superuser("root", password="pw-root-2026")
+    with pytest.raises(jobs.InvalidInput, match="没有编码为“NOPE”的公司"):
+        jobs.importing_company(root, "NOPE")
+    assert jobs.importing_company(root, "NEW") == fresh
+    assert list(jobs.jobs_for(root)) == []
+    job = CompanyImport.objects.create(
+        company=fresh, file_name="x.xlsx", uploaded_by=admin, uploaded_at="2026-12-01T08:00Z"
+    )
+    with pytest.raises(jobs.Conflict, match="还没有检查结果"):
+        jobs.report_of(job)
