@@ -429,6 +429,8 @@ def test_the_qr_code_and_the_poster_for_managers(world, client):
     svg = Client().get(f"/h5/{world.project.code}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     client.force_login(world.supervisor)
+    menu = client.get("/").content.decode()
+    assert 'id="menu-posters"' in menu  # in the user menu of the console
     listing = client.get("/portal-posters/").content.decode()
     assert world.project.name in listing and world.other_project.name not in listing
     poster = client.get(f"/portal-posters/{world.project.code}/").content.decode()
