@@ -27,7 +27,7 @@ from propdesk.org.models import Project
 from propdesk.tickets.choices import Kind, Satisfaction
 from propdesk.tickets.models import Ticket
 
-from . import qr, services, timeline, wechat
+from . import qr, services, signin, timeline, wechat
 
 SESSION_KEY = "portal"
 OPENID_KEY = "portal_openid"
@@ -118,16 +118,16 @@ def login(request: HttpRequest, who: services.Visitor) -> HttpResponse:
         step = request.POST.get("step")
         try:
             if step == "send":
-                services.send_code(who.project, context["phone"], address=client_ip(request))
+                signin.send_code(who.project, context["phone"], address=client_ip(request))
                 context["sent"] = True
             elif step == "verify":
                 context["sent"] = True
-                phone = services.verify_code(
+                phone = signin.verify_code(
                     who.project, context["phone"], request.POST.get("code", "")
                 )
                 openid = request.session.pop(OPENID_KEY, None)
                 if openid:
-                    services.bind_wechat(who.project, openid, phone)
+                    signin.bind_wechat(who.project, openid, phone)
                 _sign_in(request, who.project, phone)
                 return redirect(_back(request, _home(who)))
         except DomainError as refused:
@@ -298,7 +298,7 @@ def wechat_back(request: HttpRequest, who: services.Visitor) -> HttpResponse:
         openid = wechat.openid_for(code)
     except DomainError as refused:
         return render(request, "portal/login.html", _base(who, error=refused), status=502)
-    phone = services.phone_of_wechat(who.project, openid)
+    phone = signin.phone_of_wechat(who.project, openid)
     if phone:
         _sign_in(request, who.project, phone)
         return redirect(_home(who))

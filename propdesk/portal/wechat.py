@@ -1,7 +1,7 @@
 """WeChat Official Account sign-in (网页授权, ``snsapi_base``): the resident opens the portal
 from the account's menu, WeChat sends them back with a code, and the code is exchanged for
 their openid — silently, without a consent page. The openid is then bound once to a phone
-proven by SMS (services.bind_wechat). Off unless ``WECHAT_APP_ID`` is set.
+proven by SMS (signin.bind_wechat). Off unless ``WECHAT_APP_ID`` is set.
 
 The exchange is one HTTPS GET answered with JSON (``{"openid": …}`` or ``{"errcode": …,
 "errmsg": …}``); the standard library's client is enough for it."""

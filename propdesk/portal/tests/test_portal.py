@@ -15,7 +15,7 @@ from conftest import make_room
 from propdesk.callbacks.models import Callback, CallbackTask, TaskReason, TaskStatus
 from propdesk.core.errors import InvalidInput
 from propdesk.notify.models import OutboxMessage
-from propdesk.portal import services
+from propdesk.portal import services, signin
 from propdesk.portal.models import LoginCode, PortalSettings, Submission
 from propdesk.residents.models import Residency, Resident
 from propdesk.tickets import services as ticket_services
@@ -65,62 +65,62 @@ def signed_in(client: Client, project, phone: str = PHONE) -> Client:
 
 
 def test_the_code_goes_out_by_sms_through_the_outbox_and_is_stored_hashed(world):
-    row = services.send_code(world.project, "138-1234-5678", address="10.0.0.1", now=NOW)
+    row = signin.send_code(world.project, "138-1234-5678", address="10.0.0.1", now=NOW)
     message = OutboxMessage.objects.get(channel="sms", address=PHONE)
     code = code_sent_to(PHONE)
     assert message.event == "portal_login_code"
     assert "华宇物业" in message.body and "5 分钟" in message.body and "登录验证码" in message.body
     assert code not in row.code_hash and len(row.code_hash) == 64
-    assert services.verify_code(world.project, PHONE, code, now=NOW) == PHONE
+    assert signin.verify_code(world.project, PHONE, code, now=NOW) == PHONE
     # Once only.
     with pytest.raises(InvalidInput):
-        services.verify_code(world.project, PHONE, code, now=NOW)
+        signin.verify_code(world.project, PHONE, code, now=NOW)
 
 
 def test_a_code_expires_after_five_minutes(world):
-    services.send_code(world.project, PHONE, address=None, now=NOW)
+    signin.send_code(world.project, PHONE, address=None, now=NOW)
     code = code_sent_to(PHONE)
     with pytest.raises(InvalidInput, match="失效"):
-        services.verify_code(world.project, PHONE, code, now=NOW + timedelta(minutes=5, seconds=1))
+        signin.verify_code(world.project, PHONE, code, now=NOW + timedelta(minutes=5, seconds=1))
 
 
 def test_five_wrong_tries_spend_the_code_each_try_counted(world):
-    services.send_code(world.project, PHONE, address=None, now=NOW)
+    signin.send_code(world.project, PHONE, address=None, now=NOW)
     code = code_sent_to(PHONE)
     wrong = "000000" if code != "000000" else "111111"
     for left in (4, 3, 2, 1):
         with pytest.raises(InvalidInput, match=f"还可以试 {left} 次"):
-            services.verify_code(world.project, PHONE, wrong, now=NOW)
+            signin.verify_code(world.project, PHONE, wrong, now=NOW)
     with pytest.raises(InvalidInput, match="过多"):
-        services.verify_code(world.project, PHONE, wrong, now=NOW)
+        signin.verify_code(world.project, PHONE, wrong, now=NOW)
     assert LoginCode.objects.get().attempts == 5
     with pytest.raises(InvalidInput, match="失效"):
-        services.verify_code(world.project, PHONE, code, now=NOW)
+        signin.verify_code(world.project, PHONE, code, now=NOW)
 
 
 def test_sending_is_limited_per_phone_a_minute_and_an_hour(world):
-    services.send_code(world.project, PHONE, address=None, now=NOW)
-    with pytest.raises(services.TooMany, match="1 分钟"):
-        services.send_code(world.project, PHONE, address=None, now=NOW + timedelta(seconds=59))
+    signin.send_code(world.project, PHONE, address=None, now=NOW)
+    with pytest.raises(signin.TooMany, match="1 分钟"):
+        signin.send_code(world.project, PHONE, address=None, now=NOW + timedelta(seconds=59))
     for minutes in (1, 2, 3, 4):
-        services.send_code(world.project, PHONE, address=None, now=NOW + timedelta(minutes=minutes))
-    with pytest.raises(services.TooMany, match="本小时"):
-        services.send_code(world.project, PHONE, address=None, now=NOW + timedelta(minutes=10))
-    services.send_code(world.project, PHONE, address=None, now=NOW + timedelta(minutes=61))
+        signin.send_code(world.project, PHONE, address=None, now=NOW + timedelta(minutes=minutes))
+    with pytest.raises(signin.TooMany, match="本小时"):
+        signin.send_code(world.project, PHONE, address=None, now=NOW + timedelta(minutes=10))
+    signin.send_code(world.project, PHONE, address=None, now=NOW + timedelta(minutes=61))
 
 
 def test_sending_is_limited_per_address(world, settings):
     settings.PORTAL_CODES_PER_ADDRESS_HOUR = 2
-    services.send_code(world.project, "13900000001", address="10.0.0.9", now=NOW)
-    services.send_code(world.project, "13900000002", address="10.0.0.9", now=NOW)
-    with pytest.raises(services.TooMany):
-        services.send_code(world.project, "13900000003", address="10.0.0.9", now=NOW)
-    services.send_code(world.project, "13900000003", address="10.0.0.8", now=NOW)
+    signin.send_code(world.project, "13900000001", address="10.0.0.9", now=NOW)
+    signin.send_code(world.project, "13900000002", address="10.0.0.9", now=NOW)
+    with pytest.raises(signin.TooMany):
+        signin.send_code(world.project, "13900000003", address="10.0.0.9", now=NOW)
+    signin.send_code(world.project, "13900000003", address="10.0.0.8", now=NOW)
 
 
 def test_only_a_mobile_gets_a_code(world):
     with pytest.raises(InvalidInput):
-        services.send_code(world.project, "0755-12345678", address=None, now=NOW)
+        signin.send_code(world.project, "0755-12345678", address=None, now=NOW)
     assert not OutboxMessage.objects.exists()
 
 
