@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
@@ -84,6 +84,29 @@ def get_case(user: User, pk: int) -> Case:
     if case is None:
         raise NotFound(_("没有这个案例"))
     return case
+
+
+def find_cases(
+    user: User, *, category: Category | None = None, status: str = "", words: str = ""
+) -> QuerySet[Case]:
+    """The cases ``user`` reads, of a category (and those under it), in a status, and saying
+    every one of ``words`` in the title or a scenario (a substring match until word search)."""
+    cases = cases_for(user)
+    if category is not None:
+        cases = cases.filter(Q(category=category) | Q(category__parent=category))
+    if status:
+        if status not in CaseStatus.values:
+            raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
+        cases = cases.filter(status=status)
+    for word in words.split():
+        cases = cases.filter(
+            Q(title__icontains=word)
+            | Q(scenarios__name__icontains=word)
+            | Q(scenarios__expectation__icontains=word)
+            | Q(scenarios__handling__icontains=word)
+            | Q(scenarios__words__icontains=word)
+        ).distinct()
+    return cases
 
 
 def published_in(company_id: int, category: Category | None = None) -> QuerySet[Case]:
@@ -334,6 +357,24 @@ def withdraw_case(user: User, case: Case, *, reason: str, now: datetime | None =
         note=reason,
         now=now,
     )
+
+
+#: The moves of a case by name, as the page and the API name them; ``text`` is the note or the
+#: reason where the move takes one.
+MOVES = {
+    "review": lambda user, case, text: review_case(user, case, note=text),
+    "send_back": lambda user, case, text: send_back(user, case, reason=text),
+    "publish": lambda user, case, text: publish_case(user, case),
+    "withdraw": lambda user, case, text: withdraw_case(user, case, reason=text),
+}
+
+
+def move_case(user: User, case: Case, move: str, text: str = "") -> Case:
+    """One of MOVES by its name; an unknown name is not found."""
+    step = MOVES.get(move)
+    if step is None:
+        raise NotFound(_("没有这个操作"))
+    return step(user, case, text)
 
 
 # -- from a closed request --------------------------------------------------------------------

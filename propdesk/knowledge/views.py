@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -47,27 +47,19 @@ def library(request: HttpRequest) -> HttpResponse:
     """Browse: the categories with their counts, the cases of one, words to look for; writers
     and reviewers also filter by status (what waits for review)."""
     user = request.user
-    cases = services.cases_for(user)
-    all_cases = cases
+    all_cases = services.cases_for(user)
     category = None
     code = request.GET.get("category", "")
     if code:
         category = Category.objects.filter(code=code).first()
-        if category is not None:
-            cases = cases.filter(Q(category=category) | Q(category__parent=category))
     status = request.GET.get("status", "")
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
     words = request.GET.get("q", "").strip()
-    if words:
-        for word in words.split():
-            cases = cases.filter(
-                Q(title__icontains=word)
-                | Q(scenarios__name__icontains=word)
-                | Q(scenarios__expectation__icontains=word)
-                | Q(scenarios__handling__icontains=word)
-                | Q(scenarios__words__icontains=word)
-            ).distinct()
+    cases = services.find_cases(
+        user,
+        category=category,
+        status=status if status in CaseStatus.values else "",
+        words=words,
+    )
     return render(
         request,
         "knowledge/library.html",
@@ -167,23 +159,14 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return redirect("knowledge:case", pk=case.pk)
 
 
-_MOVES = {
-    "review": lambda user, case, text: services.review_case(user, case, note=text),
-    "send_back": lambda user, case, text: services.send_back(user, case, reason=text),
-    "publish": lambda user, case, text: services.publish_case(user, case),
-    "withdraw": lambda user, case, text: services.withdraw_case(user, case, reason=text),
-}
-
-
 @require_POST
 @console_view
 def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = services.get_case(request.user, pk)
-    step = _MOVES.get(action)
-    if step is None:
+    if action not in services.MOVES:
         raise NotFound(_("没有这个操作"))
     try:
-        step(request.user, case, request.POST.get("text", ""))
+        services.move_case(request.user, case, action, request.POST.get("text", ""))
     except DomainError as refused:
         context = _case_context(request, case, error=refused, failed=action)
         return render(request, "knowledge/case.html", context, status=400)
