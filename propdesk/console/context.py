@@ -48,7 +48,7 @@ def console(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from propdesk.notify.services import unread_count
+    from propdesk.notify.inbox import unread_count
     from propdesk.residents.onboarding.jobs import may_import
 
     path = request.path

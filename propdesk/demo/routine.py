@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from propdesk.notify.choices import Channel
 from propdesk.notify.delivery import deliver_due
+from propdesk.notify.inbox import mark_read
 from propdesk.notify.models import Notification, OutboxMessage
-from propdesk.notify.services import mark_read
 from propdesk.org.models import User
 from propdesk.stats import reports
 from propdesk.stats.models import MonthlyReport, ScopeKind

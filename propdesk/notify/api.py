@@ -12,7 +12,7 @@ from pydantic import Field
 from propdesk.core.errors import InvalidInput
 from propdesk.core.paging import Page, PageSize
 
-from . import services
+from . import inbox
 from .choices import Event
 
 router = Router(tags=["notifications"])
@@ -77,14 +77,14 @@ def _out(n) -> dict:
 
 @router.get("/notifications", response=NotificationPage, summary="My notifications, newest first")
 def list_notifications(request: HttpRequest, query: Query[NotificationQuery]):
-    qs = services.notifications_for(request.user, unread_only=query.unread)
+    qs = inbox.notifications_for(request.user, unread_only=query.unread)
     start = (query.page - 1) * query.page_size
     items = qs.select_related("ticket").only(
         "pk", "event", "title", "body", "url", "created_at", "read_at", "ticket__number"
     )[start : start + query.page_size]
     return {
         "count": qs.count(),
-        "unread": services.unread_count(request.user),
+        "unread": inbox.unread_count(request.user),
         "page": query.page,
         "page_size": query.page_size,
         "items": [_out(n) for n in items],
@@ -93,15 +93,15 @@ def list_notifications(request: HttpRequest, query: Query[NotificationQuery]):
 
 @router.get("/notifications/unread-count", response=UnreadOut, summary="How many are not read yet")
 def unread_count(request: HttpRequest):
-    return {"unread": services.unread_count(request.user)}
+    return {"unread": inbox.unread_count(request.user)}
 
 
 @router.post("/notifications/read", response=ReadOut, summary="Mark notifications read")
 def mark_read(request: HttpRequest, payload: ReadIn):
     if payload.all:
-        marked = services.mark_all_read(request.user)
+        marked = inbox.mark_all_read(request.user)
     elif payload.ids:
-        marked = services.mark_read(request.user, payload.ids)
+        marked = inbox.mark_read(request.user, payload.ids)
     else:
         raise InvalidInput(_("请给出要标为已读的消息编号,或选择全部"), field="ids")
-    return {"marked": marked, "unread": services.unread_count(request.user)}
+    return {"marked": marked, "unread": inbox.unread_count(request.user)}

@@ -31,10 +31,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from propdesk.core import clock as core_clock
-from propdesk.core.errors import NotFound
 from propdesk.org.models import User
 from propdesk.residents.choices import ContactChannel
 from propdesk.residents.models import Resident
@@ -43,7 +41,7 @@ from propdesk.tickets.models import Ticket
 from . import rendering
 from .choices import Channel, Event, ProviderKind, State
 from .delivery import DeliveryResult, deliver_due, next_recovery_at, recover_stuck
-from .models import Notification, OutboxMessage, ProviderConfig, WeChatFollower
+from .models import OutboxMessage, ProviderConfig, WeChatFollower
 
 if TYPE_CHECKING:
     from django_tasks_db.models import DBTaskResult
@@ -56,16 +54,12 @@ __all__ = [
     "deliver_due",
     "ensure_delivery_booked",
     "kick",
-    "mark_all_read",
-    "mark_read",
     "next_recovery_at",
-    "notifications_for",
     "queue",
     "queue_many",
     "recover_stuck",
     "resume_delivery",
     "retry_now",
-    "unread_count",
 ]
 
 #: Priority of the "deliver now" task: ahead of timers, so a receipt goes out within seconds.
@@ -478,34 +472,3 @@ def bind_wechat(resident: Resident, openid: str, *, now: datetime | None = None)
 
 
 # --- the in-app list -----------------------------------------------------------------------
-
-
-def notifications_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
-    """The user's in-app list, newest first."""
-    qs = Notification.objects.filter(user=user)
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    return qs.order_by("-created_at", "-pk")
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def mark_read(user: User, ids: Iterable[int], *, now: datetime | None = None) -> int:
-    """Mark the user's own notifications ``ids`` read; returns how many changed (one already
-    read is not counted). An id that is not one of the user's own — someone else's, or none —
-    is NotFound naming ``ids``, and nothing is marked."""
-    wanted = set(ids)
-    mine = set(Notification.objects.filter(user=user, pk__in=wanted).values_list("pk", flat=True))
-    if wanted - mine:
-        raise NotFound(_("通知 %(id)s 不存在") % {"id": min(wanted - mine)}, field="ids")
-    at = core_clock.resolve(now)
-    return Notification.objects.filter(user=user, pk__in=wanted, read_at__isnull=True).update(
-        read_at=at
-    )
-
-
-def mark_all_read(user: User, *, now: datetime | None = None) -> int:
-    at = core_clock.resolve(now)
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=at)

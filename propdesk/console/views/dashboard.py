@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.core.web import console_view, page_of
-from propdesk.notify.services import mark_all_read, mark_read, notifications_for
+from propdesk.notify.inbox import mark_all_read, mark_read, notifications_for
 from propdesk.org.choices import Role
 
 from ..dashboard import figures_for

@@ -26,7 +26,7 @@ from propdesk.callbacks.models import Callback
 from propdesk.console.dashboard import figures_for
 from propdesk.core import clock
 from propdesk.demo.logins import DEMO_LOGINS, login_table
-from propdesk.notify.services import unread_count
+from propdesk.notify.inbox import unread_count
 from propdesk.org.choices import Role
 from propdesk.org.models import Company, Project, Region, User
 from propdesk.residents.models import Resident, Room

@@ -8,7 +8,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from propdesk.core.errors import NotFound
-from propdesk.notify import services
+from propdesk.notify import inbox, services
 from propdesk.notify.choices import Channel, Event, State
 from propdesk.notify.delivery import INTERRUPTED, backoff
 from propdesk.notify.models import DeliveryAttempt, Notification, OutboxMessage
@@ -39,24 +39,24 @@ def test_in_app_delivery_fills_the_users_list_and_counts_unread(world, now):
     result = services.deliver_due(now=now + timedelta(minutes=1))
 
     assert result.sent == 2
-    listed = list(services.notifications_for(world.handler))
+    listed = list(inbox.notifications_for(world.handler))
     assert [n.created_at for n in listed] == [now + timedelta(minutes=1)] * 2
     assert listed[0].pk > listed[1].pk  # newest first
     assert listed[0].title.startswith(f"新工单 {ticket.number}-1")
     assert listed[0].ticket == ticket
-    assert services.unread_count(world.handler) == 2
-    assert services.unread_count(world.supervisor) == 0
+    assert inbox.unread_count(world.handler) == 2
+    assert inbox.unread_count(world.supervisor) == 0
 
     with pytest.raises(NotFound) as not_theirs:
-        services.mark_read(world.supervisor, [listed[0].pk])
+        inbox.mark_read(world.supervisor, [listed[0].pk])
     assert not_theirs.value.field == "ids"
-    assert services.mark_read(world.handler, [listed[0].pk], now=now) == 1
-    assert services.unread_count(world.handler) == 1
-    assert [n.pk for n in services.notifications_for(world.handler, unread_only=True)] == [
+    assert inbox.mark_read(world.handler, [listed[0].pk], now=now) == 1
+    assert inbox.unread_count(world.handler) == 1
+    assert [n.pk for n in inbox.notifications_for(world.handler, unread_only=True)] == [
         listed[1].pk
     ]
-    assert services.mark_all_read(world.handler, now=now) == 1
-    assert services.unread_count(world.handler) == 0
+    assert inbox.mark_all_read(world.handler, now=now) == 1
+    assert inbox.unread_count(world.handler) == 0
 
     message = OutboxMessage.objects.first()
     assert message.state == State.SENT
