@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "propdesk.hotissues",
     "propdesk.surveys",
     "propdesk.knowledge",
+    "propdesk.search",
     "propdesk.stats",
     "propdesk.console",
     "propdesk.portal",
