@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "propdesk.surveys",
     "propdesk.knowledge",
     "propdesk.search",
+    "propdesk.suggest",
     "propdesk.stats",
     "propdesk.console",
     "propdesk.portal",
