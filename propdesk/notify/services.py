@@ -147,6 +147,8 @@ def _routes(
             )
         return routes
     if isinstance(recipient, Resident):
+        if not recipient.accepts_messages:
+            return []  # they asked us not to (on the portal, or to an agent)
         reachable = {
             Channel.SMS: recipient.phone,
             Channel.WECHAT: (openids or {}).get(recipient.pk, ""),

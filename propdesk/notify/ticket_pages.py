@@ -13,13 +13,17 @@ from .models import OutboxMessage
 SHOWN = 20
 
 
-def resident_messages(ticket: Any) -> list[OutboxMessage] | None:
+def resident_messages(ticket: Any) -> dict[str, Any] | None:
+    """The messages, and whether the resident asked for none (then the agent calls instead)."""
     messages = list(
         OutboxMessage.objects.filter(ticket=ticket, user__isnull=True)
         .exclude(channel=Channel.WECOM)  # the staff group, not the resident
         .order_by("created_at", "pk")[:SHOWN]
     )
-    return messages or None
+    declined = ticket.resident_id is not None and not ticket.resident.accepts_messages
+    if not messages and not declined:
+        return None
+    return {"messages": messages, "declined": declined}
 
 
 def register() -> None:

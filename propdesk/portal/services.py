@@ -28,7 +28,8 @@ from propdesk.callbacks.models import TaskReason
 from propdesk.core import clock
 from propdesk.core.errors import Conflict, InvalidInput, NotFound
 from propdesk.org.models import Project
-from propdesk.org.services import portal_account
+from propdesk.org.services import PORTAL_ACCOUNT_PREFIX, portal_account
+from propdesk.residents import services as residents_services
 from propdesk.residents.models import Resident, Room
 from propdesk.tickets import services as ticket_services
 from propdesk.tickets.choices import (
@@ -39,7 +40,7 @@ from propdesk.tickets.choices import (
     Satisfaction,
     Status,
 )
-from propdesk.tickets.models import Category, Ticket
+from propdesk.tickets.models import Attachment, Category, Ticket
 
 from .models import PortalSettings, Submission
 
@@ -353,20 +354,80 @@ def rate(
     return Ticket.objects.get(pk=ticket.pk)
 
 
+def may_reopen(ticket: Ticket, *, now: datetime | None = None) -> bool:
+    """Whether the resident may still say a request that was called back or closed is not
+    solved: within the configured days of its resolution, unless the company closed it with its
+    position recorded (tickets.services.reopen_at_residents_word says why)."""
+    if ticket.status not in ticket_services.RESIDENT_MAY_REOPEN or ticket.resolved_at is None:
+        return False
+    if ticket.closure_reason in ticket_services.CONTESTED:
+        return False
+    window = timedelta(days=settings.PORTAL_CONFIRM_DAYS)
+    return clock.resolve(now) <= ticket.resolved_at + window
+
+
 def not_done(who: Visitor, ticket: Ticket, *, reason: str, now: datetime | None = None) -> Ticket:
-    """The resident says it is not done: an unsatisfied answer to the result (SPEC §4: the
-    request reopens and goes back to dispatch), with their words."""
+    """The resident says it is not done. Awaiting its callback: an unsatisfied answer to the
+    result (SPEC §4: the request reopens and goes back to dispatch), with their words. Already
+    called back or closed, within the window: it reopens at their word, and an agent gets a
+    callback task to call them as for an unsatisfied rating."""
     reason = reason.strip()
     if not reason:
         raise InvalidInput(_("请说明哪里还没有解决"), field="reason")
-    return rate(
-        who,
-        ticket,
-        satisfaction=Satisfaction.DISSATISFIED,
-        reasons=["not_fixed"],
-        comment=reason,
-        now=now,
-    )
+    at = clock.resolve(now)
+    if ticket.status == Status.RESOLVED:
+        return rate(
+            who,
+            ticket,
+            satisfaction=Satisfaction.DISSATISFIED,
+            reasons=["not_fixed"],
+            comment=reason,
+            now=at,
+        )
+    if not may_reopen(ticket, now=at):
+        raise Conflict(
+            _("这条诉求现在不能重新处理;超过 %(d)s 天的,如仍有问题请重新提交")
+            % {"d": settings.PORTAL_CONFIRM_DAYS}
+        )
+    with transaction.atomic():
+        ticket_services.reopen_at_residents_word(
+            portal_account(who.project), ticket, reason=_("住户反映:%(t)s") % {"t": reason}, now=at
+        )
+        callback_services.open_task(
+            Ticket.objects.select_related("resident", "registered_by").get(pk=ticket.pk),
+            TaskReason.PORTAL_UNSATISFIED,
+            at,
+        )
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+def resident_photos(ticket: Ticket) -> QuerySet[Attachment]:
+    """The photos the resident added to their request (on the portal): shown back to them.
+    Staff's own files (site photos, documents) stay in the console."""
+    return ticket.attachments.filter(
+        uploaded_by__username__startswith=PORTAL_ACCOUNT_PREFIX,
+        content_type__startswith="image/",
+    ).order_by("uploaded_at", "pk")
+
+
+def resident_photo(ticket: Ticket, photo_id: int) -> Attachment:
+    found = resident_photos(ticket).filter(pk=photo_id).first()
+    if found is None:
+        raise NotFound(_("照片不存在"))
+    return found
+
+
+def accepts_messages(who: Visitor) -> bool:
+    """Whether we send this household's proven phone our notices: yes unless they said no."""
+    return all(r.accepts_messages for r in who.residents)
+
+
+def set_messages(who: Visitor, allowed: bool) -> None:
+    """The resident turns our notices on or off for themselves (every resident with this phone
+    in the project); a phone not on file has nothing to set."""
+    if not who.on_file:
+        raise InvalidInput(_("您的手机号不在住户档案中"), field="allowed")
+    residents_services.set_accepts_messages(who.residents, allowed)
 
 
 def surveys_open(who: Visitor) -> list[Any]:

@@ -11,7 +11,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +25,7 @@ from propdesk.core.web import console_view
 from propdesk.org.access import check_project_scope
 from propdesk.org.models import Project
 from propdesk.tickets.choices import Kind, Satisfaction
-from propdesk.tickets.models import Ticket
+from propdesk.tickets.models import Attachment, Ticket
 
 from . import qr, services, signin, timeline, wechat
 
@@ -106,8 +106,24 @@ def home(request: HttpRequest, who: services.Visitor) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        _base(who, rows=rows, surveys=services.surveys_open(who)),
+        _base(
+            who,
+            rows=rows,
+            surveys=services.surveys_open(who),
+            accepts_messages=services.accepts_messages(who),
+        ),
     )
+
+
+@require_POST
+@portal_page
+def messages(request: HttpRequest, who: services.Visitor) -> HttpResponse:
+    """The resident turns our SMS/WeChat notices on or off."""
+    if not who.signed_in:
+        return redirect("portal:login", who.project.code)
+    if who.on_file:  # the page offers the setting only then
+        services.set_messages(who, request.POST.get("allowed") == "1")
+    return redirect("portal:home", who.project.code)
 
 
 @portal_page
@@ -188,7 +204,21 @@ def new_request(request: HttpRequest, who: services.Visitor) -> HttpResponse:
     return render(request, "portal/new.html", context)
 
 
-def _ticket_context(who: services.Visitor, ticket: Ticket, **more: Any) -> dict[str, Any]:
+def _photo_urls(who: services.Visitor, ticket: Ticket, token: str) -> list[str]:
+    """Where the resident's own photos of the request are read: by its number when signed in,
+    by the private link's token when followed anonymously."""
+    code = who.project.code
+    return [
+        reverse("portal:follow_photo", args=[code, token, photo.pk])
+        if token
+        else reverse("portal:photo", args=[code, ticket.number, photo.pk])
+        for photo in services.resident_photos(ticket)
+    ]
+
+
+def _ticket_context(
+    who: services.Visitor, ticket: Ticket, *, token: str = "", **more: Any
+) -> dict[str, Any]:
     now = clock.now()
     return _base(
         who,
@@ -199,6 +229,8 @@ def _ticket_context(who: services.Visitor, ticket: Ticket, **more: Any) -> dict[
         steps=timeline.steps(ticket),
         promises=timeline.promises(ticket, now),
         may_answer=services.may_answer(ticket, now=now),
+        may_reopen=services.may_reopen(ticket, now=now),
+        photos=_photo_urls(who, ticket, token),
         is_open=not ticket.is_terminal,
         levels=list(Satisfaction.choices),
         chips=list(services.REASON_CHIPS.items()),
@@ -262,8 +294,31 @@ def follow(request: HttpRequest, who: services.Visitor, token: str) -> HttpRespo
     return render(
         request,
         "portal/follow.html",
-        _ticket_context(who, ticket, link=request.build_absolute_uri()),
+        _ticket_context(who, ticket, token=token, link=request.build_absolute_uri()),
     )
+
+
+def _photo_response(photo: Attachment) -> FileResponse:
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    # Private to this resident: no shared cache keeps it.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@portal_page
+def photo(request: HttpRequest, who: services.Visitor, number: str, photo_id: int) -> HttpResponse:
+    """One photo the resident added to a request of their household."""
+    ticket = services.ticket_of(who, number)  # NotFound for anyone else's
+    return _photo_response(services.resident_photo(ticket, photo_id))
+
+
+@portal_page
+def follow_photo(
+    request: HttpRequest, who: services.Visitor, token: str, photo_id: int
+) -> HttpResponse:
+    """One photo of an anonymous request, read by its private link."""
+    ticket = services.ticket_by_token(who.project, token)
+    return _photo_response(services.resident_photo(ticket, photo_id))
 
 
 # --- WeChat ----------------------------------------------------------------------------------

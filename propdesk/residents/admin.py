@@ -35,6 +35,6 @@ class RoomAdmin(SheetImportExportMixin, admin.ModelAdmin):
 @admin.register(Resident)
 class ResidentAdmin(SheetImportExportMixin, admin.ModelAdmin):
     list_display = ["name", "preferred_contact", "is_key_customer"]
-    list_filter = ["is_key_customer", "preferred_contact"]
+    list_filter = ["is_key_customer", "preferred_contact", "accepts_messages"]
     search_fields = ["name", "phone", "phone2"]
     inlines = [ResidencyInline]

@@ -118,6 +118,11 @@ class Resident(models.Model):
     contact_times = models.CharField(_("方便联系时间"), max_length=100, blank=True)
     notes = models.TextField(_("备注"), blank=True, help_text=_("如:独居老人、不用微信"))
     is_key_customer = models.BooleanField(_("重点客户"), default=False)
+    accepts_messages = models.BooleanField(
+        _("接收通知"),
+        default=True,
+        help_text=_("关闭后不再发送短信、微信和邮件通知(登录验证码除外);住户可在自助页面自行设置"),
+    )
     rooms = models.ManyToManyField(Room, through="Residency", related_name="residents")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -112,3 +112,11 @@ def record_phone_reveal(
     if actor.role not in PHONE_REVEAL_ROLES and not actor.is_superuser:
         raise PermissionDenied(_("您的角色不能查看完整电话"))
     audit(actor, AuditAction.PHONE_REVEAL, object_type=object_type, object_id=object_id, ip=ip)
+
+
+def set_accepts_messages(residents: list[Resident], allowed: bool) -> None:
+    """The resident's own choice, made on the portal: whether we send them notices (receipts,
+    progress, callback and survey links) at all (SPEC §12 "where the resident allows it")."""
+    Resident.objects.filter(pk__in=[r.pk for r in residents]).update(accepts_messages=allowed)
+    for resident in residents:
+        resident.accepts_messages = allowed

@@ -61,9 +61,12 @@ NO_PROJECT_DATA = {
     "h5/<str:code>/login/": "the resident portal's sign-in by SMS code",
     "h5/<str:code>/logout/": "signs a resident out",
     "h5/<str:code>/new/": "the resident portal's form: a resident's own session",
+    "h5/<str:code>/messages/": "a resident turns their own notices on or off",
     "h5/<str:code>/r/<str:number>/": "a request of the resident's own household only",
     "h5/<str:code>/r/<str:number>/<str:action>/": "a request of the resident's own household",
     "h5/<str:code>/t/<str:token>/": "an anonymous request: its private link's token is the key",
+    "h5/<str:code>/r/<str:number>/photo/<int:photo_id>": "a photo of the household's own request",
+    "h5/<str:code>/t/<str:token>/photo/<int:photo_id>": "a photo of an anonymous request: by token",
     "h5/<str:code>/wechat/": "WeChat sign-in (off unless configured)",
     "h5/<str:code>/wechat/back/": "WeChat sign-in (off unless configured)",
     "h5/<str:code>/qr.svg": "the QR code of the portal's address",
@@ -162,6 +165,7 @@ class Places:
             "action": "dismiss",
             "planned": self.household.pk,
             "item_id": self.item.pk,
+            "photo_id": 1,
             "token": self.token,
             "uid": "MQ",
             # A project's code, but a category's in the case handbook's address.
@@ -178,6 +182,7 @@ class Places:
             "attachment_id": self.attachment.pk,
             "token": self.token,
             "item_id": self.item.pk,
+            "photo_id": 1,
             "planned": self.household.pk,
             "action": "note",
         }

@@ -2,11 +2,14 @@
 
 from .attachments import add_attachment
 from .closing import (
+    CONTESTED,
+    RESIDENT_MAY_REOPEN,
     close,
     delay_callback,
     lock_for_callback,
     record_callback_outcome,
     reopen,
+    reopen_at_residents_word,
     reopened_fields,
 )
 from .dispatch import (
@@ -42,9 +45,11 @@ from .workflow import (
 )
 
 __all__ = [
+    "CONTESTED",
     "DESCRIPTION_MAX_LENGTH",
     "MOVE_FROM",
     "MOVE_ROLES",
+    "RESIDENT_MAY_REOPEN",
     "FeeLine",
     "NewTicket",
     "Proposal",
@@ -68,6 +73,7 @@ __all__ = [
     "record_callback_outcome",
     "register_ticket",
     "reopen",
+    "reopen_at_residents_word",
     "reopened_fields",
     "reply_to_resident",
     "resolve",

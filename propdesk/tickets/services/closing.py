@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
-from propdesk.core.errors import InvalidInput, InvalidTransition
+from propdesk.core.errors import InvalidInput, InvalidTransition, PermissionDenied
+from propdesk.org.access import check_project_scope
 from propdesk.org.models import User
+from propdesk.org.services import is_portal_account
 
 from ..choices import ClosureReason, EventKind, Kind, Status
 from ..models import Ticket, TicketEvent
@@ -23,6 +25,7 @@ from .guards import (
     move_to,
     record_event,
     require_move_role,
+    require_status,
     require_text,
 )
 
@@ -205,6 +208,40 @@ def reopen(actor: User, ticket: Ticket, *, reason: str, now: datetime | None = N
         actor,
         at,
         note=reason,
+        fields=reopened_fields(ticket),
+    )
+    return ticket
+
+
+#: After a callback or a closure the resident may still say the result did not hold, unless the
+#: company closed it with its position recorded (still disagrees, beyond its authority).
+RESIDENT_MAY_REOPEN = frozenset({Status.CALLBACK_DONE, Status.CLOSED})
+
+
+@transaction.atomic
+def reopen_at_residents_word(
+    actor: User, ticket: Ticket, *, reason: str, now: datetime | None = None
+) -> Ticket:
+    """The resident says, on the portal, that a request called back or closed is not solved
+    (SPEC §12: "reopens within the configured window", which the portal checks): it goes back
+    to dispatch as any reopen does, and the reopen rules of the clocks follow. Only a project's
+    portal account records this: it holds no front-desk role, the resident is its authority."""
+    if not is_portal_account(actor):
+        raise PermissionDenied(_("只有住户本人可以通过自助页面重开诉求"))
+    ticket = lock_ticket(ticket)
+    check_project_scope(actor, ticket.project_id)
+    require_status(ticket, "reopen", RESIDENT_MAY_REOPEN)
+    if ticket.closure_reason in CONTESTED_REASONS:
+        raise InvalidTransition(_("这条诉求已由公司说明立场后办结,如有新问题请重新提交"))
+    reason = require_text(reason, "reason", _("重开原因"))
+    move_to(
+        ticket,
+        Status.REOPENED,
+        EventKind.REOPENED,
+        actor,
+        clock.resolve(now),
+        note=reason,
+        data={"by_resident": True},
         fields=reopened_fields(ticket),
     )
     return ticket
