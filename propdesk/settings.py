@@ -44,6 +44,13 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The key that seals secrets stored in the database (core/sealed.py: providers' AccessKey
+# secrets, AppSecrets, robot keys); SECRET_KEY when unset. Older keys, comma-separated, are
+# still accepted for reading while `propdesk reseal_secrets` seals everything with the new one.
+SEALING_KEY = os.environ.get("SEALING_KEY", "")
+SEALING_KEY_FALLBACKS = [
+    k.strip() for k in os.environ.get("SEALING_KEY_FALLBACKS", "").split(",") if k.strip()
+]
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from propdesk.core.sealed import SealedCharField
 from propdesk.org.models import Company, Project
 from propdesk.residents.models import Resident, mask_phone
 from propdesk.tickets.models import Ticket
@@ -200,9 +201,9 @@ class ProviderConfig(models.Model):
         blank=True,
         help_text=_("阿里云 AccessKey ID 或腾讯云 SecretId"),
     )
-    secret = models.CharField(
+    # Sealed in the database (core/sealed.py): a dump or a backup does not give it away.
+    secret = SealedCharField(
         _("密钥"),
-        max_length=256,
         blank=True,
         help_text=_("阿里云 AccessKey Secret、腾讯云 SecretKey、公众号 AppSecret 或群机器人 key"),
     )
