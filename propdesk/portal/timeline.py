@@ -40,7 +40,7 @@ STAGES = (
 
 def stage_labels() -> dict[str, str]:
     return {
-        "received": _("已受理"),
+        "received": _("已收到"),
         "assigned": _("已派单"),
         "in_progress": _("处理中"),
         "done": _("已完成"),
@@ -131,7 +131,8 @@ def _step(event: TicketEvent) -> Step | None:
         title = _("已回访") if by != _("您") else _("您的评价")
         return Step(event.at, title, detail=label, by=by)
     if kind == EventKind.REOPENED:
-        return Step(event.at, _("重新处理"), by=by)
+        # The resident's own words when they reopened it; a member of staff's reason is theirs.
+        return Step(event.at, _("重新处理"), detail=event.note if by == _("您") else "", by=by)
     if kind == EventKind.CLOSED:
         return Step(event.at, _("已办结"))
     if kind == EventKind.MERGED:

@@ -36,7 +36,7 @@ def test_a_request_called_back_or_closed_reopens_at_the_residents_word(world, st
     task = CallbackTask.objects.get(ticket=ticket, status=TaskStatus.OPEN)
     assert task.reason == TaskReason.PORTAL_UNSATISFIED
     page = client.get(f"/h5/{world.project.code}/r/{ticket.number}/").content.decode()
-    assert "重新处理中" in page and "重新处理" in page and 'id="reopen"' not in page
+    assert "重新处理中" in page and "住户反映:又漏了" in page and 'id="reopen"' not in page
 
 
 def test_after_the_window_the_resident_is_asked_to_submit_again(world, settings):
