@@ -237,6 +237,7 @@ def unknown_path(request: HttpRequest, rest: str):
 def _mount() -> None:
     from propdesk.callbacks.api import router as callbacks_router
     from propdesk.callbacks.api_visits import router as visits_router
+    from propdesk.casework.api import router as casework_router
     from propdesk.hotissues.api import router as hot_issues_router
     from propdesk.knowledge.api import router as knowledge_router
     from propdesk.notify.api import router as notify_router
@@ -265,6 +266,7 @@ def _mount() -> None:
     api.add_router("/", visits_router)
     api.add_router("/", surveys_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", casework_router)
     api.add_router("/", stats_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 

@@ -41,6 +41,13 @@ NAV = [
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
     ("knowledge:library", _("案例库"), "journal-bookmark", None),
+    # The approvers of handling plans (casework.services.STEP_ROLE).
+    (
+        "casework:plans",
+        _("方案审批"),
+        "check2-square",
+        {Role.PROJECT_MANAGER, Role.REGION, Role.HQ},
+    ),
 ]
 
 

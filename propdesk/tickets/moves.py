@@ -220,9 +220,6 @@ class MoveForms:
         re-grades the request, and grades only ever rise by themselves."""
         return grade_fact_fields(self.ticket)
 
-    def _submit_plan(self) -> list[FormField]:
-        return [FormField("plan", _("处理方案"), "textarea", True)]
-
     def _delay_callback(self) -> list[FormField]:
         return [
             FormField(

@@ -124,6 +124,7 @@ class Places:
         self.token = s.token(self.campaign)
         self.action = s.action()
         self.report = _a_report()
+        self.handling_plan = s.handling_plan()
         self.resident, self.room = w.resident, w.room
         self.case = create_case(
             w.quality, title="电梯困人", category=self.ticket.category,
@@ -153,6 +154,7 @@ class Places:
             "queues-saved/": 0,
             "imports/": 0,
             "cases/": self.case.pk,
+            "plans/": self.handling_plan.pk,
         }
         if name == "pk":
             return next(v for place, v in by_place.items() if before.endswith(place))
@@ -192,6 +194,7 @@ class Places:
             "/surveys/actions/": self.action.pk,
             "/surveys/campaigns/": self.campaign.pk,
             "/cases/": self.case.pk,
+            "/plans/": self.handling_plan.pk,
         }
 
         def value(match: re.Match) -> str:

@@ -77,6 +77,7 @@ def test_the_moves_other_domains_own_are_offered_in_the_lifecycle_order():
     assert names.index("complete_work_order") + 1 == names.index("callback")
     assert names.index("reopen") + 1 == names.index("escalate")
     assert names.index("escalate") + 1 == names.index("set_grade")
+    assert names.index("set_grade") + 1 == names.index("submit_plan")  # casework
     assert [p.name for p in detail_parts()] == ["clocks", "callbacks"]
 
 
