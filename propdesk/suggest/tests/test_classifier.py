@@ -114,7 +114,9 @@ def test_the_stored_arrays_answer_as_scikit_learn_does():
     x = vectoriser.fit_transform(docs)
     model = LogisticRegression(C=classifier.C, max_iter=300).fit(x, labels)
     probe = words("电梯停了灯也不亮")
-    expected = dict(zip(model.classes_, model.predict_proba(vectoriser.transform([probe]))[0]))
+    expected = dict(
+        zip(model.classes_, model.predict_proba(vectoriser.transform([probe]))[0], strict=True)
+    )
     got = dict(fitted.category.probabilities(fitted.features(probe)))
     assert got.keys() == expected.keys()
     for label, p in expected.items():
