@@ -22,6 +22,8 @@ from propdesk.knowledge.models import Case
 from propdesk.knowledge.services import published_in
 from propdesk.search.segment import words
 
+from .classifier import STOP_WORDS
+
 #: How much a suggested category's confidence adds to a case of that category (a word
 #: match scores its idf, about 1–4): a case of the likely category comes first among equals.
 CATEGORY_WEIGHT = 3.0
@@ -132,7 +134,7 @@ def relevant_cases(
 ) -> list[CaseHint]:
     """The ``top`` published cases closest to the words, each with its best scenario."""
     lib = library(company_id)
-    said = set(text_words)
+    said = set(text_words) - STOP_WORDS
     if not said or not lib.cases:
         return []
     confidence = dict(categories)

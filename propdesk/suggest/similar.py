@@ -20,6 +20,8 @@ from propdesk.search.segment import words
 from propdesk.tickets.choices import TERMINAL_STATUSES
 from propdesk.tickets.models import Ticket
 
+from .classifier import STOP_WORDS
+
 #: Received within this long of now (as the hot-issue rules' rolling window).
 WINDOW = timedelta(days=30)
 #: The most recent open requests compared word by word: bounds a keystroke's work.
@@ -48,7 +50,7 @@ def _by_words(project_id: int, said: set[str], key: int, at: datetime) -> list[t
     )
     found = []
     for pk, description in rows:
-        theirs = set(words(description, key=key))
+        theirs = set(words(description, key=key)) - STOP_WORDS
         shared = len(said & theirs)
         if shared < MIN_SHARED:
             continue
@@ -80,7 +82,7 @@ def alike_open_requests(
     listed: dict[int, Alike] = {}
     for ticket in by_text:
         listed[ticket.pk] = Alike(ticket, "text", 1.0, None)
-    said = set(text_words)
+    said = set(text_words) - STOP_WORDS
     if len(said) >= MIN_SHARED:
         scored = dict((pk, s) for s, pk in _by_words(project_id, said, company_id, at))
         new = [pk for pk in scored if pk not in listed]

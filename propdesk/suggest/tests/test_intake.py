@@ -65,6 +65,15 @@ def test_the_panel_proposes_a_category_and_shows_a_cases_words(world, client, li
     assert "/cases/" in html
 
 
+def test_a_starter_case_linked_from_the_card_opens(world, client, library):
+    """The starter library's versions have no author (loaded by the system): the case page
+    must still open from the card's link."""
+    client.force_login(world.agent)
+    body = client.get("/api/v1/suggestions", {"project": "SZHY", "text": "电梯困人"}).json()
+    page = client.get(f"/cases/{body['cases'][0]['id']}/")
+    assert page.status_code == 200 and "请您不要紧张" in page.content.decode()
+
+
 def test_the_panel_before_any_text_only_explains_itself(world, client):
     client.force_login(world.agent)
     html = client.post("/intake/suggestions/", {"description": ""}).content.decode()
