@@ -254,7 +254,10 @@ def reads() -> Iterator[tuple[str, str, list[str]]]:
                 yield f"GET {path}", path, needed
 
 
-QUERY = {"project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind"}
+QUERY = {
+    "project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind",
+    "text": "3栋2单元电梯停在12楼不动,按钮没反应",  # the suggestions: what the agent typed
+}  # fmt: skip
 #: Operations that need more, or other, than QUERY to read anything.
 QUERY_FOR = {
     "GET /api/v1/residents": {"name": "张"},
