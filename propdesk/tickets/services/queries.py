@@ -41,6 +41,9 @@ class TicketFilter:
     due_soon: bool = False
     breached: bool = False
     clock: str | None = None
+    #: Whose dictionary cuts ``text`` into words: the caller's company (None: the property
+    #: dictionary alone).
+    company_id: int | None = None
 
 
 def _phone_typed(text: str) -> Q:
@@ -106,13 +109,13 @@ def filter_tickets(
     if f.resident_id:
         qs = qs.filter(resident_id=f.resident_id)
     if f.text:
+        # A ticket number and a phone are matched whole; anything else by its words (the
+        # search app's word index, tickets.extensions.text_match).
         text = f.text.strip()
         qs = qs.filter(
-            Q(number__icontains=text)
-            | Q(description__icontains=text)
-            | Q(place__icontains=text)
-            | Q(contact_name__icontains=text)
-            | Q(contact_phone__contains=text)
+            Q(number=text.upper())
+            | Q(contact_phone=text)
             | _phone_typed(text)
+            | extensions.text_match(text, f.company_id)
         )
     return qs
