@@ -87,6 +87,7 @@ PAGE_QUERY = {
     "intake/household/": {"phone": "13812345678"},
     "residents/": {"name": "张"},
     "search/": {"q": "电梯"},
+    "search/results/": {"q": "电梯"},
 }
 ROLES = [r for r in Role.values]
 TODAY = timezone.localdate()
@@ -246,7 +247,7 @@ def reads() -> Iterator[tuple[str, str, list[str]]]:
                 yield f"GET {path}", path, needed
 
 
-QUERY = {"project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind"}
+QUERY = {"project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind", "q": "电梯"}
 #: Operations that need more, or other, than QUERY to read anything.
 QUERY_FOR = {
     "GET /api/v1/residents": {"name": "张"},
