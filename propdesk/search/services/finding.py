@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils.safestring import SafeString
 
 from propdesk.knowledge.choices import CaseStatus
@@ -36,6 +36,10 @@ from .indexing import CASE_FIELDS, TICKET_FIELDS
 #: Matches ranked and paged; past these, ``more`` is set (see the module's docstring).
 RANK_LIMIT = 500
 PAGE_SIZE = 20
+#: The newest ticket ids searched first (see _newest).
+WINDOW = 50_000
+#: Scopes of up to this many projects are searched without a window (see _newest).
+SMALL_SCOPE = 10
 
 T = TypeVar("T")
 
@@ -85,6 +89,32 @@ def ticket_matches(words: list[str]) -> QuerySet[TicketText]:
     return TicketText.objects.filter(index.TICKETS.matches(words))
 
 
+def _newest(candidates: QuerySet[TicketText], *, windowed: bool = True) -> list[int]:
+    """The ids of the newest RANK_LIMIT + 1 candidates, looked for among the newest tickets
+    first (the last WINDOW ids, then eight times as many, …, then all).
+
+    The index finds every match of a word at once, but sorting them by id reads each matched
+    row: 20,065 rows for 漏水 楼上 at 1M tickets, 150 ms. Within a window of the newest ids
+    the same plan reads only the matches there, and a common word fills the page from the
+    first window; a rare word costs a few more index scans, each of a few rows. A scope of a
+    few projects needs no window: its project index narrows the matches as much."""
+    if not windowed:
+        return list(
+            candidates.order_by("-ticket_id").values_list("ticket_id", flat=True)[: RANK_LIMIT + 1]
+        )
+    top = TicketText.objects.aggregate(top=Max("ticket_id"))["top"] or 0
+    window = WINDOW
+    while True:
+        low = top - window
+        within = candidates.filter(ticket_id__gt=low) if low > 0 else candidates
+        ids = list(
+            within.order_by("-ticket_id").values_list("ticket_id", flat=True)[: RANK_LIMIT + 1]
+        )
+        if len(ids) > RANK_LIMIT or low <= 0:
+            return ids
+        window *= 8
+
+
 def find_tickets(
     user: User, text: str, *, filters: TicketFilter | None = None, page: int = 1
 ) -> Results[Ticket]:
@@ -93,14 +123,13 @@ def find_tickets(
     words = query_words(user, text)
     if not words:
         return Results(words=words, page=page)
-    candidates = ticket_matches(words).filter(project_id__in=visible_projects(user))
+    projects = visible_projects(user)
+    candidates = ticket_matches(words).filter(project_id__in=projects)
     if filters is not None:
         filters.text = None
         chosen = filter_tickets(tickets_for(user), filters).values("pk")
         candidates = candidates.filter(ticket_id__in=chosen)
-    ids = list(
-        candidates.order_by("-ticket_id").values_list("ticket_id", flat=True)[: RANK_LIMIT + 1]
-    )
+    ids = _newest(candidates, windowed=len(projects) > SMALL_SCOPE)
     ranked, matched, more = _ranked_page(index.TICKETS, ids, words, page)
     rows = Ticket.objects.filter(pk__in=[i for i, _ in ranked]).select_related(*SUMMARY_RELATED)
     tickets = rows.in_bulk()
