@@ -62,14 +62,20 @@ _TICKET_NUMBER = re.compile(r"^[A-Za-z0-9_]+-\d{8}-\d+$")
 
 def _text_condition(text: str, company_id: int | None) -> Q:
     """What ``text`` finds: a ticket number that ticket, a valid phone that contact phone (in
-    any of its forms), anything else the tickets saying its words (the search app's
-    word index, tickets.extensions.text_match). One kind at a time: an OR of the three kept
-    PostgreSQL from using any index (0.9 s at 1M tickets, benchmarks/results/search.md)."""
+    any of its forms), digits alone the phones holding them and the words, anything else the
+    tickets saying its words (the search app's word index, tickets.extensions.text_match).
+    One kind at a time where it can be: an OR of number, phone and words kept PostgreSQL off
+    every index (0.9 s at 1M tickets, benchmarks/results/search.md)."""
     if _TICKET_NUMBER.match(text):
         return Q(number=text.upper())
     if phones.normalise(text).valid:
         return Q(contact_phone=text) | _phone_typed(text)
-    return extensions.text_match(text, company_id)
+    words = extensions.text_match(text, company_id)
+    if len(digits := phones.digits(text)) >= 4 and digits == re.sub(r"\D", "", text):
+        # Digits alone are the last digits of a phone people remember (尾号 5678, 12345678)
+        # or a word (a room, 1101): both.
+        return Q(contact_phone__contains=digits) | words
+    return words
 
 
 def _day_start(day: date) -> datetime:
