@@ -245,6 +245,7 @@ def _mount() -> None:
     from propdesk.org.api_tokens import router as tokens_router
     from propdesk.residents.api import router as residents_router
     from propdesk.residents.api_onboarding import router as onboarding_router
+    from propdesk.search.api import router as search_router
     from propdesk.sla.api import router as sla_router
     from propdesk.stats.api import router as stats_router
     from propdesk.suggest.api import router as suggest_router
@@ -269,6 +270,7 @@ def _mount() -> None:
     api.add_router("/", knowledge_router)
     api.add_router("/", casework_router)
     api.add_router("/", suggest_router)
+    api.add_router("/", search_router)
     api.add_router("/", stats_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("propdesk.knowledge.urls")),
     path("", include("propdesk.casework.urls")),
     path("", include("propdesk.suggest.urls")),
+    path("", include("propdesk.search.urls")),
     path("", include("propdesk.console.urls")),
     path("", include("propdesk.portal.urls")),
 ]

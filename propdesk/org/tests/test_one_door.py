@@ -90,6 +90,7 @@ PAGE_QUERY = {
     "intake/household/": {"phone": "13812345678"},
     "residents/": {"name": "张"},
     "search/": {"q": "电梯"},
+    "search/results/": {"q": "电梯"},
 }
 ROLES = [r for r in Role.values]
 TODAY = timezone.localdate()
@@ -255,7 +256,7 @@ def reads() -> Iterator[tuple[str, str, list[str]]]:
 
 
 QUERY = {
-    "project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind",
+    "project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind", "q": "电梯",
     "text": "3栋2单元电梯停在12楼不动,按钮没反应",  # the suggestions: what the agent typed
 }  # fmt: skip
 #: Operations that need more, or other, than QUERY to read anything.

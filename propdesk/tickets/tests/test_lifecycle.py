@@ -28,6 +28,7 @@ def test_the_subscribers_are_called_in_their_documented_order():
         "hotissues",
         "callbacks",
         "knowledge",
+        "search",
     ]
 
 
