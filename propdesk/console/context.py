@@ -41,13 +41,6 @@ NAV = [
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
     ("knowledge:library", _("案例库"), "journal-bookmark", None),
-    # How the intake's suggestions fare (suggest.records.REPORT_READERS).
-    (
-        "suggest:report",
-        _("建议统计"),
-        "lightbulb",
-        {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.QUALITY, Role.ADMIN},
-    ),
     # The approvers of handling plans (casework.services.STEP_ROLE).
     (
         "casework:plans",
@@ -64,6 +57,7 @@ def console(request) -> dict:
         return {}
     from propdesk.notify.inbox import unread_count
     from propdesk.residents.onboarding.jobs import may_import
+    from propdesk.suggest.records import REPORT_READERS
 
     path = request.path
     items = []
@@ -78,4 +72,6 @@ def console(request) -> dict:
         "unread_notifications": unread_count(user),
         # Administrators' tools sit in the user menu, beside 系统管理: the bar is full.
         "may_import": may_import(user),
+        # How the intake's suggestions fare: in the user menu too (suggest.records).
+        "may_read_suggestions": role_of(user) in REPORT_READERS,
     }
