@@ -246,6 +246,7 @@ def _mount() -> None:
     from propdesk.residents.api_onboarding import router as onboarding_router
     from propdesk.sla.api import router as sla_router
     from propdesk.stats.api import router as stats_router
+    from propdesk.stats.api_reports import router as reports_router
     from propdesk.surveys.api import router as surveys_router
     from propdesk.taxonomy import router as taxonomy_router
     from propdesk.tickets.api import router as tickets_router
@@ -266,6 +267,7 @@ def _mount() -> None:
     api.add_router("/", surveys_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", stats_router)
+    api.add_router("/", reports_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 
 

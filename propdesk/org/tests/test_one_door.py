@@ -192,6 +192,7 @@ class Places:
             "/surveys/actions/": self.action.pk,
             "/surveys/campaigns/": self.campaign.pk,
             "/cases/": self.case.pk,
+            "/reports/": self.report.pk,
         }
 
         def value(match: re.Match) -> str:
