@@ -28,11 +28,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
+
+from propdesk.core import clock as core_clock
 from propdesk.tickets.choices import EventKind, Kind, Status
 from propdesk.tickets.models import Ticket, TicketEvent
 
 from . import policies
-from .choices import ClockKind
+from .choices import OPEN_CLOCK_STATES, ClockKind, ClockState
 from .engine import (
     awaiting,
     calendar_of,
@@ -43,6 +47,7 @@ from .engine import (
     place,
     start_clock,
 )
+from .models import SlaClock
 
 #: The states in which a complaint is being worked on and owes its resident news.
 FOLLOWED = frozenset(
@@ -115,3 +120,54 @@ def on_event(ticket: Ticket, event: TicketEvent) -> None:
         start(ticket, event.at)
     elif kind == EventKind.UPDATED and RULE_INPUTS & set(event.data.get("changes", {})):
         _rules_changed(ticket, event.at)
+
+
+def _waiting(ticket_ref) -> Exists:
+    """A follow-up clock still waiting for its record: open, or breached and not yet made."""
+    return Exists(
+        SlaClock.objects.filter(ticket=ticket_ref, kind=ClockKind.FOLLOW_UP).filter(
+            Q(state__in=list(OPEN_CLOCK_STATES)) | Q(state=ClockState.BREACHED, met_at__isnull=True)
+        )
+    )
+
+
+#: The events after which a complaint's next follow-up record is owed.
+FOLLOWED_FROM = [EventKind.ACCEPTED, EventKind.REOPENED, *FOLLOW_UP_RECORDS]
+
+
+def start_missing(*, now: datetime | None = None) -> int:
+    """Once, after migration sla 0014 (and safe to run again): every open complaint being
+    worked on without a follow-up clock waiting gets one, counted from its last follow-up
+    record, acceptance or reopen. One whose week (or month) had already passed gets its week
+    from now instead: the system did not hold the company to it before, and an upgrade is no
+    reason to escalate every old complaint to HQ in one night. Each ticket in its own
+    transaction, under its lock (skipped when a move holds it: the move's event starts it).
+    Returns how many clocks were started."""
+    at = core_clock.resolve(now)
+    candidates = (
+        Ticket.objects.filter(kind=Kind.COMPLAINT, status__in=list(FOLLOWED))
+        .exclude(_waiting(OuterRef("pk")))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    started = 0
+    for pk in list(candidates):
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update(of=("self",), no_key=True, skip_locked=True)
+                .select_related("project")
+                .filter(pk=pk, kind=Kind.COMPLAINT, status__in=list(FOLLOWED))
+                .exclude(_waiting(OuterRef("pk")))
+                .first()
+            )
+            limit = policies.limit_for(ticket, ClockKind.FOLLOW_UP) if ticket else None
+            if ticket is None or limit is None:
+                continue
+            last = TicketEvent.objects.filter(
+                ticket=ticket, kind__in=FOLLOWED_FROM, at__lte=at
+            ).aggregate(last=Max("at"))["last"]
+            since = last or ticket.accepted_at or ticket.received_at
+            due = policies.moments_for(calendar_of(ticket), limit, since).due_at
+            start(ticket, since if due > at and ticket.status != Status.SUSPENDED else at)
+            started += 1
+    return started

@@ -223,3 +223,25 @@ def test_the_queue_to_follow_up_this_week_lists_the_complaints_due_within_seven_
 
     client.force_login(world.outsider)
     assert numbers_on(client.get("/queues/follow_up/")) == set()
+
+
+def test_complaints_open_before_the_follow_up_clock_existed_get_theirs_once(world):
+    """After the upgrade: counted from the last follow-up record; one already overdue gets a
+    week from now rather than an escalation in the night; repairs and closed requests none."""
+    from propdesk.sla.follow_up import start_missing
+
+    noted = accepted_complaint(world, at("2026-09-01 10:00"))
+    services.add_progress_note(world.agent, noted, text="已联系维保", now=at("2026-09-07 10:00"))
+    forgotten = accepted_complaint(world, at("2026-08-01 10:00"))
+    repair = accepted_complaint(world, at("2026-09-01 10:00"), kind="repair",
+                                repair_scope="in_home")  # fmt: skip
+    # As they were before the clock existed: none waiting.
+    SlaClock.objects.filter(kind=ClockKind.FOLLOW_UP).update(state=ClockState.CANCELLED)
+
+    assert start_missing(now=at("2026-09-09 10:00")) == 2
+
+    assert follow_ups(noted)[-1].due_at == at("2026-09-14 18:00")
+    late = follow_ups(forgotten)[-1]
+    assert (late.state, late.started_at) == (ClockState.RUNNING, at("2026-09-09 10:00"))
+    assert follow_ups(repair) == []
+    assert start_missing(now=at("2026-09-09 11:00")) == 0  # run again: nothing to do
