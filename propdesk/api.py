@@ -237,6 +237,7 @@ def unknown_path(request: HttpRequest, rest: str):
 def _mount() -> None:
     from propdesk.callbacks.api import router as callbacks_router
     from propdesk.callbacks.api_visits import router as visits_router
+    from propdesk.casework.api import router as casework_router
     from propdesk.hotissues.api import router as hot_issues_router
     from propdesk.knowledge.api import router as knowledge_router
     from propdesk.notify.api import router as notify_router
@@ -244,9 +245,11 @@ def _mount() -> None:
     from propdesk.org.api_tokens import router as tokens_router
     from propdesk.residents.api import router as residents_router
     from propdesk.residents.api_onboarding import router as onboarding_router
+    from propdesk.search.api import router as search_router
     from propdesk.sla.api import router as sla_router
     from propdesk.stats.api import router as stats_router
     from propdesk.stats.api_reports import router as reports_router
+    from propdesk.suggest.api import router as suggest_router
     from propdesk.surveys.api import router as surveys_router
     from propdesk.taxonomy import router as taxonomy_router
     from propdesk.tickets.api import router as tickets_router
@@ -266,6 +269,9 @@ def _mount() -> None:
     api.add_router("/", visits_router)
     api.add_router("/", surveys_router)
     api.add_router("/", knowledge_router)
+    api.add_router("/", casework_router)
+    api.add_router("/", suggest_router)
+    api.add_router("/", search_router)
     api.add_router("/", stats_router)
     api.add_router("/", reports_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "propdesk.hotissues",
     "propdesk.surveys",
     "propdesk.knowledge",
+    "propdesk.casework",
     "propdesk.search",
     "propdesk.suggest",
     "propdesk.stats",
@@ -336,6 +337,9 @@ PORTAL_CODES_PER_PHONE_MINUTE = int(os.environ.get("PORTAL_CODES_PER_PHONE_MINUT
 PORTAL_CODES_PER_PHONE_HOUR = int(os.environ.get("PORTAL_CODES_PER_PHONE_HOUR", "5"))
 #: One address may ask codes for this many phones an hour (a building's shared Wi-Fi is one).
 PORTAL_CODES_PER_ADDRESS_HOUR = int(os.environ.get("PORTAL_CODES_PER_ADDRESS_HOUR", "20"))
+# Handling plans (casework/rules.py): compensation over this many yuan needs the region
+# company's approval as well as the project manager's.
+PLAN_REGION_AMOUNT = os.environ.get("PLAN_REGION_AMOUNT", "5000")
 PORTAL_CONFIRM_DAYS = int(os.environ.get("PORTAL_CONFIRM_DAYS", "7"))
 PORTAL_SESSION_DAYS = int(os.environ.get("PORTAL_SESSION_DAYS", "30"))
 # WeChat Official Account sign-in (OAuth snsapi_base): empty WECHAT_APP_ID switches it off.

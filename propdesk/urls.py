@@ -18,6 +18,9 @@ urlpatterns = [
     path("", include("propdesk.hotissues.urls")),
     path("", include("propdesk.callbacks.urls")),
     path("", include("propdesk.knowledge.urls")),
+    path("", include("propdesk.casework.urls")),
+    path("", include("propdesk.suggest.urls")),
+    path("", include("propdesk.search.urls")),
     path("", include("propdesk.console.urls")),
     path("", include("propdesk.portal.urls")),
 ]

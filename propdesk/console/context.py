@@ -41,6 +41,20 @@ NAV = [
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
     ("knowledge:library", _("案例库"), "journal-bookmark", None),
+    # How the intake's suggestions fare (suggest.records.REPORT_READERS).
+    (
+        "suggest:report",
+        _("建议统计"),
+        "lightbulb",
+        {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.QUALITY, Role.ADMIN},
+    ),
+    # The approvers of handling plans (casework.services.STEP_ROLE).
+    (
+        "casework:plans",
+        _("方案审批"),
+        "check2-square",
+        {Role.PROJECT_MANAGER, Role.REGION, Role.HQ},
+    ),
 ]
 
 

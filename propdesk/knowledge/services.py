@@ -15,7 +15,7 @@ Who may (SPEC §8 gives the case library to the quality department):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -86,11 +86,22 @@ def get_case(user: User, pk: int) -> Case:
     return case
 
 
+#: The words filter of ``find_cases``: (words typed, company id) → the cases saying them. The
+#: search app registers its word index here (``use_word_search``, from its ready()); until it
+#: does, every word typed is matched as a substring.
+_word_search: Callable[[str, int | None], Q] | None = None
+
+
+def use_word_search(condition: Callable[[str, int | None], Q]) -> None:
+    global _word_search
+    _word_search = condition
+
+
 def find_cases(
     user: User, *, category: Category | None = None, status: str = "", words: str = ""
 ) -> QuerySet[Case]:
     """The cases ``user`` reads, of a category (and those under it), in a status, and saying
-    every one of ``words`` in the title or a scenario (a substring match until word search)."""
+    every one of ``words`` in the title or a scenario (by the word index when registered)."""
     cases = cases_for(user)
     if category is not None:
         cases = cases.filter(Q(category=category) | Q(category__parent=category))
@@ -98,6 +109,8 @@ def find_cases(
         if status not in CaseStatus.values:
             raise InvalidInput(_("状态“%(s)s”无效") % {"s": status}, field="status")
         cases = cases.filter(status=status)
+    if words.strip() and _word_search is not None:
+        return cases.filter(_word_search(words, user.company_id))
     for word in words.split():
         cases = cases.filter(
             Q(title__icontains=word)

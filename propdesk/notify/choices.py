@@ -21,6 +21,8 @@ class Event(models.TextChoices):
     URGENT_TICKET = "urgent_ticket", _("紧急诉求提醒")
     #: To a resident signing in on the portal: the one-time code (never shown anywhere else).
     PORTAL_LOGIN_CODE = "portal_login_code", _("登录验证码")
+    #: To an approver: a handling plan waits for their decision (casework).
+    PLAN_APPROVAL = "plan_approval", _("方案待审批")
     #: To the region company's leaders and HQ customer service: a monthly report (客服工作月报)
     #: was published (SPEC §9, seed 002 4.1.5).
     MONTHLY_REPORT_PUBLISHED = "monthly_report_published", _("月报发布通知")

@@ -52,6 +52,12 @@ PROPERTY_WORDS: tuple[str, ...] = (
     "渗水",
     "停水",
     "停电",
+    # The short words residents search by inside the long ones above: jieba's general
+    # dictionary lacks them, so alone they fall into single characters (道闸 → 道, 闸) that
+    # the long word's search-mode parts (车库, 车库道闸) never hold.
+    "道闸",
+    "困人",
+    "对讲",
 )
 
 #: What is not a word: punctuation, spaces, symbols (kept out of the index and queries).

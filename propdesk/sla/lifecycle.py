@@ -232,7 +232,9 @@ def _callback_delayed(ticket: Ticket, event: TicketEvent) -> None:
         place(clock, calendar, event.at, pauses_of(ticket), suspended=False)
 
 
-def _plan_submitted(ticket: Ticket, event: TicketEvent) -> None:
+def _plan_approved(ticket: Ticket, event: TicketEvent) -> None:
+    # Only an approved plan meets the plan clock (issue 21): one submitted and sent back, or
+    # still waiting for its approvers, leaves it running.
     meet(awaiting(ticket, [ClockKind.PLAN]), event.at)
 
 
@@ -377,7 +379,7 @@ HANDLERS: dict[str, Callable[[Ticket, TicketEvent], None]] = {
     EventKind.RESOLVED: _resolved,
     EventKind.CALLBACK_RECORDED: _callback_recorded,
     EventKind.CALLBACK_DELAYED: _callback_delayed,
-    EventKind.PLAN_SUBMITTED: _plan_submitted,
+    EventKind.PLAN_APPROVED: _plan_approved,
     EventKind.CLOSED: _closed,
     EventKind.REOPENED: _reopened,
     EventKind.MERGED: _stopped,

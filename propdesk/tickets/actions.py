@@ -2,7 +2,8 @@
 forms: action name → (body schema, call). Every call goes through the one service function.
 
 Tickets' own moves are listed here; a domain above tickets adds the moves it owns (callbacks:
-"callback"; sla: "escalate", "set_grade") with ``register_action`` in its ``AppConfig.ready()``,
+"callback"; sla: "escalate", "set_grade"; casework: "submit_plan", a plan with its approvers)
+with ``register_action`` in its ``AppConfig.ready()``,
 so this module imports nothing above tickets.
 """
 
@@ -103,7 +104,6 @@ ACTIONS: dict[str, tuple[type[Schema], Call]] = {
         ),
     ),
     "reopen": (schemas.ReasonIn, lambda u, t, b: services.reopen(u, t, reason=b.reason)),
-    "submit_plan": (schemas.PlanIn, lambda u, t, b: services.submit_plan(u, t, plan=b.plan)),
     "delay_callback": (
         schemas.DelayCallbackIn,
         lambda u, t, b: services.delay_callback(

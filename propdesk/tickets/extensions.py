@@ -13,7 +13,10 @@ like the lifecycle's subscribers, so that tickets imports none of them (DESIGN.m
   a queue and of a handler's work orders), ``overdue_by`` (how long a work order is past its
   own clock), ``handling_due`` (the handling clock's due time, the dispatch form's suggested
   deadline), ``clock_name`` (a clock's name on the timeline). By hotissues:
-  ``similar_open_requests`` (what intake shows before saving).
+  ``similar_open_requests`` (what intake shows before saving). By suggest:
+  ``intake_registered`` (what the intake page's registration records of its suggestions). By
+  search: ``text_match`` (the list's ``text`` filter by words) and ``text_snippets`` (each
+  listed ticket's matched words).
 - **Page parts**: a piece of a tickets page that another app draws from its own rows with its
   own template, in a named slot of the page (``PAGE_SLOTS``): the hot issue badge of the ticket
   page (hotissues), its callback task and the household file's latest callbacks (callbacks).
@@ -24,13 +27,13 @@ registered in ``tickets.moves`` (``add_move_form``), beside their moves in ``tic
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Q, QuerySet
 
     from propdesk.org.models import User
 
@@ -135,6 +138,18 @@ def _nothing_similar(
     return [], []
 
 
+def _substring(text: str, company_id: int | None) -> Q:
+    from django.db.models import Q
+
+    return (
+        Q(description__icontains=text) | Q(place__icontains=text) | Q(contact_name__icontains=text)
+    )
+
+
+def _no_snippets(tickets: list[Ticket], text: str, company_id: int | None) -> dict[int, str]:
+    return {}
+
+
 #: The most urgent open clock of each ticket, by ticket id, as ``{% time_left %}`` shows it.
 urgent_clocks = Provider(_no_clocks)
 #: How long each work order is past its own clock, in words, by work order id (those in time
@@ -144,16 +159,32 @@ overdue_by = Provider(_none_late)
 handling_due = Provider(_no_due)
 #: The name of a kind of clock, as the timeline names the clock of an event ("" if unknown).
 clock_name = Provider(_no_name)
+
+
+def _nothing_to_record(user: User, ticket: Ticket, posted: Mapping[str, str]) -> None:
+    return None
+
+
 #: Open requests at the same place (and category), and those saying nearly the same thing.
 similar_open_requests = Provider(_nothing_similar)
+#: Called by the intake page inside the registration's transaction with the request just
+#: registered and the form as posted: the fields other apps' page parts added to it are theirs
+#: to read (a refusal raised here undoes the registration and is shown on the form).
+intake_registered = Provider(_nothing_to_record)
+#: The tickets whose words match ``text`` (cut with the company's dictionary): the list's
+#: ``text`` filter beside the exact number and phone. A substring match until search answers.
+text_match = Provider(_substring)
+#: Each listed ticket's text with the words of ``text`` marked (escaped HTML), by ticket id.
+text_snippets = Provider(_no_snippets)
 
 
 #: The slots of the tickets pages other apps draw into, and what ``read`` is given for each:
 #: ``ticket_badges`` (beside the status on the ticket page) and ``ticket_facts`` (a row of its
 #: facts) read ``(ticket)``; ``household`` (a card of the room and resident pages) and
 #: ``intake_household`` (intake's household panel) read ``(tickets)``, the household's
-#: requests the user may see.
-PAGE_SLOTS = ("ticket_badges", "ticket_facts", "household", "intake_household")
+#: requests the user may see; ``intake_assist`` (intake's side column, beside the form) reads
+#: ``(user)``.
+PAGE_SLOTS = ("ticket_badges", "ticket_facts", "household", "intake_household", "intake_assist")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ does not depend on the order of ``INSTALLED_APPS``:
 30    hotissues   a new or regrouped request books a hot-issue check for the worker
 40    callbacks   callback tasks are opened, completed or cancelled
 50    knowledge   a request closed as worth a case becomes a draft of the case library
+60    search      a move that changes what the request says re-indexes its words
 ====  ==========  ==================================================================
 
 This module imports nothing above ``tickets``: the handlers are plain callables.

@@ -231,9 +231,6 @@ class MoveForms:
             )  # fmt: skip
         return fields
 
-    def _submit_plan(self) -> list[FormField]:
-        return [FormField("plan", _("处理方案"), "textarea", True)]
-
     def _delay_callback(self) -> list[FormField]:
         return [
             FormField(

@@ -63,6 +63,7 @@ def _open(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 def queue(user, name: str, f: TicketFilter, *, now: datetime) -> QuerySet[Ticket]:
     """The tickets of one queue, filtered; unknown names are the whole scope."""
     qs = tickets_for(user)
+    f.company_id = user.company_id  # its dictionary cuts the text filter into words
     if name == "mine":
         qs = (
             _open(qs)

@@ -346,10 +346,6 @@ class DelayCallbackIn(Schema):
     reason: str
 
 
-class PlanIn(Schema):
-    plan: str
-
-
 class SetGradeIn(Schema):
     reason: str
     level: str | None = Field(None, description="1 | 2 | 3 | 4")

@@ -170,6 +170,17 @@ class Scene:
         year = year or timezone.localdate().year
         return visits.generate_plan(self.world.hq, project, year, now=self.tick())
 
+    def handling_plan(self, *, foreign: bool = False):
+        """A plan of a 一级 complaint, waiting for the project manager (casework)."""
+        from propdesk.casework import services as casework
+
+        ticket = self.ticket("dispatched", foreign=foreign)
+        Ticket.objects.filter(pk=ticket.pk).update(grade_level="1")
+        ticket.refresh_from_db()
+        return casework.submit_plan(
+            self.world.hq, ticket, text="先行维修,三日内书面答复", amount="200", now=self.tick()
+        )
+
     def household(self, plan):
         return plan.households.order_by("pk").first()
 

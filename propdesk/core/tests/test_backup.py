@@ -296,7 +296,10 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path, media):
 @pytest.mark.django_db
 def test_row_checksums_change_with_any_value(world):
     def stats():
-        return table_stats(connection.vendor, connection.cursor, connection.chunked_cursor)
+        # The word index follows a resident's phone (search.hooks); its FTS5 tables on SQLite
+        # are not the same bytes after a change and its undoing, so they are left out here.
+        found = table_stats(connection.vendor, connection.cursor, connection.chunked_cursor)
+        return {t: stat for t, stat in found.items() if not t.startswith("search_")}
 
     before = stats()
     world.resident.phone = "13812345679"

@@ -251,6 +251,17 @@ CASES += [
          lambda s: (f"/cases/{_case(s)}/review", {})),
 ]  # fmt: skip
 
+# --- handling plans (casework) -----------------------------------------------------------------
+
+# Only a project manager, the region or HQ decides, each their own step: the caller (an
+# administrator of 华苑) is refused in both projects, so there is no own-project request.
+CASES += [
+    Case("POST /api/v1/plans/{pk}/decision", "a plan of 丽苑",
+         lambda s: (f"/plans/{s.handling_plan(foreign=True).pk}/decision",
+                    {"decision": "approved"}),
+         None, refusals=(403,)),
+]  # fmt: skip
+
 # --- hot issues ------------------------------------------------------------------------------
 
 HOT = "/hot-issues/{pk}/"

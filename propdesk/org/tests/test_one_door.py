@@ -90,6 +90,7 @@ PAGE_QUERY = {
     "intake/household/": {"phone": "13812345678"},
     "residents/": {"name": "张"},
     "search/": {"q": "电梯"},
+    "search/results/": {"q": "电梯"},
 }
 ROLES = [r for r in Role.values]
 TODAY = timezone.localdate()
@@ -124,6 +125,7 @@ class Places:
         self.token = s.token(self.campaign)
         self.action = s.action()
         self.report = _a_report()
+        self.handling_plan = s.handling_plan()
         self.resident, self.room = w.resident, w.room
         self.case = create_case(
             w.quality, title="电梯困人", category=self.ticket.category,
@@ -153,6 +155,7 @@ class Places:
             "queues-saved/": 0,
             "imports/": 0,
             "cases/": self.case.pk,
+            "plans/": self.handling_plan.pk,
         }
         if name == "pk":
             return next(v for place, v in by_place.items() if before.endswith(place))
@@ -192,6 +195,7 @@ class Places:
             "/surveys/actions/": self.action.pk,
             "/surveys/campaigns/": self.campaign.pk,
             "/cases/": self.case.pk,
+            "/plans/": self.handling_plan.pk,
             "/reports/": self.report.pk,
         }
 
@@ -252,7 +256,10 @@ def reads() -> Iterator[tuple[str, str, list[str]]]:
                 yield f"GET {path}", path, needed
 
 
-QUERY = {"project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind"}
+QUERY = {
+    "project": "SZHY", "month": MONTH, "period": MONTH, "by": "kind", "q": "电梯",
+    "text": "3栋2单元电梯停在12楼不动,按钮没反应",  # the suggestions: what the agent typed
+}  # fmt: skip
 #: Operations that need more, or other, than QUERY to read anything.
 QUERY_FOR = {
     "GET /api/v1/residents": {"name": "张"},

@@ -20,7 +20,7 @@ def book(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("sla", "0013_default_follow_up_rules"),
-        ("tickets", "0018_ticket_long_disagreement"),
+        ("tickets", "0019_ticket_long_disagreement"),
         ("django_tasks_database", "__latest__"),
     ]
 

@@ -239,8 +239,11 @@ def test_a_complaint_needing_a_plan_has_ten_working_days_to_submit_it(world):
     # Ten working days after registration: 中秋 (09-25) off, Sunday 09-20 a make-up day.
     assert (plan.state, plan.due_at) == (ClockState.RUNNING, at("2026-09-22 18:00"))
 
-    services.submit_plan(
-        world.supervisor, ticket, plan="与开发商协商,10 月底前交付会所并书面答复业主",
+    # A plan no approval rule touches (三级, no money) is approved as it is submitted.
+    from propdesk.casework import services as casework
+
+    casework.submit_plan(
+        world.supervisor, ticket, text="与开发商协商,10 月底前交付会所并书面答复业主",
         now=at("2026-09-18 16:00"),
     )  # fmt: skip
     plan.refresh_from_db()

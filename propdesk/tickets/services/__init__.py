@@ -22,6 +22,7 @@ from .dispatch import (
     transfer,
 )
 from .guards import MOVE_FROM, MOVE_ROLES, allowed_moves, may
+from .plans import PLAN_DECISIONS, record_plan_decision, submit_plan
 from .queries import TicketFilter, filter_tickets, tickets_for
 from .register import (
     DESCRIPTION_MAX_LENGTH,
@@ -39,7 +40,6 @@ from .workflow import (
     merge,
     reply_to_resident,
     resume,
-    submit_plan,
     suspend,
     update_ticket,
 )
@@ -49,6 +49,7 @@ __all__ = [
     "DESCRIPTION_MAX_LENGTH",
     "MOVE_FROM",
     "MOVE_ROLES",
+    "PLAN_DECISIONS",
     "RESIDENT_MAY_REOPEN",
     "FeeLine",
     "NewTicket",
@@ -71,6 +72,7 @@ __all__ = [
     "merge",
     "propose_department",
     "record_callback_outcome",
+    "record_plan_decision",
     "register_ticket",
     "reopen",
     "reopen_at_residents_word",

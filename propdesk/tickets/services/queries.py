@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -41,6 +42,9 @@ class TicketFilter:
     due_soon: bool = False
     breached: bool = False
     clock: str | None = None
+    #: Whose dictionary cuts ``text`` into words: the caller's company (None: the property
+    #: dictionary alone).
+    company_id: int | None = None
 
 
 def _phone_typed(text: str) -> Q:
@@ -50,6 +54,28 @@ def _phone_typed(text: str) -> Q:
     if not number.valid or number.canonical == text:
         return Q()
     return Q(contact_phone__startswith=number.canonical)
+
+
+#: A ticket number as numbering.py makes it (<PROJECTCODE>-<YYYYMMDD>-<NNNN>).
+_TICKET_NUMBER = re.compile(r"^[A-Za-z0-9_]+-\d{8}-\d+$")
+
+
+def _text_condition(text: str, company_id: int | None) -> Q:
+    """What ``text`` finds: a ticket number that ticket, a valid phone that contact phone (in
+    any of its forms), digits alone the phones holding them and the words, anything else the
+    tickets saying its words (the search app's word index, tickets.extensions.text_match).
+    One kind at a time where it can be: an OR of number, phone and words kept PostgreSQL off
+    every index (0.9 s at 1M tickets, benchmarks/results/search.md)."""
+    if _TICKET_NUMBER.match(text):
+        return Q(number=text.upper())
+    if phones.normalise(text).valid:
+        return Q(contact_phone=text) | _phone_typed(text)
+    words = extensions.text_match(text, company_id)
+    if len(digits := phones.digits(text)) >= 4 and digits == re.sub(r"\D", "", text):
+        # Digits alone are the last digits of a phone people remember (尾号 5678, 12345678)
+        # or a word (a room, 1101): both.
+        return Q(contact_phone__contains=digits) | words
+    return words
 
 
 def _day_start(day: date) -> datetime:
@@ -106,13 +132,5 @@ def filter_tickets(
     if f.resident_id:
         qs = qs.filter(resident_id=f.resident_id)
     if f.text:
-        text = f.text.strip()
-        qs = qs.filter(
-            Q(number__icontains=text)
-            | Q(description__icontains=text)
-            | Q(place__icontains=text)
-            | Q(contact_name__icontains=text)
-            | Q(contact_phone__contains=text)
-            | _phone_typed(text)
-        )
+        qs = qs.filter(_text_condition(f.text.strip(), f.company_id))
     return qs

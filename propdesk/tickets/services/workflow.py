@@ -361,20 +361,3 @@ def update_ticket(
     ticket.save()
     record_event(ticket, EventKind.UPDATED, actor, clock.resolve(now), data={"changes": recorded})
     return ticket
-
-
-@transaction.atomic
-def submit_plan(actor: User, ticket: Ticket, *, plan: str, now: datetime | None = None) -> Ticket:
-    """Record the handling plan (处理方案) of a complaint that needs coordination (§4); it
-    meets the plan clock. Approval by the project manager comes with the grades."""
-    ticket = lock_ticket(ticket)
-    check_move(actor, ticket, "submit_plan")
-    plan = require_text(plan, "plan", _("处理方案"))
-    at = clock.resolve(now)
-    ticket.plan, ticket.plan_submitted_at, ticket.plan_submitted_by = plan, at, actor
-    ticket.needs_plan = True
-    ticket.save(
-        update_fields=["plan", "plan_submitted_at", "plan_submitted_by", "needs_plan", "updated_at"]
-    )
-    record_event(ticket, EventKind.PLAN_SUBMITTED, actor, at, note=plan)
-    return ticket

@@ -28,6 +28,7 @@ def test_the_subscribers_are_called_in_their_documented_order():
         "hotissues",
         "callbacks",
         "knowledge",
+        "search",
     ]
 
 
@@ -77,11 +78,12 @@ def test_the_moves_other_domains_own_are_offered_in_the_lifecycle_order():
     assert names.index("complete_work_order") + 1 == names.index("callback")
     assert names.index("reopen") + 1 == names.index("escalate")
     assert names.index("escalate") + 1 == names.index("set_grade")
+    assert names.index("set_grade") + 1 == names.index("submit_plan")  # casework
     assert [p.name for p in detail_parts()] == ["clocks", "callbacks"]
 
 
 def test_the_worker_start_steps_run_clocks_first_then_bookings():
-    assert [s.name for s in start_steps()] == ["sla", "notify", "stats", "callbacks"]
+    assert [s.name for s in start_steps()] == ["sla", "notify", "stats", "callbacks", "suggest"]
 
 
 def test_a_work_order_changes_status_only_along_its_transitions(world, now):

@@ -27,7 +27,7 @@ from propdesk.residents.services import find_residents, find_rooms, get_resident
 
 from .. import services
 from ..choices import Channel, Kind, Nature, ReporterType, Status
-from ..extensions import page_parts, similar_open_requests
+from ..extensions import intake_registered, page_parts, similar_open_requests
 from ..models import Category, Ticket
 from ..moves import grade_fact_fields
 
@@ -265,6 +265,10 @@ def _register_with_files(
     try:
         with transaction.atomic():
             ticket, created = services.register_ticket(request.user, data)
+            if created and keep:
+                # What other apps' parts of the page added to the form (suggest: what it
+                # suggested and whether the agent took it).
+                intake_registered(request.user, ticket, request.POST)
             for upload in uploads if created else ():
                 try:
                     stored.append(services.add_attachment(request.user, ticket, upload).file.name)
@@ -383,6 +387,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         "client_ref": request.POST.get("client_ref") or f"console-{uuid.uuid4()}",
         "description_max": services.DESCRIPTION_MAX_LENGTH,
         "grade_fields": grade_fact_fields(),
+        "assist": page_parts("intake_assist", request.user),
         "errors": {},
     }
     if request.method != "POST" or request.POST.get("confirmed") == "0":  # 返回修改

@@ -21,7 +21,7 @@ from propdesk.org.roles import MANAGERS, role_of
 
 from .. import services
 from ..choices import GradeClass, GradeLevel, Kind, Status
-from ..extensions import urgent_clocks
+from ..extensions import text_snippets, urgent_clocks
 from ..models import Category, SavedFilter
 from ..queues import QUEUES, SORTS, queue, sorted_page_rows
 
@@ -88,6 +88,8 @@ def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
         "page": page,
         "tickets": tickets,
         "clocks": urgent_clocks(tickets, now),
+        # The words of the text filter marked in each row's text (escaped HTML, search app).
+        "snippets": text_snippets(tickets, f.text, request.user.company_id) if f.text else {},
         "sort": sort,
         "sorts": SORTS,
         "error": error,

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseworkConfig(AppConfig):
+    """Handling plans with their approval (SPEC §4, §5); compensation claims and corrective
+    actions follow here (issue 21)."""
+
+    name = "propdesk.casework"
+    label = "casework"
+    verbose_name = _("方案与整改")
+
+    def ready(self) -> None:
+        from . import actions, ticket_pages
+
+        actions.register()
+        ticket_pages.register()
