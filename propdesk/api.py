@@ -248,6 +248,7 @@ def _mount() -> None:
     from propdesk.search.api import router as search_router
     from propdesk.sla.api import router as sla_router
     from propdesk.stats.api import router as stats_router
+    from propdesk.stats.api_reports import router as reports_router
     from propdesk.suggest.api import router as suggest_router
     from propdesk.surveys.api import router as surveys_router
     from propdesk.taxonomy import router as taxonomy_router
@@ -272,6 +273,7 @@ def _mount() -> None:
     api.add_router("/", suggest_router)
     api.add_router("/", search_router)
     api.add_router("/", stats_router)
+    api.add_router("/", reports_router)
     api.add_router("/", fallback)  # last: it matches any address the others did not
 
 

@@ -23,6 +23,9 @@ class Event(models.TextChoices):
     PORTAL_LOGIN_CODE = "portal_login_code", _("登录验证码")
     #: To an approver: a handling plan waits for their decision (casework).
     PLAN_APPROVAL = "plan_approval", _("方案待审批")
+    #: To the region company's leaders and HQ customer service: a monthly report (客服工作月报)
+    #: was published (SPEC §9, seed 002 4.1.5).
+    MONTHLY_REPORT_PUBLISHED = "monthly_report_published", _("月报发布通知")
 
 
 class Channel(models.TextChoices):

@@ -23,6 +23,7 @@ class PolicyOut(Schema):
     grade_level: str
     repair_scope: str
     category: str | None
+    only_long_disagreement: bool
     unit: str
     unit_display: str
     amount: int
@@ -52,6 +53,7 @@ def policies(request: HttpRequest, clock: str | None = None):
             "grade_level": p.grade_level,
             "repair_scope": p.repair_scope,
             "category": p.category.code if p.category_id else None,
+            "only_long_disagreement": p.only_long_disagreement,
             "unit": p.unit,
             "unit_display": str(ClockUnit(p.unit).label),
             "amount": p.amount,

@@ -16,6 +16,9 @@ class ClockKind(models.TextChoices):
     CLOSE = "close", _("结案")
     CALLBACK = "callback", _("回访")
     WORK_ORDER = "work_order", _("工单完成")
+    #: An open complaint's follow-up record (跟进记录): one a week, a month when the resident
+    #: and the company have long failed to agree (SPEC §4, seed 002 6.5.2 4).
+    FOLLOW_UP = "follow_up", _("跟进")
 
 
 class ClockState(models.TextChoices):
@@ -38,11 +41,20 @@ class ClockUnit(models.TextChoices):
     SAME_DAY = "same_day", _("当天")
     #: The close of working hours on the Nth calendar day, working day or not (SPEC §6).
     CALENDAR_DAYS = "calendar_days", _("自然日(当日下班前)")
+    #: The close of working hours on the same date N calendar months later (its last day where
+    #: that date does not exist): "one month" is a calendar month (SPEC §5), not 30 days.
+    CALENDAR_MONTHS = "calendar_months", _("自然月(当日下班前)")
     FIXED = "fixed", _("约定时间")
 
 
 #: Counted on the clock on the wall, not in working time (calendar days end at the close of
 #: working hours, but the days in between count whether or not they are working days).
 NATURAL_UNITS = frozenset(
-    {ClockUnit.MINUTES, ClockUnit.HOURS, ClockUnit.FIXED, ClockUnit.CALENDAR_DAYS}
+    {
+        ClockUnit.MINUTES,
+        ClockUnit.HOURS,
+        ClockUnit.FIXED,
+        ClockUnit.CALENDAR_DAYS,
+        ClockUnit.CALENDAR_MONTHS,
+    }
 )

@@ -17,7 +17,7 @@ from propdesk.tickets.choices import ClosureReason, EventKind, Status
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
 from propdesk.worktime.arithmetic import WorkCalendar
 
-from . import grades, policies
+from . import follow_up, grades, policies
 from .choices import ClockKind, ClockState, ClockUnit
 from .engine import (
     NewClocks,
@@ -394,6 +394,9 @@ def on_event(ticket: Ticket, event: TicketEvent) -> None:
     handler = HANDLERS.get(event.kind)
     if handler is not None:
         handler(ticket, event)
+    # After the event's own handler: a reopen has restarted the other clocks, a closure has
+    # stopped every clock, a resumption has resumed the follow-up clock with the others.
+    follow_up.on_event(ticket, event)
     # A registration is graded by _registered().
     if event.kind == EventKind.UPDATED and set(event.data.get("changes", {})) & GRADE_INPUTS:
         grades.evaluate(ticket, event.at)

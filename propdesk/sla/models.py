@@ -39,6 +39,9 @@ class SlaPolicy(models.Model):
     category = models.ForeignKey(
         Category, models.CASCADE, null=True, blank=True, help_text=_("含其下级分类")
     )
+    #: Only for complaints in long disagreement (Ticket.long_disagreement): the monthly
+    #: follow-up (seed 002 6.5.2 4). A rule naming it is one criterion more specific.
+    only_long_disagreement = models.BooleanField(_("仅限长期未达成一致的投诉"), default=False)
     unit = models.CharField(_("单位"), max_length=20, choices=ClockUnit.choices)
     amount = models.PositiveIntegerField(_("时长"), default=1)
     warning_percent = models.PositiveSmallIntegerField(
@@ -78,6 +81,7 @@ class SlaPolicy(models.Model):
                 self.grade_level,
                 self.repair_scope,
                 self.category_id,
+                self.only_long_disagreement,
             )
             if value
         )

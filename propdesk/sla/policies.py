@@ -46,6 +46,8 @@ def _matches(rule: SlaPolicy, ticket: Ticket) -> bool:
         return False
     if rule.repair_scope and rule.repair_scope != ticket.repair_scope:
         return False
+    if rule.only_long_disagreement and not ticket.long_disagreement:
+        return False
     return not (
         rule.category_id
         and rule.category_id != ticket.category_id
@@ -91,7 +93,18 @@ def due_after(calendar: WorkCalendar, start: datetime, unit: str, amount: int) -
         return arithmetic.same_day(calendar, start)
     if unit == ClockUnit.CALENDAR_DAYS:
         return arithmetic.end_of_calendar_day(calendar, start, days=amount)
+    if unit == ClockUnit.CALENDAR_MONTHS:
+        return _end_of_calendar_month(calendar, start, amount)
     raise ValueError(f"no arithmetic for unit {unit!r}")
+
+
+def _end_of_calendar_month(calendar: WorkCalendar, start: datetime, months: int) -> arithmetic.Due:
+    """The close of working hours on the same date ``months`` calendar months later (the
+    month's last day where that date does not exist), working day or not: a complaint in long
+    disagreement is followed up "every month" (seed 002), a calendar month as SPEC §5 reads
+    "one month"."""
+    day = arithmetic.add_months(start, months, calendar.tz).date()
+    return arithmetic.Due(datetime.combine(day, calendar.work_end, tzinfo=calendar.tz))
 
 
 def minutes_between(calendar: WorkCalendar, unit: str, start: datetime, end: datetime) -> int:

@@ -4,7 +4,7 @@ how a clock is shown, and the clocks the ticket pages show beside a row or a wor
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
@@ -50,6 +50,23 @@ def filter_by_clocks(
     if not (due_soon or breached):
         conditions = Q(state__in=list(OPEN_CLOCK_STATES))
     return tickets.filter(Exists(of_ticket.filter(conditions)))
+
+
+#: The "to follow up this week" queue looks this far ahead.
+FOLLOW_UP_WINDOW = timedelta(days=7)
+
+
+def to_follow_up(tickets: QuerySet, now: datetime) -> QuerySet:
+    """本周待跟进 (SPEC §4): open complaints whose follow-up record falls due within the next
+    seven days, or is already overdue and not yet made. One followed up today is due a week
+    from the close of today, so it leaves the queue until the week comes round; one followed
+    up monthly shows in its last week. A suspended complaint's clock is stopped (SPEC §5)
+    and waits for its resumption."""
+    due = SlaClock.objects.filter(ticket=OuterRef("pk"), kind=ClockKind.FOLLOW_UP).filter(
+        Q(state=ClockState.RUNNING, due_at__lte=now + FOLLOW_UP_WINDOW)
+        | Q(state=ClockState.BREACHED, met_at__isnull=True)
+    )
+    return tickets.exclude(status__in=["closed", "merged", "cancelled"]).filter(Exists(due))
 
 
 def clock_data(clock: SlaClock, now: datetime) -> dict[str, Any]:
@@ -200,6 +217,8 @@ def clock_name(kind: str | None) -> str:
 
 
 def register_ticket_reads() -> None:
+    from django.utils.translation import gettext_lazy
+
     from propdesk.tickets import extensions
     from propdesk.tickets.extensions import (
         DetailPart,
@@ -207,10 +226,12 @@ def register_ticket_reads() -> None:
         add_list_filter,
         add_list_order,
     )
+    from propdesk.tickets.queues import add_queue
 
     add_detail_part(DetailPart("clocks", ticket_clocks, ticket_clocks_as_registered))
     add_list_filter("clocks", clock_list_filter)
     add_list_order("due", DueOrder)
+    add_queue("follow_up", gettext_lazy("本周待跟进"), to_follow_up, after="breached")
     extensions.urgent_clocks.register(urgent_clocks)
     extensions.overdue_by.register(overdue_by)
     extensions.handling_due.register(handling_due)

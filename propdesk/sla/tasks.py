@@ -71,3 +71,12 @@ def replan_from_receipt() -> int:
     from .replan import replan_from_receipt as replan
 
     return replan()
+
+
+@task()
+def start_follow_ups() -> int:
+    """Once, after migration sla 0014: the open complaints accepted before the follow-up clock
+    existed get theirs (SPEC §4)."""
+    from .follow_up import start_missing
+
+    return start_missing()

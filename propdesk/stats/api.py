@@ -45,14 +45,26 @@ class HandlingOut(Schema):
     p90_hours: float | None
 
 
-class FiguresOut(Schema):
+class FollowUpBreachesOut(Schema):
+    breaches: int = Field(description="follow-up clocks that fell due in the period and breached")
+    complaints: int = Field(description="the complaints those breaches belong to")
+
+
+class SnapshotOut(Schema):
+    """Every figure of a period (``reports.snapshot``), as the statistics and a report hold
+    them. Figures added since a report was published are absent (null) in that report."""
+
     period: str
-    scope: str
-    scope_name: str
     counts: CountsOut
     last_month: CountsOut
     same_month_last_year: CountsOut
     timeliness: dict[str, RateOut] = Field(description="per clock: met / fell due")
+    complaint_timeliness: RateOut | None = Field(
+        None,
+        description="投诉处理及时率 (seed 003): complaints handled on time by their work orders "
+        "/ complaints received in the period",
+    )
+    follow_up_breaches: FollowUpBreachesOut | None = None
     callback_rate: RateOut
     repair_callback_rate: RateOut
     repair_callback_target_percent: Decimal
@@ -60,6 +72,11 @@ class FiguresOut(Schema):
     callback_satisfaction: RateOut
     survey_satisfaction: RateOut
     handling_time: HandlingOut
+
+
+class FiguresOut(SnapshotOut):
+    scope: str
+    scope_name: str
 
 
 @router.get(

@@ -5,6 +5,7 @@ flagged late. A published report keeps the figures it was published with."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -13,14 +14,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
-from propdesk.core.errors import InvalidTransition, NotFound, OutOfScope, PermissionDenied
+from propdesk.core.clock import FIRST_DAY, LAST_DAY
+from propdesk.core.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    OutOfScope,
+    PermissionDenied,
+)
 from propdesk.org.choices import Role
 from propdesk.org.models import Company, Project, Region, User
 from propdesk.tickets.choices import GradeClass, GradeLevel, Kind
 
-from . import figures
+from . import figures, notices
+from .figures_complaints import complaint_timeliness, follow_up_breaches
 from .models import MonthlyReport, ReportStatus, ScopeKind
-from .period import Period
+from .period import Period, scope_for
 
 #: Reports are generated on this day of the following month and due by PUBLISH_BY.
 GENERATE_ON = 3
@@ -49,6 +58,9 @@ def snapshot(ids: figures.ProjectIds, period: Period) -> dict:
         "last_month": figures.counts(ids, period.previous_month()),
         "same_month_last_year": figures.counts(ids, period.same_month_last_year()),
         "timeliness": {k: _rate(r) for k, r in figures.timeliness(ids, period).items()},
+        # Seed 003's headline, shown beside the per-clock rates (SPEC §9).
+        "complaint_timeliness": _rate(complaint_timeliness(ids, period)),
+        "follow_up_breaches": follow_up_breaches(ids, period),
         "callback_rate": _rate(figures.callback_rate(ids, period)),
         "repair_callback_rate": _rate(figures.repair_callback_rate(ids, period)),
         "repair_callback_target_percent": str(figures.REPAIR_CALLBACK_TARGET),
@@ -156,8 +168,35 @@ def reports_for(user: User) -> list[MonthlyReport]:
     return [r for r in rows if set(r.project_ids) <= visible and r.project_ids]
 
 
-def get_report(user: User, pk: int) -> MonthlyReport:
-    report = MonthlyReport.objects.filter(pk=pk).first()
+def parse_month(text: str | None) -> tuple[int, int]:
+    """``2026-09`` → (2026, 9); anything else is refused, naming the field ``month``."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+    year, month = (int(found[1]), int(found[2])) if found else (0, 0)
+    if not (1 <= month <= 12 and FIRST_DAY.year <= year <= LAST_DAY.year):
+        raise InvalidInput(_("月份格式应为 YYYY-MM,如 2026-09"), field="month")
+    return year, month
+
+
+def reports_of(user: User, *, month: str, scope: str | None = None) -> list[MonthlyReport]:
+    """The reports of one month the user may read — each scope's whose every project they
+    see — of one scope (``company``, ``region:CODE``, ``project:CODE``) when given. A scope
+    outside the user's reach is refused (403), as on the statistics page."""
+    year, number = parse_month(month)
+    rows = MonthlyReport.objects.filter(company_id=user.company_id, year=year, month=number)
+    if scope:
+        chosen = scope_for(user, scope)
+        rows = rows.filter(scope_kind=chosen.kind, scope_code=chosen.code)
+    visible = user.project_ids
+    return [
+        r
+        for r in rows.order_by("scope_kind", "scope_code")
+        if r.project_ids and set(r.project_ids) <= visible
+    ]
+
+
+def get_report(user: User, pk: int, *, lock: bool = False) -> MonthlyReport:
+    rows = MonthlyReport.objects.select_for_update() if lock else MonthlyReport.objects
+    report = rows.filter(pk=pk).first()
     if report is None:
         raise NotFound(_("月报 %(id)s 不存在") % {"id": pk})
     if report.company_id != user.company_id or not set(report.project_ids) <= user.project_ids:
@@ -176,18 +215,35 @@ def is_overdue(report: MonthlyReport, today: date) -> bool:
     return report.status == ReportStatus.DRAFT and today > publish_deadline(report)
 
 
+def may_publish(user: User) -> bool:
+    """Who edits and publishes a report (within their scope): project managers, the region,
+    HQ and administrators."""
+    return user.role in PUBLISHERS or user.is_superuser
+
+
 def _require_publisher(user: User) -> None:
-    if user.role not in PUBLISHERS and not user.is_superuser:
+    if not may_publish(user):
         raise PermissionDenied(_("只有项目经理、地区公司、总部或管理员可以编辑和发布月报"))
+
+
+#: The longest commentary a report keeps (a few pages of A4).
+COMMENTARY_LIMIT = 20000
 
 
 @transaction.atomic
 def update_commentary(actor: User, pk: int, text: str) -> MonthlyReport:
+    """Edit the report's text (分析与说明): a publisher, within their scope, while it is a
+    draft; what is published stays as published."""
     _require_publisher(actor)
-    report = get_report(actor, pk)
+    report = get_report(actor, pk, lock=True)
     if report.status == ReportStatus.PUBLISHED:
         raise InvalidTransition(_("月报已发布,不能再修改"))
-    report.commentary = (text or "").strip()
+    text = (text or "").strip()
+    if len(text) > COMMENTARY_LIMIT:
+        raise InvalidInput(
+            _("分析与说明最多 %(n)s 个字") % {"n": COMMENTARY_LIMIT}, field="commentary"
+        )
+    report.commentary = text
     report.save(update_fields=["commentary"])
     return report
 
@@ -197,7 +253,8 @@ def publish(actor: User, pk: int, *, now: datetime | None = None) -> MonthlyRepo
     """Publish with the figures as they are now (computed once more), frozen from then on;
     after the 10th of the following month the report is flagged late."""
     _require_publisher(actor)
-    report = get_report(actor, pk)
+    # Locked: two publishers at once publish it once, and the second is told it is done.
+    report = get_report(actor, pk, lock=True)
     if report.status == ReportStatus.PUBLISHED:
         raise InvalidTransition(_("月报已发布"))
     at = clock.resolve(now)
@@ -207,4 +264,5 @@ def publish(actor: User, pk: int, *, now: datetime | None = None) -> MonthlyRepo
     report.status, report.published_at, report.published_by = ReportStatus.PUBLISHED, at, actor
     report.published_late = timezone.localtime(at).date() > publish_deadline(report)
     report.save()
+    notices.tell_publication(report, at)
     return report

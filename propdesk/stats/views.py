@@ -128,10 +128,6 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/stats.html", context)
 
 
-def _may_publish(user: User) -> bool:
-    return user.role in reports.PUBLISHERS or user.is_superuser
-
-
 @console_view
 def report_list(request: HttpRequest) -> HttpResponse:
     """月报: the reports of every scope the user sees whole, newest month first."""
@@ -170,7 +166,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         "title": exports.report_title(report),
         "tables": {t.key: t for t in exports.report_tables(report)},
         "charts": exports.report_charts(report.figures),
-        "may_edit": _may_publish(request.user) and report.status == ReportStatus.DRAFT,
+        "may_edit": reports.may_publish(request.user) and report.status == ReportStatus.DRAFT,
         "commentary": commentary,
         "error": error,
         "deadline": reports.publish_deadline(report),

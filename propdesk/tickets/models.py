@@ -202,6 +202,10 @@ class Ticket(models.Model):
     closure_note = models.TextField(_("关闭说明"), blank=True)
     cancel_reason = models.TextField(_("撤销原因"), blank=True)
     has_case_value = models.BooleanField(_("有案例价值"), default=False)
+    #: The resident and the company have long failed to agree (seed 002 6.5.2 4): an open
+    #: complaint in this state is followed up monthly instead of weekly (sla's follow-up
+    #: clock); closing it for this reason is ClosureReason.DISAGREEMENT.
+    long_disagreement = models.BooleanField(_("长期沟通未达成一致"), default=False)
     #: Safety emergencies are handled first and recorded after: when the work on site ended.
     on_site_finished_at = models.DateTimeField(_("现场处置完成时间"), null=True, blank=True)
     needs_plan = models.BooleanField(_("需制定处理方案"), default=False)

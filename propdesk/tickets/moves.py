@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from propdesk.org.models import User
 from propdesk.org.services import departments_serving
 
-from .choices import ACTIVE_WORK_ORDER_STATUSES, ClosureReason, ReplyChannel, Satisfaction
+from .choices import ACTIVE_WORK_ORDER_STATUSES, ClosureReason, Kind, ReplyChannel, Satisfaction
 from .extensions import handling_due
 from .models import Ticket
 
@@ -217,8 +217,19 @@ class MoveForms:
 
     def _update(self) -> list[FormField]:
         """The nature and the facts the grade rules read (SPEC §5), as they stand: a change
-        re-grades the request, and grades only ever rise by themselves."""
-        return grade_fact_fields(self.ticket)
+        re-grades the request, and grades only ever rise by themselves. A complaint also says
+        whether the resident and the company have long failed to agree: it is then followed up
+        monthly instead of weekly (SPEC §4)."""
+        fields = grade_fact_fields(self.ticket)
+        if self.ticket.kind == Kind.COMPLAINT:
+            fields.append(
+                FormField(
+                    "long_disagreement", Ticket._meta.get_field("long_disagreement").verbose_name,
+                    "checkbox", initial="on" if self.ticket.long_disagreement else "",
+                    help=_("长期沟通后仍未达成一致的投诉,每月至少跟进一次(其余每周一次)"),
+                )
+            )  # fmt: skip
+        return fields
 
     def _delay_callback(self) -> list[FormField]:
         return [

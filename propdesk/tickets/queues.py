@@ -5,6 +5,7 @@ starts from the user's scope. Due soon and breached are the SLA domain's list fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -38,6 +39,23 @@ SORTS = {
 }
 
 
+#: A queue another domain adds (from its ``AppConfig.ready()``, as tickets.extensions' parts
+#: are): the user's tickets → the queue's, at ``now``.
+QueueFilter = Callable[[QuerySet[Ticket], datetime], QuerySet[Ticket]]
+_added_queues: dict[str, QueueFilter] = {}
+
+
+def add_queue(name: str, label, apply: QueueFilter, *, after: str) -> None:
+    """Offer queue ``name`` (its tab after ``after``'s) holding what ``apply`` keeps of the
+    user's scope; ``QUEUES`` is changed in place, so every page that lists it sees it."""
+    _added_queues[name] = apply
+    items = [(k, v) for k, v in QUEUES.items() if k != name]
+    at = next((i + 1 for i, (k, _v) in enumerate(items) if k == after), len(items))
+    items.insert(at, (name, label))
+    QUEUES.clear()
+    QUEUES.update(items)
+
+
 def _open(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.exclude(status__in=list(TERMINAL_STATUSES))
 
@@ -67,6 +85,8 @@ def queue(user, name: str, f: TicketFilter, *, now: datetime) -> QuerySet[Ticket
         qs = _open(qs).filter(escalation_level__gt=0)
     elif name == "callback":
         qs = qs.filter(status=Status.RESOLVED)
+    elif name in _added_queues:
+        qs = _added_queues[name](qs, now)
     return filter_tickets(qs, f, now=now)
 
 

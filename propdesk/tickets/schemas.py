@@ -197,6 +197,7 @@ class TicketDetail(TicketSummary):
     facts: dict[str, Any]
     on_site_finished_at: datetime | None
     needs_plan: bool
+    long_disagreement: bool
     plan: str
     plan_submitted_at: datetime | None
     work_orders: list[WorkOrderOut]
@@ -369,6 +370,9 @@ class UpdateIn(Schema):
     is_emergency: bool | None = None
     has_case_value: bool | None = None
     needs_plan: bool | None = None
+    long_disagreement: bool | None = Field(
+        None, description="long communication has not reached agreement: followed up monthly"
+    )
     complainant_count: int | None = None
     claimed_amount: Decimal | None = None
     media_exposure: str | None = None

@@ -211,6 +211,7 @@ def _detail_data(
             },
             "on_site_finished_at": ticket.on_site_finished_at,
             "needs_plan": ticket.needs_plan,
+            "long_disagreement": ticket.long_disagreement,
             "plan": ticket.plan,
             "plan_submitted_at": ticket.plan_submitted_at,
             "work_orders": [work_order_data(o) for o in work_orders],

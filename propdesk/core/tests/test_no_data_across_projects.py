@@ -384,6 +384,42 @@ CASES += [
 
 CASES += SURVEY_CASES
 
+# --- monthly reports ---------------------------------------------------------------------------
+
+
+def _report(code: str) -> Callable[[Scene], Call]:
+    """A report of last month for project ``code`` (every report of the month made once)."""
+
+    def report_id(s: Scene) -> int:
+        from django.utils import timezone
+
+        from propdesk.stats.models import MonthlyReport
+        from propdesk.stats.reports import generate_month, month_before
+
+        year, month = month_before(timezone.localdate())
+        found = MonthlyReport.objects.filter(scope_kind="project", scope_code=code, year=year,
+                                             month=month).first()  # fmt: skip
+        if found is None:
+            generate_month(year, month)
+            found = MonthlyReport.objects.get(scope_kind="project", scope_code=code, year=year,
+                                              month=month)  # fmt: skip
+        return found.pk
+
+    return report_id
+
+
+def _report_call(code: str, tail: str, body: dict) -> Callable[[Scene], Call]:
+    return lambda s: (f"/reports/{_report(code)(s)}{tail}", body)
+
+
+CASES += [
+    Case("PATCH /api/v1/reports/{pk}", "a report of 丽苑",
+         _report_call("GZLY", "", {"commentary": "本月电梯故障集中"}),
+         _report_call("SZHY", "", {"commentary": "本月电梯故障集中"})),
+    Case("POST /api/v1/reports/{pk}/publish", "a report of 丽苑",
+         _report_call("GZLY", "/publish", {}), _report_call("SZHY", "/publish", {})),
+]  # fmt: skip
+
 
 # --- the walk --------------------------------------------------------------------------------
 

@@ -14,7 +14,12 @@ NUMBER = "SZHY-20260909-0001"
 LINK = "https://wuye.example.cn/s/k3J9xQ2vTq8mW0pZrL5nY7aB/"
 #: Messages not about one request: they carry what they are about instead of its number.
 CODE = "482913"
-ABOUT = {Event.SURVEY_INVITATION: LINK, Event.PORTAL_LOGIN_CODE: CODE}
+HEADLINE = "92.5"  # a monthly report's 投诉处理及时率
+ABOUT = {
+    Event.SURVEY_INVITATION: LINK,
+    Event.PORTAL_LOGIN_CODE: CODE,
+    Event.MONTHLY_REPORT_PUBLISHED: HEADLINE,
+}
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
@@ -43,6 +48,14 @@ def _context(language: str) -> dict:
         "link": LINK,
         "code": CODE,
         "minutes": 5,
+        "scope_name": "华苑" if chinese else "Huayuan",
+        "year": 2026,
+        "month": 9,
+        "publisher": "王经理" if chinese else "Manager Wang",
+        "published_at": datetime(2026, 10, 8, 16, 0, tzinfo=SHANGHAI),
+        "published_late": False,
+        "complaint_timeliness": HEADLINE,
+        "follow_up_breaches": 3,
     }
 
 

@@ -196,6 +196,7 @@ class Places:
             "/surveys/campaigns/": self.campaign.pk,
             "/cases/": self.case.pk,
             "/plans/": self.handling_plan.pk,
+            "/reports/": self.report.pk,
         }
 
         def value(match: re.Match) -> str:

@@ -81,7 +81,8 @@ def test_reopening_a_closed_complaint_restarts_handling_reply_and_close(world):
     running = set(
         SlaClock.objects.filter(ticket=ticket, state="running").values_list("kind", flat=True)
     )
-    assert running == {"dispatch", "handle", "result_reply", "close"}
+    # …and the reopened complaint is followed up weekly again (SPEC §4).
+    assert running == {"dispatch", "handle", "result_reply", "close", "follow_up"}
     assert clock(ticket, "handle").due_at == at("2026-09-11 09:00")
 
 

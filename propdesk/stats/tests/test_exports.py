@@ -27,6 +27,8 @@ from propdesk.worktime.arithmetic import SHANGHAI
 SHEETS = [
     "概要",
     "及时率",
+    "投诉处理及时率",
+    "跟进",
     "回访与满意度",
     "处理时长",
     "分类排列图",
@@ -179,6 +181,14 @@ def test_the_workbook_has_a_sheet_per_table_with_numbers_equal_to_the_api(world,
     )
     for row in timeliness[1:]:
         assert all(isinstance(v, int | float) or v is None for v in row[1:])
+
+    # Seed 003's headline beside the clocks, equal to the API's figure of the same name.
+    headline = sheet_rows(book, "投诉处理及时率")
+    assert headline[0] == ("指标", "及时处理件数", "投诉总件数", "及时率(%)")
+    rate = expected["complaint_timeliness"]
+    assert headline[1][:3] == ("投诉处理及时率(以派工单计)", rate["part"], rate["whole"])
+    follow_up = {row[0]: row[1] for row in sheet_rows(book, "跟进")[1:]}
+    assert follow_up["跟进超时(次)"] == expected["follow_up_breaches"]["breaches"]
 
     rates = {row[0]: row for row in sheet_rows(book, "回访与满意度")[1:]}
     satisfaction = expected["callback_satisfaction"]

@@ -266,6 +266,7 @@ def merge(
     return ticket
 
 
+BOOLEAN_FIELDS = ("is_emergency", "has_case_value", "needs_plan", "long_disagreement")
 #: Fields an agent may correct after registration; each change is recorded with old and new.
 EDITABLE_FIELDS = {
     "kind",
@@ -280,6 +281,7 @@ EDITABLE_FIELDS = {
     "is_emergency",
     "has_case_value",
     "needs_plan",
+    "long_disagreement",
     *GRADE_FACT_FIELDS,
 }
 
@@ -331,7 +333,7 @@ def update_ticket(
             raise InvalidInput(_("来源无效"), field="channel")
         if name == "nature" and value not in Nature.values:
             raise InvalidInput(_("性质无效"), field="nature")
-        if name in ("is_emergency", "has_case_value", "needs_plan") and not isinstance(value, bool):
+        if name in BOOLEAN_FIELDS and not isinstance(value, bool):
             raise InvalidInput(_("须为是或否"), field=name)
         if name in ("place", "expectation"):
             value = (value or "").strip()
