@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         count = 0
         with transaction.atomic():
-            for row in ProviderConfig.objects.select_for_update().exclude(secret=""):
+            for row in ProviderConfig.objects.select_for_update(of=("self",)).exclude(secret=""):
                 row.save(update_fields=["secret"])  # read with any key, sealed with the first
                 count += 1
         self.stdout.write(f"{count} secret(s) sealed with the current key")
