@@ -4,7 +4,7 @@ a room and of a person."""
 
 from django.urls import path
 
-from .views import handler, households, intake, queues, ticket
+from .views import handler, households, intake, queues, registers, ticket
 
 app_name = "tickets"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("tickets/<str:number>/attachments/", ticket.upload_attachment, name="upload"),
     path("tickets/<str:number>/reveal-phone/", ticket.reveal_phone, name="reveal_phone"),
     path("tickets/<str:number>/print/<str:form>/", ticket.print_form, name="print"),
+    path("registers/<str:register>/", registers.intake_register, name="register"),
     # department handlers (phone-friendly)
     path("my-orders/", handler.my_orders, name="my_orders"),
     path("my-orders/<str:number>/<int:sequence>/", handler.order_page, name="order"),

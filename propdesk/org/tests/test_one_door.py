@@ -169,6 +169,7 @@ class Places:
             "planned": self.household.pk,
             "item_id": self.item.pk,
             "photo_id": 1,
+            "register": "phone",
             "token": self.token,
             "uid": "MQ",
             # A project's code, but a category's in the case handbook's address.
