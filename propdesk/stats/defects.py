@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,7 @@ from openpyxl import Workbook
 
 from propdesk.core import clock
 from propdesk.core.errors import DomainError
-from propdesk.core.exports import csv_download, xlsx_download, xlsx_row
+from propdesk.core.exports import csv_download, download, xlsx_download, xlsx_row
 from propdesk.core.web import console_view
 from propdesk.tickets.models import Ticket
 
@@ -26,6 +27,47 @@ AREA_NAMES = {
     "design": gettext_lazy("设计规划"),
     "service": gettext_lazy("服务"),
 }
+
+
+#: Who each area goes to (SPEC §8): construction and design to the developer, service to the
+#: company itself.
+AUDIENCES = (
+    ("developer", gettext_lazy("反馈开发商"), ("construction", "design")),
+    ("company", gettext_lazy("公司内部改进"), ("service",)),
+)
+#: Examples shown per area in the report (the most serious first).
+EXAMPLES = 3
+_CLOSED = {"closed", "callback_done"}
+
+
+def defect_groups(tickets: list[Ticket]) -> list[dict]:
+    """The year's defects grouped for whom they go to, each area with its count, how many are
+    still open, how many of each grade, and the most serious examples."""
+    by_area: dict[str, list[Ticket]] = {}
+    for t in tickets:
+        area = figures.defect_area(t.category.code)
+        if area is not None:
+            by_area.setdefault(area, []).append(t)
+    groups = []
+    for key, label, areas in AUDIENCES:
+        sections = []
+        for area in areas:
+            found = by_area.get(area, [])
+            grades: dict[str, int] = {}
+            for t in found:
+                grade = str(t.get_grade_level_display())
+                grades[grade] = grades.get(grade, 0) + 1
+            sections.append(
+                {
+                    "area": str(AREA_NAMES[area]),
+                    "count": len(found),
+                    "open": sum(1 for t in found if t.status not in _CLOSED),
+                    "grades": sorted(grades.items()),
+                    "examples": found[:EXAMPLES],  # ordered by grade, then received
+                }
+            )
+        groups.append({"key": key, "label": str(label), "sections": sections})
+    return groups
 
 
 def _rows(tickets: Iterable[Ticket]) -> list[list]:
@@ -72,6 +114,29 @@ def defect_list(request: HttpRequest) -> HttpResponse:
     tickets = list(figures.defect_feedback(scope.project_ids, year)[:5000])
     rows = _rows(tickets)
     fmt = request.GET.get("format")
+    context = {
+        "rows": rows,
+        "headers": _headers(),
+        "year": year,
+        "scope": scope,
+        "scope_param": request.GET.get("scope", "company"),
+        "groups": defect_groups(tickets),
+        "counts": {
+            str(AREA_NAMES[area]): n
+            for area, n in figures.defect_counts(scope.project_ids, year).items()
+        },
+    }
+    if fmt == "pdf":
+        log_export(
+            request.user, "defect_feedback", year, ip=request.META.get("REMOTE_ADDR"),
+            scope=scope.kind + ":" + scope.code, rows=len(rows),
+        )  # fmt: skip
+        from weasyprint import HTML  # loaded only when a PDF is asked for (exports_pdf)
+
+        html = render_to_string(
+            "stats/defects_pdf.html", {**context, "printed_at": timezone.localtime(clock.now())}
+        )
+        return download(HTML(string=html).write_pdf(), "application/pdf", f"defects-{year}.pdf")
     if fmt in ("xlsx", "csv"):
         log_export(
             request.user,
@@ -90,18 +155,4 @@ def defect_list(request: HttpRequest) -> HttpResponse:
         for row in rows:
             sheet.append(xlsx_row(sheet, row))
         return xlsx_download(book, name)
-    return render(
-        request,
-        "stats/defects.html",
-        {
-            "rows": rows,
-            "headers": _headers(),
-            "year": year,
-            "scope": scope,
-            "scope_param": request.GET.get("scope", "company"),
-            "counts": {
-                str(AREA_NAMES[area]): n
-                for area, n in figures.defect_counts(scope.project_ids, year).items()
-            },
-        },
-    )
+    return render(request, "stats/defects.html", context)

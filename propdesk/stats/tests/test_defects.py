@@ -82,3 +82,33 @@ def test_a_defect_description_that_looks_like_a_formula_is_exported_as_the_words
     )
     row = next(r for r in csv.reader(io.StringIO(text)) if any("HYPERLINK" in v for v in r))
     assert any(v.startswith("'=HYPERLINK") for v in row)
+
+
+def test_the_defects_are_grouped_for_the_developer_and_the_company_and_print_as_pdf(world, client):
+    import subprocess
+    import tempfile
+
+    from propdesk.stats.tests.test_exports import pdf_tool
+
+    register(world, T0, category="DEV-A1", description="外墙渗水严重",
+             grade_facts={"complainant_count": 3})  # fmt: skip
+    register(world, T0, category="SVC-ATTITUDE", description="保安态度恶劣",
+             grade_facts={"claimed_amount": "200000"})  # fmt: skip
+    client.force_login(world.manager)
+    page = client.get("/reports/defects/", {"year": 2026}).content.decode()
+    developer = page.split('data-audience="developer"')[1].split('data-audience="company"')[0]
+    company = page.split('data-audience="company"')[1]
+    assert "反馈开发商" in page and "外墙渗水严重" in developer and "保安态度恶劣" not in developer
+    assert "保安态度恶劣" in company and "1 件,未办结 1 件" in " ".join(company.split())
+
+    answer = client.get("/reports/defects/", {"year": 2026, "format": "pdf"})
+    assert answer["Content-Type"] == "application/pdf" and answer.content.startswith(b"%PDF")
+    assert AuditLog.objects.filter(action=AuditAction.EXPORT, user=world.manager).count() == 1
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(answer.content)
+        pdf.flush()
+        text = subprocess.run(  # noqa: S603
+            [pdf_tool("pdftotext"), pdf.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
+    flat = "".join(text.split())
+    assert "年度缺陷反馈" in flat and "外墙渗水严重" in flat and "反馈开发商" in flat
