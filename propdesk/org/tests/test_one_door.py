@@ -126,6 +126,8 @@ class Places:
         self.action = s.action()
         self.report = _a_report()
         self.handling_plan = s.handling_plan()
+        self.claim = s.claim(until="charge_back")  # every part of its file filled
+        self.claim_file = self.claim.files.order_by("pk").first()
         self.resident, self.room = w.resident, w.room
         self.case = create_case(
             w.quality, title="电梯困人", category=self.ticket.category,
@@ -156,6 +158,7 @@ class Places:
             "imports/": 0,
             "cases/": self.case.pk,
             "plans/": self.handling_plan.pk,
+            "claims/": self.claim.pk,
         }
         if name == "pk":
             return next(v for place, v in by_place.items() if before.endswith(place))
@@ -169,6 +172,7 @@ class Places:
             "planned": self.household.pk,
             "item_id": self.item.pk,
             "photo_id": 1,
+            "file_id": self.claim_file.pk,
             "token": self.token,
             "uid": "MQ",
             # A project's code, but a category's in the case handbook's address.
@@ -188,6 +192,8 @@ class Places:
             "photo_id": 1,
             "planned": self.household.pk,
             "action": "note",
+            "file_id": self.claim_file.pk,
+            "move": "agree",
         }
         by_place = {
             "/hot-issues/": self.issue.pk,
@@ -196,6 +202,7 @@ class Places:
             "/surveys/campaigns/": self.campaign.pk,
             "/cases/": self.case.pk,
             "/plans/": self.handling_plan.pk,
+            "/claims/": self.claim.pk,
         }
 
         def value(match: re.Match) -> str:
