@@ -107,12 +107,12 @@ class AssessIn(Schema):
     basis: str = Field(max_length=4000, description="how it was assessed (报价、发票、勘查)")
 
 
-class DecisionIn(Schema):
+class ClaimDecisionIn(Schema):
     decision: str = Field(description="approved, sent_back or rejected")
     note: str = Field("", max_length=4000, description="the reason (required unless approved)")
 
 
-class NoteIn(Schema):
+class ClaimNoteIn(Schema):
     note: str = Field("", max_length=4000)
 
 
@@ -277,7 +277,7 @@ def assess(request: HttpRequest, pk: int, payload: AssessIn):
 
 @router.post("/claims/{pk}/decision", response={200: ClaimOut, **ERRORS},
              summary="Approve, send back or reject (the step must be yours)")  # fmt: skip
-def decide(request: HttpRequest, pk: int, payload: DecisionIn):
+def decide(request: HttpRequest, pk: int, payload: ClaimDecisionIn):
     claims.decide(request.user, _claim(request, pk), payload.decision, note=payload.note)
     return _read(request, pk)
 
@@ -348,7 +348,7 @@ def paid(request: HttpRequest, pk: int, payload: PaidIn):
 
 @router.post("/claims/{pk}/withdraw", response={200: ClaimOut, **ERRORS},
              summary="End the claim without payment, with why")  # fmt: skip
-def withdraw(request: HttpRequest, pk: int, payload: NoteIn):
+def withdraw(request: HttpRequest, pk: int, payload: ClaimNoteIn):
     claims.withdraw(request.user, _claim(request, pk), note=payload.note)
     return _read(request, pk)
 
