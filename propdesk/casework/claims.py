@@ -212,17 +212,16 @@ def claims_for(user: User) -> QuerySet[Claim]:
     return scoped(Claim.objects.all(), user, "project")
 
 
+def with_file(rows: QuerySet[Claim]) -> QuerySet[Claim]:
+    """The claims with everything their file shows, in a fixed number of queries."""
+    return rows.select_related(
+        "ticket", "ticket__resident", "ticket__room", "project", "opened_by", "charge_back"
+    ).prefetch_related("approvals__decided_by", "files__uploaded_by", "events__actor")
+
+
 def get_claim(user: User, pk: int) -> Claim:
     """One claim of the user's scope with its file, or 404."""
-    claim = (
-        claims_for(user)
-        .select_related(
-            "ticket", "ticket__resident", "ticket__room", "project", "opened_by", "charge_back"
-        )
-        .prefetch_related("approvals__decided_by", "files__uploaded_by", "events__actor")
-        .filter(pk=pk)
-        .first()
-    )
+    claim = with_file(claims_for(user)).filter(pk=pk).first()
     if claim is None:
         raise NotFound(_("赔偿案件不存在"))
     return claim

@@ -234,7 +234,9 @@ def claim_totals(request: HttpRequest, month: str):
 
 @router.get("/claims/waiting", response={200: list[ClaimOut]}, summary="Claims waiting for me")
 def claims_waiting(request: HttpRequest):
-    return [_read(request, c.pk) for c in claims.waiting_for(request.user)]
+    waiting = [c.pk for c in claims.waiting_for(request.user)]
+    rows = claims.with_file(claims.claims_for(request.user).filter(pk__in=waiting))
+    return [claim_out(c) for c in rows.order_by("opened_at", "pk")]
 
 
 @router.post("/claims", response={201: ClaimOut, **ERRORS}, summary="Open a claim on a request")
@@ -251,7 +253,7 @@ def open_claim(request: HttpRequest, payload: ClaimIn):
             summary="A request's claims, newest first")  # fmt: skip
 def ticket_claims(request: HttpRequest, number: str):
     ticket = get_ticket(request.user, number)
-    return [_read(request, c.pk) for c in claims.claims_of_ticket(request.user, ticket)]
+    return [claim_out(c) for c in claims.with_file(claims.claims_of_ticket(request.user, ticket))]
 
 
 @router.get("/claims/{pk}", response={200: ClaimOut, 404: ErrorOut}, summary="One claim's file")

@@ -275,3 +275,18 @@ def test_totals_by_project_and_month(world, client):
     client.force_login(world.hq)
     page = client.get("/claims/", {"month": month}).content.decode()
     assert "2300.00" in page and "600.00" in page
+
+
+def test_a_requests_claims_are_read_in_a_fixed_number_of_queries(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    number = open_claim(world, client)["ticket"]
+    ticket_claims = f"/api/v1/tickets/{number}/claims"
+    with CaptureQueriesContext(connection) as one:
+        client.get(ticket_claims)
+    for _ in range(3):
+        post(client, "/api/v1/claims", {"ticket": number, "description": "又一处损坏"})
+    with CaptureQueriesContext(connection) as four:
+        assert len(client.get(ticket_claims).json()) == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
