@@ -238,6 +238,7 @@ def _mount() -> None:
     from propdesk.callbacks.api import router as callbacks_router
     from propdesk.callbacks.api_visits import router as visits_router
     from propdesk.casework.api import router as casework_router
+    from propdesk.casework.claims_api import router as claims_router
     from propdesk.hotissues.api import router as hot_issues_router
     from propdesk.knowledge.api import router as knowledge_router
     from propdesk.notify.api import router as notify_router
@@ -270,6 +271,7 @@ def _mount() -> None:
     api.add_router("/", surveys_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", casework_router)
+    api.add_router("/", claims_router)
     api.add_router("/", suggest_router)
     api.add_router("/", search_router)
     api.add_router("/", stats_router)

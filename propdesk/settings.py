@@ -340,6 +340,10 @@ PORTAL_CODES_PER_ADDRESS_HOUR = int(os.environ.get("PORTAL_CODES_PER_ADDRESS_HOU
 # Handling plans (casework/rules.py): compensation over this many yuan needs the region
 # company's approval as well as the project manager's.
 PLAN_REGION_AMOUNT = os.environ.get("PLAN_REGION_AMOUNT", "5000")
+# Compensation claims (casework/claims_rules.py): up to the first, the project manager approves;
+# up to the second, the region company too; above, HQ as well (yuan).
+CLAIM_MANAGER_LIMIT = os.environ.get("CLAIM_MANAGER_LIMIT", "2000")
+CLAIM_REGION_LIMIT = os.environ.get("CLAIM_REGION_LIMIT", "20000")
 PORTAL_CONFIRM_DAYS = int(os.environ.get("PORTAL_CONFIRM_DAYS", "7"))
 PORTAL_SESSION_DAYS = int(os.environ.get("PORTAL_SESSION_DAYS", "30"))
 # WeChat Official Account sign-in (OAuth snsapi_base): empty WECHAT_APP_ID switches it off.

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CaseworkConfig(AppConfig):
-    """Handling plans with their approval (SPEC §4, §5); compensation claims and corrective
-    actions follow here (issue 21)."""
+    """Handling plans with their approval (SPEC §4, §5) and compensation claims (SPEC §8:
+    ``claims``, ``claims_payment``); corrective actions follow here (issue 21)."""
 
     name = "propdesk.casework"
     label = "casework"

@@ -48,6 +48,13 @@ NAV = [
         "check2-square",
         {Role.PROJECT_MANAGER, Role.REGION, Role.HQ},
     ),
+    # Compensation claims: the front desk opens and walks them, the chain approves them.
+    (
+        "casework:claims",
+        _("赔偿"),
+        "cash-coin",
+        {Role.AGENT, Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.REGION, Role.HQ, Role.ADMIN},
+    ),
 ]
 
 

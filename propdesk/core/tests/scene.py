@@ -181,6 +181,41 @@ class Scene:
             self.world.hq, ticket, text="先行维修,三日内书面答复", amount="200", now=self.tick()
         )
 
+    #: How far ``claim`` walks a compensation claim, in order (casework.claims).
+    CLAIM_STEPS = ("gathering", "pending", "approved", "letter_issued", "signed",
+                   "payment_requested", "paid", "charge_back")  # fmt: skip
+
+    def claim(self, *, foreign: bool = False, until: str = "gathering"):
+        """A compensation claim on a request of 华苑 (or 丽苑), walked by HQ and the project's
+        manager up to ``until`` (a claim status, or "charge_back": paid and charged back)."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from propdesk.casework import claims, claims_payment
+
+        hq, ticket = self.world.hq, self.ticket("dispatched", foreign=foreign)
+        text = "丽苑的秘密:李娜家地板泡水" if foreign else "吊顶泡水,要求赔偿"
+        claim = claims.open_claim(hq, ticket, description=text, now=self.tick())
+        scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%%EOF\n")
+        steps = {
+            "pending": lambda: claims.assess(hq, claim, amount="800", basis="报价单",
+                                             now=self.tick()),
+            "approved": lambda: claims.decide(self.world.manager, claim, "approved",
+                                              now=self.tick()),
+            "letter_issued": lambda: claims_payment.issue_letter(hq, claim, now=self.tick()),
+            "signed": lambda: claims_payment.add_signed_letter(hq, claim, scan, now=self.tick()),
+            "payment_requested": lambda: claims_payment.request_payment(
+                hq, claim, amount="800", payee="张伟", now=self.tick()),
+            "paid": lambda: claims_payment.record_paid(
+                hq, claim, paid_on=timezone.localdate(), reference="FK1", now=self.tick()),
+            "charge_back": lambda: claims_payment.open_charge_back(
+                hq, claim, party_kind="contractor", party_name="安装公司", amount="800",
+                reason="安装不当", now=self.tick()),
+        }  # fmt: skip
+        for step in self.CLAIM_STEPS[1 : self.CLAIM_STEPS.index(until) + 1]:
+            steps[step]()
+        claim.refresh_from_db()
+        return claim
+
     def household(self, plan):
         return plan.households.order_by("pk").first()
 

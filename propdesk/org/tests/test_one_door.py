@@ -126,6 +126,8 @@ class Places:
         self.action = s.action()
         self.report = _a_report()
         self.handling_plan = s.handling_plan()
+        self.claim = s.claim(until="charge_back")  # every part of its file filled
+        self.claim_file = self.claim.files.order_by("pk").first()
         self.resident, self.room = w.resident, w.room
         self.case = create_case(
             w.quality, title="电梯困人", category=self.ticket.category,
@@ -156,6 +158,7 @@ class Places:
             "imports/": 0,
             "cases/": self.case.pk,
             "plans/": self.handling_plan.pk,
+            "claims/": self.claim.pk,
         }
         if name == "pk":
             return next(v for place, v in by_place.items() if before.endswith(place))
@@ -170,6 +173,7 @@ class Places:
             "item_id": self.item.pk,
             "photo_id": 1,
             "register": "phone",
+            "file_id": self.claim_file.pk,
             "token": self.token,
             "uid": "MQ",
             # A project's code, but a category's in the case handbook's address.
@@ -189,6 +193,8 @@ class Places:
             "photo_id": 1,
             "planned": self.household.pk,
             "action": "note",
+            "file_id": self.claim_file.pk,
+            "move": "agree",
         }
         by_place = {
             "/hot-issues/": self.issue.pk,
@@ -198,6 +204,7 @@ class Places:
             "/cases/": self.case.pk,
             "/plans/": self.handling_plan.pk,
             "/reports/": self.report.pk,
+            "/claims/": self.claim.pk,
         }
 
         def value(match: re.Match) -> str:

@@ -42,7 +42,7 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
         "people": [(r, person(r.resident)) for r in residencies],
         "tickets": tickets,
         "open_count": sum(1 for t in tickets if t.status not in TERMINAL_STATUSES),
-        "parts": page_parts("household", tickets),
+        "parts": {"household": page_parts("household", tickets)},
         "may_reveal": may_reveal(user),
     }
     return render(request, "tickets/room.html", context)
@@ -59,7 +59,7 @@ def resident_page(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person(resident),
         "tickets": tickets,
         "open_count": sum(1 for t in tickets if t.status not in TERMINAL_STATUSES),
-        "parts": page_parts("household", tickets),
+        "parts": {"household": page_parts("household", tickets)},
         "may_reveal": may_reveal(user),
     }
     return render(request, "tickets/resident.html", context)
