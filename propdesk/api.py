@@ -240,6 +240,7 @@ def _mount() -> None:
     from propdesk.casework.api import router as casework_router
     from propdesk.casework.claims_api import router as claims_router
     from propdesk.hotissues.api import router as hot_issues_router
+    from propdesk.improvement.api import router as actions_router
     from propdesk.knowledge.api import router as knowledge_router
     from propdesk.notify.api import router as notify_router
     from propdesk.org.api import router as org_router
@@ -271,6 +272,7 @@ def _mount() -> None:
     api.add_router("/", surveys_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", casework_router)
+    api.add_router("/", actions_router)
     api.add_router("/", claims_router)
     api.add_router("/", suggest_router)
     api.add_router("/", search_router)

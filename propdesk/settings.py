@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "propdesk.surveys",
     "propdesk.knowledge",
     "propdesk.casework",
+    "propdesk.improvement",
     "propdesk.search",
     "propdesk.suggest",
     "propdesk.stats",

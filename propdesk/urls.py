@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("propdesk.callbacks.urls")),
     path("", include("propdesk.knowledge.urls")),
     path("", include("propdesk.casework.urls")),
+    path("", include("propdesk.improvement.urls")),
     path("", include("propdesk.suggest.urls")),
     path("", include("propdesk.search.urls")),
     path("", include("propdesk.console.urls")),

@@ -39,6 +39,9 @@ NAV = [
     ("stats:reports", _("月报"), "journal-text", None),
     ("hotissues:hot_issues", _("热点问题"), "fire", None),
     ("surveys:campaigns", _("满意度调查"), "clipboard-check", None),
+    # Corrective and preventive actions of the user's scope (improvement): opened by managers
+    # and quality, carried out by their owners, verified by managers and quality.
+    ("improvement:actions", _("纠正措施"), "patch-check", None),
     ("residents:residents", _("住户档案"), "house-door", None),
     ("knowledge:library", _("案例库"), "journal-bookmark", None),
     # The approvers of handling plans (casework.services.STEP_ROLE).

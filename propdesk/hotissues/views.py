@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from propdesk.core.errors import DomainError, NotFound, PermissionDenied
 from propdesk.core.web import console_view, page_of, query_without
+from propdesk.org.choices import Role
 from propdesk.org.models import Project
 from propdesk.org.roles import MANAGERS, role_of
 from propdesk.tickets.moves import FormField
@@ -126,6 +127,8 @@ def _page_context(request: HttpRequest, pk: int, error: dict | None = None, post
         "removed": [m for m in members if m.removed_at is not None],
         "events": issue.events.select_related("actor").order_by("at", "pk"),
         "is_manager": role_of(request.user) in MANAGERS,
+        # Corrective actions are opened by managers and quality (propdesk.improvement, by URL).
+        "may_open_action": role_of(request.user) in MANAGERS | {Role.QUALITY},
         "may_decide": may_decide,
         "forms": _forms(active, error, posted or {}) if may_decide else [],
         "error": error,

@@ -26,6 +26,10 @@ class Event(models.TextChoices):
     #: To the region company's leaders and HQ customer service: a monthly report (客服工作月报)
     #: was published (SPEC §9, seed 002 4.1.5).
     MONTHLY_REPORT_PUBLISHED = "monthly_report_published", _("月报发布通知")
+    #: A corrective or preventive action's clock (improvement): due tomorrow, and overdue
+    #: (to the owner and the level it is escalated to).
+    ACTION_WARNING = "action_warning", _("整改期限预警")
+    ACTION_OVERDUE = "action_overdue", _("整改超期通知")
 
 
 class Channel(models.TextChoices):

@@ -7,7 +7,6 @@ from django.contrib import admin
 from .models import (
     Campaign,
     CampaignEvent,
-    CorrectiveAction,
     Invitation,
     Item,
     Response,
@@ -72,10 +71,3 @@ class ResponseAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["source", "project"]
     list_select_related = ["campaign", "project", "invitation", "entered_by"]
     inlines = [AnswerInline]
-
-
-@admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["pk", "campaign", "project", "item", "owner", "due_on", "status"]
-    list_filter = ["status", "project"]
-    search_fields = ["cause", "measure"]

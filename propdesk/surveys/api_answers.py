@@ -1,10 +1,10 @@
 """The answers side of /api/v1/surveys: the households' links, answers typed in from paper,
-the results, corrective actions, and the two public endpoints a resident's link uses (no
+the results, and the two public endpoints a resident's link uses (no
 login: the token is the key). Mounted by :mod:`propdesk.surveys.api`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
@@ -17,18 +17,15 @@ from propdesk.core import clock
 from propdesk.core.errors import InvalidInput
 from propdesk.core.paging import LongPageSize, Page
 from propdesk.core.schemas import ErrorOut
-from propdesk.org.models import Project, User
 
 from . import services
 from .choices import ResponseSource, Satisfaction
-from .models import CorrectiveAction, Invitation
+from .models import Invitation
 from .schemas import (
     ERRORS,
-    ActionOut,
     InvitationPage,
     QuestionnaireOut,
     ResultsOut,
-    action_out,
     invitation_out,
     questionnaire_out,
     results_out,
@@ -151,88 +148,6 @@ def results(request: HttpRequest, pk: int, query: Query[ResultsQuery]):
     comparison = services.compare(request.user, figures)
     rows = services.pareto(figures.campaign, figures.project_ids, by=query.pareto_by)
     return results_out(figures, comparison, rows)
-
-
-# ---- corrective actions ---------------------------------------------------------------------
-
-
-class ActionIn(Schema):
-    project: str = Field(description="a project's code")
-    owner: str = Field(description="the owner's user name")
-    cause: str
-    measure: str
-    due_on: date
-    item: int | None = Field(None, description="the survey item it corrects")
-
-
-class DoneIn(Schema):
-    note: str
-
-
-class VerifyIn(Schema):
-    effective: bool
-    note: str
-
-
-@router.get(
-    "/surveys/campaigns/{pk}/actions",
-    response={200: list[ActionOut], **ERRORS},
-    summary="Corrective actions of a campaign",
-)
-def list_actions(request: HttpRequest, pk: int):
-    campaign = services.get_campaign(request.user, pk)
-    return [action_out(a) for a in services.actions_of(request.user, campaign)]
-
-
-@router.post(
-    "/surveys/campaigns/{pk}/actions",
-    response={201: ActionOut, **ERRORS},
-    summary="Open a corrective action from the results",
-)
-def open_action(request: HttpRequest, pk: int, payload: ActionIn):
-    project = Project.objects.filter(code=payload.project).first()
-    if project is None:
-        raise InvalidInput(_("项目编码“%(c)s”不存在") % {"c": payload.project}, field="project")
-    owner = User.objects.filter(username=payload.owner).first()
-    if owner is None:
-        raise InvalidInput(_("用户“%(u)s”不存在") % {"u": payload.owner}, field="owner")
-    action = services.open_action(
-        request.user,
-        pk,
-        project_id=project.pk,
-        owner_id=owner.pk,
-        cause=payload.cause,
-        measure=payload.measure,
-        due_on=payload.due_on,
-        item_id=payload.item,
-    )
-    return Status(201, action_out(_action(action.pk)))
-
-
-def _action(pk: int) -> CorrectiveAction:
-    return CorrectiveAction.objects.select_related("project", "item", "owner", "verified_by").get(
-        pk=pk
-    )
-
-
-@router.post(
-    "/surveys/actions/{pk}/done",
-    response={200: ActionOut, **ERRORS},
-    summary="Report a corrective action carried out",
-)
-def action_done(request: HttpRequest, pk: int, payload: DoneIn):
-    services.mark_done(request.user, pk, note=payload.note)
-    return action_out(_action(pk))
-
-
-@router.post(
-    "/surveys/actions/{pk}/verify",
-    response={200: ActionOut, **ERRORS},
-    summary="Verify the effect of a corrective action",
-)
-def action_verify(request: HttpRequest, pk: int, payload: VerifyIn):
-    services.verify(request.user, pk, effective=payload.effective, note=payload.note)
-    return action_out(_action(pk))
 
 
 # ---- the resident's link (public) -----------------------------------------------------------

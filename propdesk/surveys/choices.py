@@ -10,7 +10,6 @@ from propdesk.tickets.choices import SATISFIED_LEVELS, Satisfaction
 __all__ = [
     "DISSATISFIED_LEVELS",
     "SATISFIED_LEVELS",
-    "ActionStatus",
     "CampaignEventKind",
     "CampaignStatus",
     "Channel",
@@ -55,14 +54,6 @@ class ResponseSource(models.TextChoices):
     LINK = "link", _("住户链接填写")
     PAPER = "paper", _("纸质问卷录入")
     STAFF = "staff", _("工作人员代填")
-
-
-class ActionStatus(models.TextChoices):
-    """A corrective action (SPEC §8) closes only after its effect is verified."""
-
-    OPEN = "open", _("待整改")
-    DONE = "done", _("待验证")
-    VERIFIED = "verified", _("已验证")
 
 
 class CampaignEventKind(models.TextChoices):

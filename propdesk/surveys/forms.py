@@ -15,7 +15,7 @@ from propdesk.org.models import Project, User
 from propdesk.residents.models import Building
 
 from .choices import Channel, ResponseSource, Satisfaction, ServiceArea
-from .models import DEFAULT_MIN_RETURN_RATE, Campaign, Item
+from .models import DEFAULT_MIN_RETURN_RATE, Campaign
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
 TEXT = forms.TextInput(attrs={"class": "form-control form-control-sm"})
@@ -105,7 +105,8 @@ class IssueForm(forms.Form):
 
 
 def staff_of(project_ids: frozenset[int]) -> QuerySet[User]:
-    """Active staff who work in at least one of these projects (possible owners of an action);
+    """Active staff who work in at least one of these projects (possible owners of a corrective
+    action, propdesk.improvement);
     the service checks the chosen owner against the chosen project."""
     projects = Project.objects.filter(pk__in=project_ids)
     return (
@@ -118,27 +119,6 @@ def staff_of(project_ids: frozenset[int]) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
-
-
-class ActionForm(forms.Form):
-    project = forms.ModelChoiceField(
-        label=_("项目"), queryset=Project.objects.none(), widget=SELECT
-    )
-    item = forms.ModelChoiceField(
-        label=_("调查题目"), queryset=Item.objects.none(), required=False, widget=SELECT
-    )
-    owner = forms.ModelChoiceField(label=_("责任人"), queryset=User.objects.none(), widget=SELECT)
-    cause = forms.CharField(label=_("原因分析"), widget=AREA)
-    measure = forms.CharField(label=_("纠正措施"), widget=AREA)
-    due_on = forms.DateField(label=_("完成期限"), widget=DATE)
-
-    def __init__(self, campaign: Campaign, project_ids: frozenset[int], *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(pk__in=project_ids).order_by(
-            "code"
-        )
-        self.fields["item"].queryset = campaign.items.order_by("order", "pk")
-        self.fields["owner"].queryset = staff_of(project_ids)
 
 
 class PaperForm(forms.Form):

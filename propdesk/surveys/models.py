@@ -1,6 +1,7 @@
 """Satisfaction surveys (满意度调查, SPEC §7): a campaign with its plan and approval, a
 questionnaire of five-level items grouped by service area, one invitation per occupied
-household, at most one answer per invitation, and the corrective actions its results open.
+household, at most one answer per invitation. The corrective actions its results open are
+:mod:`propdesk.improvement`'s.
 
 Rows here are only changed through :mod:`propdesk.surveys.services`; the records are kept (no
 cascade deletes) because SPEC §7 keeps survey records at least two years.
@@ -22,7 +23,6 @@ from propdesk.org.models import Company, Project
 from propdesk.residents.models import Building, Room
 
 from .choices import (
-    ActionStatus,
     CampaignEventKind,
     CampaignStatus,
     Channel,
@@ -217,65 +217,11 @@ class ResponseItem(models.Model):
         return f"{self.item_id}: {self.level or '-'}"
 
 
-class CorrectiveActionQuerySet(ScopedQuerySet["CorrectiveAction"]):
-    scope_path = "project"
-
-
-class CorrectiveAction(models.Model):
-    """A corrective action (纠正措施, SPEC §8) opened from the survey's results: owner, cause,
-    measure, due date; closed only after its effect is verified by a named person."""
-
-    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="corrective_actions")
-    item = models.ForeignKey(
-        Item,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="corrective_actions",
-        verbose_name=_("调查题目"),
-    )
-    project = models.ForeignKey(Project, models.PROTECT, related_name="+", verbose_name=_("项目"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("责任人")
-    )
-    cause = models.TextField(_("原因分析"))
-    measure = models.TextField(_("纠正措施"))
-    due_on = models.DateField(_("完成期限"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
-    )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("开立人")
-    )
-    opened_at = models.DateTimeField(_("开立时间"))
-    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    done_note = models.TextField(_("完成情况"), blank=True)
-    verification_note = models.TextField(_("验证说明"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("验证人"),
-    )
-    verified_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
-
-    objects = CorrectiveActionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("纠正措施")
-        verbose_name_plural = pgettext_lazy("plural", "纠正措施")
-        ordering = ["due_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.measure[:30]}"
-
-
 class CampaignEvent(models.Model):
-    """What happened to a campaign and its corrective actions, by whom; never changed once
-    written. Kept with the campaign (not in core's AuditLog, which is for logins, exports and
-    permission changes) so the campaign page shows its own history and it is retained with it."""
+    """What happened to a campaign (and the corrective actions opened from it), by whom; never
+    changed once written. Kept with the campaign (not in core's AuditLog, which is for logins,
+    exports and permission changes) so the campaign page shows its own history and it is
+    retained with it."""
 
     campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="events")
     kind = models.CharField(_("事件"), max_length=20, choices=CampaignEventKind.choices)

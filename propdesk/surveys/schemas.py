@@ -13,7 +13,7 @@ from propdesk.org.models import User
 
 from . import services
 from .choices import Satisfaction
-from .models import Campaign, CorrectiveAction, Invitation, Item
+from .models import Campaign, Invitation, Item
 from .services.results import Change, Comparison, Figure, ParetoRow, Rate, Results
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -332,47 +332,6 @@ def results_out(results: Results, comparison: Comparison | None, pareto: list[Pa
             "items": [change_out(c) for c in comparison.items],
         },
         "pareto": [pareto_out(r) for r in pareto],
-    }
-
-
-# ---- corrective actions -------------------------------------------------------------------
-
-
-class ActionOut(Schema):
-    id: int
-    project: str
-    item: int | None
-    item_text: str | None
-    owner: str
-    cause: str
-    measure: str
-    due_on: date
-    status: str
-    status_display: str
-    done_at: datetime | None
-    done_note: str
-    verification_note: str
-    verified_by: str | None
-    verified_at: datetime | None
-
-
-def action_out(action: CorrectiveAction) -> dict:
-    return {
-        "id": action.pk,
-        "project": action.project.code,
-        "item": action.item_id,
-        "item_text": action.item.text if action.item else None,
-        "owner": action.owner.username,
-        "cause": action.cause,
-        "measure": action.measure,
-        "due_on": action.due_on,
-        "status": action.status,
-        "status_display": action.get_status_display(),
-        "done_at": action.done_at,
-        "done_note": action.done_note,
-        "verification_note": action.verification_note,
-        "verified_by": action.verified_by.username if action.verified_by else None,
-        "verified_at": action.verified_at,
     }
 
 

@@ -16,8 +16,8 @@ urlpatterns = [
     path("surveys/<int:pk>/items/copy/", campaigns.copy_items, name="copy_items"),
     path("surveys/<int:pk>/items/<int:item_id>/remove/", campaigns.remove_item, name="remove_item"),
     path("surveys/<int:pk>/move/<str:move>/", campaigns.campaign_move, name="move"),
-    path("surveys/<int:pk>/actions/", campaigns.open_action, name="open_action"),
-    path("surveys/actions/<int:pk>/<str:move>/", campaigns.action_move, name="action_move"),
+    # The corrective actions' forms post to /surveys/<pk>/actions/ and /surveys/actions/…,
+    # served by propdesk.improvement (its urls.py).
     path("surveys/<int:pk>/households/", entry.invitation_list, name="invitations"),
     path("surveys/<int:pk>/paper/", entry.paper_entry, name="paper"),
     # the resident's link: the token only

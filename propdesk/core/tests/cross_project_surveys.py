@@ -77,6 +77,30 @@ def _open_action(project: str = "SZHY", owner: str = "handler", item: str = "our
     return build
 
 
+def _new_action(source: str, foreign: str = "") -> Callable:
+    """POST /actions from ``source``, with the one named reference (``foreign``) of 丽苑."""
+
+    def build(s: Scene) -> Call:
+        from django.utils import timezone
+
+        body = {"source": source, "owner": "handler", "cause": "人手不足",
+                "measure": "增派前台", "due_on": str(timezone.localdate())}  # fmt: skip
+        if source == "ticket":
+            body["ticket"] = s.ticket("accepted", foreign=foreign == "ticket").number
+        elif source == "hot_issue":
+            body["hot_issue"] = s.hot_issue(foreign=foreign == "hot_issue").pk
+        elif source == "survey_item":
+            body["campaign"] = s.campaign("issued", foreign=foreign == "campaign").pk
+            body["project"] = "GZLY" if foreign == "campaign" else "SZHY"
+        else:
+            body["project"] = "GZLY" if foreign == "project" else "SZHY"
+        if foreign == "owner":
+            body["owner"] = "gz_handler"
+        return "/actions", body
+
+    return build
+
+
 def _link(item: str) -> Callable:
     def build(s: Scene) -> Call:
         campaign = s.campaign("issued")
@@ -138,6 +162,25 @@ SURVEY_CASES: list[Case] = [
          lambda s: (f"/surveys/actions/{s.action(foreign=True, done=True).pk}/verify",
                     {"effective": True, "note": "有效"}),
          lambda s: (f"/surveys/actions/{s.action(done=True).pk}/verify",
+                    {"effective": True, "note": "有效"})),
+    # Corrective and preventive actions (improvement), from each source.
+    Case("POST /api/v1/actions", "ticket: a request of 丽苑", _new_action("ticket", "ticket"),
+         _new_action("ticket")),
+    Case("POST /api/v1/actions", "hot_issue of 丽苑", _new_action("hot_issue", "hot_issue"),
+         _new_action("hot_issue")),
+    Case("POST /api/v1/actions", "a survey of 丽苑", _new_action("survey_item", "campaign"),
+         _new_action("survey_item")),
+    Case("POST /api/v1/actions", "project 丽苑", _new_action("other", "project"),
+         _new_action("other")),
+    Case("POST /api/v1/actions", "owner of 丽苑", _new_action("other", "owner"),
+         _new_action("other")),
+    Case("POST /api/v1/actions/{pk}/done", "an action of 丽苑",
+         lambda s: (f"/actions/{s.action(foreign=True).pk}/done", {"note": "已做"}),
+         lambda s: (f"/actions/{s.action().pk}/done", {"note": "已做"})),
+    Case("POST /api/v1/actions/{pk}/verify", "an action of 丽苑",
+         lambda s: (f"/actions/{s.action(foreign=True, done=True).pk}/verify",
+                    {"effective": True, "note": "有效"}),
+         lambda s: (f"/actions/{s.action(done=True).pk}/verify",
                     {"effective": True, "note": "有效"})),
     # The resident's link: the token is the credential; an item must be the token's survey's.
     Case("POST /api/v1/surveys/answer/{token}", "an item of 丽苑's survey", _link("foreign"),

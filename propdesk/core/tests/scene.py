@@ -30,8 +30,10 @@ from propdesk.notify.models import Notification
 from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.residents.models import Residency, Resident, Room
+from propdesk.improvement import services as improvement
 from propdesk.surveys import services as surveys
-from propdesk.surveys.models import Campaign, CorrectiveAction, Invitation, Item
+from propdesk.improvement.models import CorrectiveAction
+from propdesk.surveys.models import Campaign, Invitation, Item
 from propdesk.tickets import services
 from propdesk.tickets.models import Ticket
 
@@ -254,13 +256,14 @@ class Scene:
         hq = self.world.hq
         campaign = self.campaign("issued", foreign=foreign)
         owner = self.gz_handler if foreign else self.world.handler
-        action = surveys.open_action(
-            hq, campaign.pk, project_id=campaign.projects.get().pk, owner_id=owner.pk,
+        action = improvement.open_action(
+            hq, improvement.Source("survey_item", campaign_id=campaign.pk),
+            project_id=campaign.projects.get().pk, owner_id=owner.pk,
             cause="前台人手不足", measure="增派一名前台",
             due_on=timezone.localdate() + timedelta(days=30), now=self.tick(),
         )  # fmt: skip
         if done:
-            surveys.mark_done(hq, action.pk, note="已增派", now=self.tick())
+            improvement.mark_done(hq, action.pk, note="已增派", now=self.tick())
         return action
 
 

@@ -52,6 +52,7 @@ from propdesk.hotissues.detection import detect
 from propdesk.org.services import create_api_token
 from propdesk.residents.models import Residency, Resident
 from propdesk.surveys import choices as surveys
+from propdesk.improvement import services as improvement_services
 from propdesk.surveys import services as surveys_services
 from propdesk.surveys.models import Invitation, Item
 from propdesk.tickets import choices as tickets
@@ -212,8 +213,10 @@ class RealIds:
 
     @cached_property
     def action(self) -> int:
-        return surveys_services.open_action(
-            self.world.hq, self.campaigns["issued"], project_id=self.world.project.pk,
+        return improvement_services.open_action(
+            self.world.hq,
+            improvement_services.Source("survey_item", campaign_id=self.campaigns["issued"]),
+            project_id=self.world.project.pk,
             owner_id=self.world.handler.pk, cause="前台人手不足", measure="增派一名前台",
             due_on=timezone.localdate() + timedelta(days=30), now=self.at,
         ).pk  # fmt: skip
@@ -251,6 +254,7 @@ class RealIds:
             "/api/v1/visit-plans/": lambda: [self.plan.pk],
             "/api/v1/surveys/campaigns/": lambda: list(self.campaigns.values()),
             "/api/v1/surveys/actions/": lambda: [self.action],
+            "/api/v1/actions/": lambda: [self.action],
         }
         if name in named:
             return named[name]()

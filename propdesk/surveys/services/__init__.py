@@ -1,7 +1,7 @@
 """Every business action of satisfaction surveys (SPEC §7), as typed functions that views, the
 API and tests call. Split by responsibility: who may (access), the plan and questionnaire
-(campaigns), the campaign's moves (moves), answers (answers), figures (results), corrective
-actions (actions)."""
+(campaigns), the campaign's moves (moves), answers (answers), figures (results). The corrective
+actions opened from the results are :mod:`propdesk.improvement`'s."""
 
 from .access import (
     APPROVERS,
@@ -12,7 +12,6 @@ from .access import (
     scope_of,
     visible_campaigns,
 )
-from .actions import actions_of, get_action, mark_done, open_action, verify
 from .answers import (
     Answer,
     answer_by_link,
@@ -58,7 +57,6 @@ __all__ = [
     "Comparison",
     "Rate",
     "Results",
-    "actions_of",
     "add_item",
     "answer_by_link",
     "approve",
@@ -71,14 +69,11 @@ __all__ = [
     "covered_project_ids",
     "create_campaign",
     "enter_answers",
-    "get_action",
     "get_campaign",
     "invitation_for_token",
     "issue",
     "link_refusal",
-    "mark_done",
     "occupied_households",
-    "open_action",
     "pareto",
     "previous_campaign",
     "remove_item",
@@ -87,6 +82,5 @@ __all__ = [
     "submit",
     "update_campaign",
     "update_item",
-    "verify",
     "visible_campaigns",
 ]

@@ -18,12 +18,12 @@ from propdesk.org.models import Project, User
 
 from ..models import Campaign, CampaignEvent
 
-#: Plan, run and close campaigns; open corrective actions (quality runs the company's surveys,
+#: Plan, run and close campaigns (quality runs the company's surveys,
 #: departments and projects may run their own: SPEC §7).
 ORGANISERS = frozenset(
     {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.QUALITY, Role.REGION, Role.HQ, Role.ADMIN}
 )
-#: Approve a plan, and verify the effect of a corrective action.
+#: Approve a plan.
 APPROVERS = frozenset({Role.PROJECT_MANAGER, Role.QUALITY, Role.HQ, Role.ADMIN})
 #: Type in a paper questionnaire or an answer given to staff by phone or visit.
 CLERKS = ORGANISERS | {Role.AGENT}

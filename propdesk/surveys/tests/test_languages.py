@@ -10,7 +10,9 @@ from django.test import Client
 from propdesk.console.tests.test_languages import data_strings, untranslated
 from propdesk.core import clock
 from propdesk.surveys import services
-from propdesk.surveys.models import Campaign, CorrectiveAction, Item
+from propdesk.improvement import services as improvement
+from propdesk.improvement.models import CorrectiveAction
+from propdesk.surveys.models import Campaign, Item
 
 from .helpers import PERIOD, T0, answer, run_campaign, token_of
 
@@ -50,18 +52,21 @@ def test_the_survey_pages_speak_english(world, client, answered, rooms):
         at=T0.replace(month=3, day=2),
     )
     answer(spring, rooms["A"], ["dissatisfied"] * 4, at=T0.replace(month=3, day=5))
-    action = services.open_action(
+    action = improvement.open_action(
         world.hq,
-        answered.pk,
+        improvement.Source(
+            "survey_item",
+            campaign_id=answered.pk,
+            item_id=Item.objects.filter(campaign=answered).first().pk,
+        ),
         project_id=world.project.pk,
         owner_id=world.handler.pk,
-        item_id=Item.objects.filter(campaign=answered).first().pk,
         cause="派单慢",
         measure="一小时内派单",
         due_on=T0.date() + timedelta(days=30),
         now=T0,
     )
-    services.mark_done(world.handler, action.pk, note="已整改", now=T0)
+    improvement.mark_done(world.handler, action.pk, note="已整改", now=T0)
     draft = run_campaign(world, name="草稿调查", until="draft")
     submitted = run_campaign(world, name="待批调查", until="submitted")
     building = rooms["G"].building
@@ -102,7 +107,6 @@ def test_the_administration_of_surveys_speaks_english(world, client, answered):
             "/admin/surveys/invitation/",
             "/admin/surveys/response/",
             f"/admin/surveys/response/{response.pk}/change/",
-            "/admin/surveys/correctiveaction/",
         ],
     )
     assert not problems, problems

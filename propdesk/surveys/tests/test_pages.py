@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from propdesk.core import clock
 from propdesk.surveys import services
-from propdesk.surveys.models import Campaign, CorrectiveAction, Item, Response
+from propdesk.improvement import services as improvement
+from propdesk.improvement.models import CorrectiveAction
+from propdesk.surveys.models import Campaign, Item, Response
 
 from .helpers import PERIOD, T0, answer, run_campaign
 
@@ -233,15 +235,16 @@ def test_pages_cost_a_bounded_number_of_queries(
     client, world, answered, rooms, django_assert_max_num_queries
 ):
     for n in range(3):
-        services.open_action(
+        improvement.open_action(
             world.hq,
-            answered.pk,
+            improvement.Source(
+                "survey_item", campaign_id=answered.pk, item_id=Item.objects.first().pk
+            ),
             project_id=world.project.pk,
             owner_id=world.handler.pk,
             cause=f"原因{n}",
             measure=f"措施{n}",
             due_on=PERIOD[1],
-            item_id=Item.objects.first().pk,
             now=T0,
         )
     client.force_login(world.hq)

@@ -1,6 +1,7 @@
 """The console's survey pages (SPEC §7): the list of campaigns, a new campaign's plan, and one
 campaign's page with its plan, questionnaire, moves, results with charts, comparison with the
-previous campaign, Pareto of dissatisfaction and corrective actions.
+previous campaign, Pareto of dissatisfaction and what other apps add under the results (the
+corrective actions, whose forms post to :mod:`propdesk.improvement`).
 
 Every change goes through :mod:`propdesk.surveys.services`, which checks role and scope; the
 pages only hide the buttons a user could not use."""
@@ -10,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from propdesk.org.roles import has_role
 
 from .. import services
 from ..choices import CampaignStatus, ServiceArea
-from ..forms import ActionForm, IssueForm, ItemForm, PlanForm, show_refusal
+from ..forms import IssueForm, ItemForm, PlanForm, show_refusal
 from ..models import Campaign
 from .results import results_context
 
@@ -139,7 +139,7 @@ def page_context(request: HttpRequest, pk: int, **forms) -> dict:
             .order_by("-period_start", "-pk")[:20]
         )
     if campaign.status in (CampaignStatus.ISSUED, CampaignStatus.CLOSED):
-        context.update(results_context(request, campaign, moves, forms.get("action_form")))
+        context.update(results_context(request, campaign, moves, forms))
     return context
 
 
@@ -223,52 +223,3 @@ def campaign_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         return _again(request, pk, refused, move_error=refused.message)
     messages.success(request, _("已完成:%(m)s") % {"m": MOVES[move][0]})
     return redirect("surveys:campaign", pk=pk)
-
-
-@require_POST
-@console_view
-def open_action(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = services.get_campaign(request.user, pk)
-    form = ActionForm(campaign, services.scope_of(request.user, campaign), request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.open_action(
-                request.user,
-                pk,
-                project_id=data["project"].pk,
-                owner_id=data["owner"].pk,
-                item_id=data["item"].pk if data["item"] else None,
-                cause=data["cause"],
-                measure=data["measure"],
-                due_on=data["due_on"],
-            )
-        except DomainError as refused:
-            show_refusal(form, refused)
-            return _again(request, pk, refused, action_form=form)
-        messages.success(request, _("已开立纠正措施"))
-        return redirect("surveys:campaign", pk=pk)
-    context = page_context(request, pk, action_form=form)
-    return render(request, "surveys/campaign.html", context, status=400)
-
-
-@require_POST
-@console_view
-def action_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
-    action = services.get_action(request.user, pk)
-    note = request.POST.get("note", "")
-    try:
-        if move == "done":
-            services.mark_done(request.user, pk, note=note)
-        elif move == "verify":
-            effective = request.POST.get("effective") == "yes"
-            services.verify(request.user, pk, effective=effective, note=note)
-        else:
-            raise NotFound(_("没有这个操作"))
-    except DomainError as refused:
-        if isinstance(refused, PermissionDenied | NotFound):
-            raise
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("已更新纠正措施"))
-    return redirect(reverse("surveys:campaign", kwargs={"pk": action.campaign_id}) + "#actions")

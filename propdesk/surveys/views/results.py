@@ -1,17 +1,16 @@
 """The results part of a campaign's page: the figures, the comparison with the previous
-campaign, the Pareto of dissatisfaction, the data its two charts draw, and the corrective
-actions. The figures come from :mod:`propdesk.surveys.services.results`, counted by the
-database; the charts get them as JSON with labels already translated."""
+campaign, the Pareto of dissatisfaction, the data its two charts draw, and what other apps add
+under them (the corrective actions: ``surveys.extensions``). The figures come from
+:mod:`propdesk.surveys.services.results`, counted by the database; the charts get them as
+JSON with labels already translated."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from propdesk.org.roles import has_role
-
 from .. import services
-from ..forms import ActionForm
+from ..extensions import campaign_parts
 from ..models import Campaign
 from ..services.results import PARETO_LINE, Results, as_percent
 
@@ -41,14 +40,13 @@ def chart_data(figures: Results, pareto_rows: list) -> dict:
 
 
 def results_context(
-    request: HttpRequest, campaign: Campaign, moves: list[str], action_form: ActionForm | None
+    request: HttpRequest, campaign: Campaign, moves: list[str], forms: dict
 ) -> dict:
     user = request.user
     project_ids = services.scope_of(user, campaign)
     figures = services.compute(campaign, project_ids)
     pareto_by = "area" if request.GET.get("pareto") == "area" else "item"
     pareto_rows = services.pareto(campaign, project_ids, by=pareto_by)
-    actions = list(services.actions_of(user, campaign))
     comparison = services.compare(user, figures)
     return {
         "figures": figures,
@@ -58,9 +56,6 @@ def results_context(
         "pareto_rows": pareto_rows,
         "pareto_by": pareto_by,
         "chart": chart_data(figures, pareto_rows),
-        "actions": actions,
-        "may_open_action": "open_action" in moves,
         "may_enter": "enter" in moves,
-        "may_verify": has_role(user, services.APPROVERS),
-        "action_form": action_form or ActionForm(campaign, project_ids),
+        "campaign_parts": campaign_parts(request, campaign, moves, forms),
     }

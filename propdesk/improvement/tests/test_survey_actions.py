@@ -1,40 +1,46 @@
-"""Corrective actions from a survey (SPEC §7 → §8): opened for an unsatisfactory item with an
-owner, cause, measure and due date; reported done by the owner; verified by someone else; a
-verification without effect sends it back."""
+"""Corrective actions from a survey (SPEC §7 → §8), now actions of this app with source
+``survey_item``: opened for an unsatisfactory item with an owner, cause, measure and due date;
+reported done by the owner; verified by someone else; a verification without effect sends it
+back. The campaign's history still shows each step."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from propdesk.surveys import services
-from propdesk.surveys.choices import ActionStatus
-
-from .helpers import T0, run_campaign
+from propdesk.improvement import services
+from propdesk.improvement.choices import ActionStatus
+from propdesk.improvement.models import CorrectiveAction
+from propdesk.surveys.tests.helpers import T0, run_campaign
 
 pytestmark = pytest.mark.django_db
 
 
-def open_for(world, campaign, actor=None, **overrides):
-    item = campaign.items.get(text="报修响应速度")
+def open_for(world, campaign, actor=None, item="报修响应速度", **overrides):
+    item_id = campaign.items.get(text=item).pk if item else None
     data = {
         "project_id": world.project.pk,
         "owner_id": world.handler.pk,
-        "item_id": item.pk,
         "cause": "报修电话占线,派单靠口头",
         "measure": "报修统一登记入系统,1 小时内派单",
         "due_on": date(2026, 10, 31),
         "now": T0,
     }
-    return services.open_action(actor or world.supervisor, campaign.pk, **{**data, **overrides})
+    source = services.Source("survey_item", campaign_id=campaign.pk, item_id=item_id)
+    if "item_id" in overrides:
+        source = services.Source(
+            "survey_item", campaign_id=campaign.pk, item_id=overrides.pop("item_id")
+        )
+    return services.open_action(actor or world.supervisor, source, **{**data, **overrides})
 
 
 def test_the_lifecycle_open_done_verified(world, answered):
     action = open_for(world, answered)
-    assert (action.status, action.opened_by, action.item.text) == (
+    assert (action.status, action.opened_by, action.item.text, action.source) == (
         ActionStatus.OPEN,
         world.supervisor,
         "报修响应速度",
+        "survey_item",
     )
     later = T0 + timedelta(days=20)
     action = services.mark_done(world.handler, action.pk, note="已上线报修登记", now=later)
@@ -45,6 +51,7 @@ def test_the_lifecycle_open_done_verified(world, answered):
     assert (action.status, action.verified_by) == (ActionStatus.VERIFIED, world.quality)
     kinds = list(answered.events.values_list("kind", flat=True))
     assert kinds[-3:] == ["action_opened", "action_done", "action_verified"]
+    assert list(action.events.values_list("kind", flat=True)) == ["opened", "done", "verified"]
     with pytest.raises(InvalidTransition):
         services.mark_done(world.handler, action.pk, note="再来一次")
 
@@ -77,20 +84,12 @@ def test_opening_checks_every_field(world, answered):
         with pytest.raises(InvalidInput) as refused:
             open_for(world, answered, **overrides)
         assert refused.value.field == field, overrides
+    assert not CorrectiveAction.objects.exists()
 
 
-def test_only_organisers_open_and_only_in_scope(world, answered):
+def test_only_openers_open_and_only_in_scope(world, answered):
     with pytest.raises(PermissionDenied):
-        services.open_action(
-            world.agent,
-            answered.pk,
-            project_id=world.project.pk,
-            owner_id=world.handler.pk,
-            cause="原因",
-            measure="措施",
-            due_on=date(2026, 10, 1),
-            now=T0,
-        )
+        open_for(world, answered, world.agent)
     action = open_for(world, answered)
     with pytest.raises(NotFound):
         services.mark_done(world.outsider, action.pk, note="不是我的项目")
@@ -110,5 +109,5 @@ def test_a_project_user_lists_only_their_projects_actions(world, answered):
         world, answered, world.hq, project_id=world.other_project.pk, owner_id=world.hq.pk
     )
     assert theirs.project == world.other_project
-    assert list(services.actions_of(world.supervisor, answered)) == [mine]
-    assert set(services.actions_of(world.hq, answered)) == {mine, theirs}
+    assert list(services.visible_actions(world.supervisor).filter(campaign=answered)) == [mine]
+    assert set(services.visible_actions(world.hq).filter(campaign=answered)) == {mine, theirs}

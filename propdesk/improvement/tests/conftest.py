@@ -1,0 +1,3 @@
+from propdesk.surveys.tests.conftest import answered, rooms
+
+__all__ = ["answered", "rooms"]

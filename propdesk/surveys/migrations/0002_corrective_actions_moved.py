@@ -1,0 +1,17 @@
+# The survey's corrective actions became propdesk.improvement's (issue 21): its migration 0002
+# copied every row, with its id and history; the old table goes.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("surveys", "0001_surveys"),
+        ("improvement", "0002_copy_survey_actions"),
+    ]
+
+    operations = [
+        migrations.DeleteModel(
+            name="CorrectiveAction",
+        ),
+    ]
