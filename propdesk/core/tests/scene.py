@@ -25,14 +25,14 @@ from propdesk.callbacks import services as callback_services
 from propdesk.callbacks import visits
 from propdesk.hotissues.detection import detect
 from propdesk.hotissues.models import HotIssue
+from propdesk.improvement import services as improvement
+from propdesk.improvement.models import CorrectiveAction
 from propdesk.notify.choices import Event
 from propdesk.notify.models import Notification
 from propdesk.org.choices import Role
 from propdesk.org.models import User
 from propdesk.residents.models import Residency, Resident, Room
-from propdesk.improvement import services as improvement
 from propdesk.surveys import services as surveys
-from propdesk.improvement.models import CorrectiveAction
 from propdesk.surveys.models import Campaign, Invitation, Item
 from propdesk.tickets import services
 from propdesk.tickets.models import Ticket

@@ -49,10 +49,10 @@ from propdesk.api import api
 from propdesk.callbacks import choices as callbacks
 from propdesk.callbacks import visits
 from propdesk.hotissues.detection import detect
+from propdesk.improvement import services as improvement_services
 from propdesk.org.services import create_api_token
 from propdesk.residents.models import Residency, Resident
 from propdesk.surveys import choices as surveys
-from propdesk.improvement import services as improvement_services
 from propdesk.surveys import services as surveys_services
 from propdesk.surveys.models import Invitation, Item
 from propdesk.tickets import choices as tickets

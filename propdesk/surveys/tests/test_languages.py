@@ -9,7 +9,6 @@ from django.test import Client
 
 from propdesk.console.tests.test_languages import data_strings, untranslated
 from propdesk.core import clock
-from propdesk.surveys import services
 from propdesk.improvement import services as improvement
 from propdesk.improvement.models import CorrectiveAction
 from propdesk.surveys.models import Campaign, Item

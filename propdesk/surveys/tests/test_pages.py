@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from propdesk.core import clock
-from propdesk.surveys import services
 from propdesk.improvement import services as improvement
 from propdesk.improvement.models import CorrectiveAction
+from propdesk.surveys import services
 from propdesk.surveys.models import Campaign, Item, Response
 
 from .helpers import PERIOD, T0, answer, run_campaign
