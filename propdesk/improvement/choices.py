@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActionKind(models.TextChoices):
-    CORRECTIVE = "corrective", _("纠正措施")
-    PREVENTIVE = "preventive", _("预防措施")
+    CORRECTIVE = "corrective", pgettext_lazy("action kind", "纠正措施")
+    PREVENTIVE = "preventive", pgettext_lazy("action kind", "预防措施")
 
 
 class ActionSource(models.TextChoices):

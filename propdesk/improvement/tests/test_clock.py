@@ -94,8 +94,9 @@ def test_messages_read_in_english_too(world):
     message = OutboxMessage.objects.filter(event="action_overdue").first()
     assert message.subject == f"【整改超期】纠正措施 #{action.pk} 已超期\uff0c升级至项目经理"
     with translation.override("en"):
-        context = {**labels(message.context), **message.context}
+        context = {**message.context, **labels(message.context), "due_on": DUE}
     subject, body = render("action_overdue", "in_app", "en", context)
     assert subject.startswith(f"[Action overdue] Corrective action #{action.pk} is overdue")
     assert "escalated to" in subject and "项目经理" not in subject
     assert "Sep 15, 2026" in body
+    assert "2026年9月15日" in message.body
