@@ -10,8 +10,10 @@ recorded once."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -68,7 +70,9 @@ def _context(action: CorrectiveAction, **more: object) -> dict:
     }
 
 
-def _tell(event: str, people: list[User], action: CorrectiveAction, key: str, **more: object):
+def _tell(
+    event: str, people: list[User], action: CorrectiveAction, key: str, **more: object
+) -> Outgoing:
     return Outgoing(
         event,
         people,
@@ -91,7 +95,7 @@ def people_at(action: CorrectiveAction, level: int) -> list[User]:
     return staff_in_roles(action, [role]) if role else []
 
 
-def _escalate(action: CorrectiveAction, level: int, at: datetime, outgoing: list) -> None:
+def _escalate(action: CorrectiveAction, level: int, at: datetime, outgoing: list[Outgoing]) -> None:
     action.escalation_level, action.escalated_at = level, at
     record(action, ActionEventKind.ESCALATED, None, at, level=level)
     people = [action.owner, *[p for p in people_at(action, level) if p.pk != action.owner_id]]
@@ -105,7 +109,7 @@ def warn_due(at: datetime) -> int:
     due = Q(status=ActionStatus.OPEN, warned_at__isnull=True, warn_at__lte=at, due_at__gt=at)
     count = 0
     with transaction.atomic():
-        outgoing = []
+        outgoing: list[Outgoing] = []
         for action in _locked(due):
             action.warned_at = at
             action.save(update_fields=["warned_at"])
@@ -122,7 +126,7 @@ def breach_overdue(at: datetime) -> int:
     due = Q(status=ActionStatus.OPEN, breached_at__isnull=True, due_at__lte=at)
     count = 0
     with transaction.atomic():
-        outgoing: list = []
+        outgoing: list[Outgoing] = []
         for action in _locked(due):
             action.breached_at = at
             record(action, ActionEventKind.BREACHED, None, at, due_at=action.due_at.isoformat())
@@ -142,7 +146,7 @@ def escalate_held(at: datetime) -> int:
     ) & (Q(escalated_at__isnull=True) | Q(escalated_at__lte=at - HOLD))
     count = 0
     with transaction.atomic():
-        outgoing: list = []
+        outgoing: list[Outgoing] = []
         for action in _locked(held):
             _escalate(action, max(action.escalation_level + 1, first_level(action)), at, outgoing)
             action.save(update_fields=["escalation_level", "escalated_at"])
@@ -151,15 +155,15 @@ def escalate_held(at: datetime) -> int:
     return count
 
 
-def message_labels(context) -> dict[str, str]:
+def message_labels(context: Mapping[str, Any]) -> dict[str, str]:
     """The action's kind and escalation level in the message's language (notify's labels)."""
     from ..choices import ActionKind
 
     found = {}
     if context.get("action_kind") in ActionKind.values:
-        found["kind"] = str(ActionKind(context["action_kind"]).label)
+        found["action_label"] = str(ActionKind(context["action_kind"]).label)
     if context.get("action_level") in EscalationLevel.values:
-        found["level"] = str(EscalationLevel(context["action_level"]).label)
+        found["action_level_label"] = str(EscalationLevel(context["action_level"]).label)
     return found
 
 

@@ -114,7 +114,8 @@ def _placed(actor: User, src: Source, project_id: int | None) -> tuple[Project, 
         }
     if kind == ActionSource.OTHER:
         return _project_in_scope(actor, project_id), {}
-    raise InvalidInput(_("来源应为 %(v)s 之一") % {"v": ", ".join(ActionSource.values)}, "source")
+    allowed = ", ".join(ActionSource.values)
+    raise InvalidInput(_("来源应为 %(v)s 之一") % {"v": allowed}, field="source")
 
 
 def _owner(owner_id: int | None, project: Project) -> User:
@@ -185,7 +186,7 @@ def open_action(
         **refs,
     )
     record(action, ActionEventKind.OPENED, actor, at, action.measure, due_on=due_on.isoformat())
-    if action.campaign_id:
+    if action.campaign is not None:
         record_on_campaign(
             action.campaign,
             CampaignEventKind.ACTION_OPENED,
@@ -228,7 +229,7 @@ def mark_done(actor: User, pk: int, *, note: str, now: datetime | None = None) -
     action.status, action.done_at = ActionStatus.DONE, at
     action.save(update_fields=["status", "done_at", "done_note"])
     record(action, ActionEventKind.DONE, actor, at, action.done_note)
-    if action.campaign_id:
+    if action.campaign is not None:
         record_on_campaign(
             action.campaign, CampaignEventKind.ACTION_DONE, actor, at, action.done_note,
             action=action.pk,
@@ -282,7 +283,7 @@ def verify(
     action.save(update_fields=fields)
     kind = ActionEventKind.VERIFIED if effective else ActionEventKind.REJECTED
     record(action, kind, actor, at, action.verification_note, **data)
-    if action.campaign_id:
+    if action.campaign is not None:
         survey_kind = (
             CampaignEventKind.ACTION_VERIFIED if effective else CampaignEventKind.ACTION_REJECTED
         )

@@ -37,10 +37,15 @@ def test_from_a_request_to_verified_and_closed(world):
     assert opened.status_code == 201, opened.json()
     action = opened.json()
     assert (action["source"], action["ticket"], action["project"], action["status"]) == (
-        "ticket", ticket.number, "SZHY", "open"
+        "ticket",
+        ticket.number,
+        "SZHY",
+        "open",
     )
     assert (action["owner"], action["verifier"], action["opened_by"]) == (
-        "handler", "quality", "supervisor"
+        "handler",
+        "quality",
+        "supervisor",
     )
     pk = action["id"]
     # Verifying before it is done: the wrong state.
@@ -97,7 +102,9 @@ def test_from_a_hot_issue_and_a_report_line(world):
     assert line.status_code == 201, line.json()
     got = line.json()
     assert (got["report"], got["report_month"], got["report_line"]) == (
-        12, "2026-11", "投诉处理及时率:85.00%"
+        12,
+        "2026-11",
+        "投诉处理及时率:85.00%",
     )
     listed = quality.get("/actions", {"source": "report_line"}).json()
     assert [a["id"] for a in listed["items"]] == [got["id"]]
@@ -139,9 +146,11 @@ def test_roles_and_scope(world):
         "/actions", body(source="ticket", ticket=ticket.number)
     )
     assert outsider.status_code == 403  # a request of another project
-    pk = ApiClient(world.supervisor).post(
-        "/actions", body(source="ticket", ticket=ticket.number)
-    ).json()["id"]
+    pk = (
+        ApiClient(world.supervisor)
+        .post("/actions", body(source="ticket", ticket=ticket.number))
+        .json()["id"]
+    )
     # Another project's action is not shown to exist.
     assert ApiClient(world.outsider).get(f"/actions/{pk}").status_code == 404
     done = ApiClient(world.outsider).post(f"/actions/{pk}/done", {"note": "x"})

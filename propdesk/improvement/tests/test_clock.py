@@ -100,3 +100,20 @@ def test_messages_read_in_english_too(world):
     assert "escalated to" in subject and "项目经理" not in subject
     assert "Sep 15, 2026" in body
     assert "2026年9月15日" in message.body
+
+
+def test_an_action_from_a_request_names_it_in_its_messages(world):
+    from propdesk.tickets.tests.helpers import register
+
+    ticket = register(world, T0 - timedelta(hours=1))
+    action = services.open_action(
+        world.supervisor, services.Source("ticket", ticket=ticket.number),
+        owner_id=world.handler.pk, cause="巡查不到位", measure="每日巡查两次", due_on=DUE,
+        now=T0,
+    )  # fmt: skip
+    services.sweep(now=datetime(2026, 9, 15, 8, 0, tzinfo=SHANGHAI))
+    message = OutboxMessage.objects.get(event="action_warning", channel="in_app")
+    # The action's kind, not the request's.
+    assert message.subject.startswith(f"【整改预警】纠正措施 #{action.pk}")
+    assert ticket.number in message.body and "每日巡查两次" in message.body
+    assert message.url == f"/actions/{action.pk}/"

@@ -48,10 +48,16 @@ def test_survey_actions_are_copied_with_their_ids_and_history(world, answered, c
 
     action = CorrectiveAction.objects.get(pk=41)
     assert (action.source, action.campaign, action.item, action.company) == (
-        "survey_item", answered, item, world.company
+        "survey_item",
+        answered,
+        item,
+        world.company,
     )
     assert (action.status, action.owner, action.done_note, action.due_on) == (
-        "done", world.handler, "已上线", date(2026, 10, 31)
+        "done",
+        world.handler,
+        "已上线",
+        date(2026, 10, 31),
     )
     assert list(action.events.values_list("kind", flat=True)) == ["opened", "done"]
     client.force_login(world.quality)

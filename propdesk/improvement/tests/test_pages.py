@@ -31,7 +31,8 @@ def due() -> str:
 
 def form(world, **more) -> dict:
     return {"kind": "corrective", "project": world.project.pk, "owner": world.handler.pk,
-            "cause": "保洁频次不足", "measure": "电梯厅每日保洁两次", "due_on": due(), **more}  # fmt: skip
+            "cause": "保洁频次不足", "measure": "电梯厅每日保洁两次", "due_on": due(),
+            **more}  # fmt: skip
 
 
 def test_from_the_request_page_to_closed(client, world):
@@ -122,7 +123,9 @@ def test_from_a_monthly_report_line(client, world):
     assert made.status_code == 302, html_of(made)
     action = CorrectiveAction.objects.get()
     assert (action.report_id, action.report_month, action.report_line) == (
-        report.pk, "2026-08", line
+        report.pk,
+        "2026-08",
+        line,
     )
     assert f'href="/reports/{report.pk}/"' in html_of(client.get(f"/actions/{action.pk}/"))
     client.force_login(world.agent)  # not an opener: no buttons

@@ -15,10 +15,13 @@ LINK = "https://wuye.example.cn/s/k3J9xQ2vTq8mW0pZrL5nY7aB/"
 #: Messages not about one request: they carry what they are about instead of its number.
 CODE = "482913"
 HEADLINE = "92.5"  # a monthly report's 投诉处理及时率
+MEASURE = "#17"  # a corrective action's number
 ABOUT = {
     Event.SURVEY_INVITATION: LINK,
     Event.PORTAL_LOGIN_CODE: CODE,
     Event.MONTHLY_REPORT_PUBLISHED: HEADLINE,
+    Event.ACTION_WARNING: MEASURE,
+    Event.ACTION_OVERDUE: MEASURE,
 }
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
@@ -56,6 +59,12 @@ def _context(language: str) -> dict:
         "published_late": False,
         "complaint_timeliness": HEADLINE,
         "follow_up_breaches": 3,
+        "action_id": 17,
+        "action_label": "纠正措施" if chinese else "Corrective action",
+        "action_level_label": "项目经理" if chinese else "Project manager",
+        "measure": "每日巡查两次" if chinese else "Patrol twice a day",
+        "owner": "李工" if chinese else "Engineer Li",
+        "due_on": datetime(2026, 9, 15, tzinfo=SHANGHAI).date(),
     }
 
 
