@@ -117,3 +117,22 @@ def test_an_action_from_a_request_names_it_in_its_messages(world):
     assert message.subject.startswith(f"【整改预警】纠正措施 #{action.pk}")
     assert ticket.number in message.body and "每日巡查两次" in message.body
     assert message.url == f"/actions/{action.pk}/"
+
+
+def test_the_worker_sweeps_on_start_and_books_the_next_sweep(world):
+    from django_tasks_db.models import DBTaskResult
+
+    from propdesk.core.worker import start_steps
+    from propdesk.improvement.tasks import sweep_actions
+
+    action = opened(world)
+    CorrectiveAction.objects.filter(pk=action.pk).update(
+        due_at=datetime(2026, 1, 1, tzinfo=SHANGHAI)
+    )
+    [step] = [s for s in start_steps() if s.name == "improvement"]
+    assert step.step(True) == "actions: warned 0, breached 1, escalated 0"
+    booked = DBTaskResult.objects.filter(task_path=sweep_actions.module_path, status="READY")
+    assert booked.count() == 1
+    step.step(False)
+    assert booked.count() == 1  # booked once
+    assert sweep_actions.call() == {"warned": 0, "breached": 0, "escalated": 0}

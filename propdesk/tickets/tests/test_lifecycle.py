@@ -83,7 +83,14 @@ def test_the_moves_other_domains_own_are_offered_in_the_lifecycle_order():
 
 
 def test_the_worker_start_steps_run_clocks_first_then_bookings():
-    assert [s.name for s in start_steps()] == ["sla", "notify", "stats", "callbacks", "suggest"]
+    assert [s.name for s in start_steps()] == [
+        "sla",
+        "notify",
+        "stats",
+        "callbacks",
+        "improvement",
+        "suggest",
+    ]
 
 
 def test_a_work_order_changes_status_only_along_its_transitions(world, now):
