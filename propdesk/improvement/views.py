@@ -73,6 +73,8 @@ def _source(data) -> Source:
         source=data.get("source") or ActionSource.OTHER,
         ticket=data.get("ticket") or None,
         hot_issue_id=_int(data.get("hot_issue"), "hot_issue"),
+        campaign_id=_int(data.get("campaign"), "campaign"),
+        item_id=_int(data.get("item"), "item"),
         report_id=_int(data.get("report"), "report"),
         report_month=data.get("report_month", ""),
         report_scope=data.get("report_scope", ""),
