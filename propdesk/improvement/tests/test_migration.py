@@ -16,7 +16,8 @@ from propdesk.improvement.models import CorrectiveAction
 from propdesk.surveys.models import CampaignEvent
 from propdesk.surveys.tests.helpers import T0
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Like every transactional test here: the rows a migration seeds are put back afterwards.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 copy = importlib.import_module("propdesk.improvement.migrations.0002_copy_survey_actions").copy
 
