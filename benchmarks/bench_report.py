@@ -138,7 +138,10 @@ def render(r: dict) -> str:
                 ""]  # fmt: skip
     out += _intake_and_peer(r)
     if r.get("plans"):
-        out += ["## EXPLAIN ANALYZE of the slowest queries", ""]
+        out += [
+            "## EXPLAIN (ANALYZE, BUFFERS) of each row's slowest query, furthest over target first",
+            "",
+        ]
         for label, plan in r["plans"].items():
             out += [f"<details><summary>{label}</summary>", "", "```", plan, "```", "",
                     "</details>", ""]  # fmt: skip
