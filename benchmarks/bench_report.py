@@ -104,7 +104,7 @@ def render(r: dict) -> str:
         + ". Clocks by state: "
         + ", ".join(f"{k} {v:,}" for k, v in d.get("clocks", {}).items())
         + f". This run's generate step took {r.get('generate_s')} s (0 work when the database "
-        "was already built).",
+        "was already built)." + _index_line(r.get("search_index")),
         "",
     ]
     stats = r.get("stats")
@@ -146,6 +146,14 @@ def render(r: dict) -> str:
             out += [f"<details><summary>{label}</summary>", "", "```", plan, "```", "",
                     "</details>", ""]  # fmt: skip
     return "\n".join(out)
+
+
+def _index_line(index: dict | None) -> str:
+    if not index:
+        return ""
+    if index.get("reindex_s") is None:
+        return f" Word index: {index['indexed']:,} tickets, already built."
+    return f" Word index: {index['indexed']:,} tickets re-indexed in {index['reindex_s']} s."
 
 
 def _speed(machine: dict | None) -> str:
