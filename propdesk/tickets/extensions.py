@@ -27,7 +27,7 @@ registered in ``tickets.moves`` (``add_move_form``), beside their moves in ``tic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
@@ -138,7 +138,7 @@ def _nothing_similar(
     return [], []
 
 
-def _substring(text: str, company_id: int | None) -> Q:
+def _substring(text: str, company_id: int | None, project_ids: Collection[int] | None = None) -> Q:
     from django.db.models import Q
 
     return (
