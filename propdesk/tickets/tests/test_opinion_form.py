@@ -1,8 +1,7 @@
 """投诉意见处理表 (seed 001 篇5 4.2, SPEC §11) from the record: a complaint with its grade,
 dispatch, approved plan, result, callback and the sign-off lines, each beside who did that
 step in the system; printable and as a PDF, both audited; another project's complaint is 403
-(as its ticket page),
-a request that is not a complaint has no such form."""
+(as its ticket page); a request that is not a complaint has no such form."""
 
 from __future__ import annotations
 
