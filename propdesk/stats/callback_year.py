@@ -92,9 +92,7 @@ def callback_year(scope: Scope, year: int) -> CallbackYear:
     """The year's figures of ``scope``: each month (1–12), each project over the year, and
     the year's total over the scope."""
     ids = scope.project_ids
-    months = [
-        year_row(_("%(m)s月") % {"m": m}, ids, Period.month(year, m)) for m in range(1, 13)
-    ]
+    months = [year_row(_("%(m)s月") % {"m": m}, ids, Period.month(year, m)) for m in range(1, 13)]
     projects = [
         year_row(p.name, frozenset({p.pk}), whole_year(year))
         for p in Project.objects.filter(pk__in=ids).order_by("code")
@@ -122,10 +120,7 @@ PERCENT_COLUMNS = (2, 5, 9, 12)
 def cells(row: YearRow) -> list:
     """The row's values in the order of ``headers``: counts as numbers, percentages as
     numbers to 0.1 (None when nothing was counted)."""
-    if row.repairs.whole:
-        met = _("否") if row.repairs_below_target else _("是")
-    else:
-        met = "—"
+    met = (_("否") if row.repairs_below_target else _("是")) if row.repairs.whole else "—"
     return [
         row.callbacks.whole, row.callbacks.part, row.callbacks.percent,
         row.repairs.whole, row.repairs.part, row.repairs.percent, met,

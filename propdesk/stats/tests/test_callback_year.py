@@ -35,7 +35,11 @@ def march(world):
     walk(world, T0, "resolved")
     repairs = [in_home_repair(world, T0) for _ in range(4)]
     callback_services.record_callback(
-        world.agent, repairs[0], satisfaction="basically_satisfied", comment="还算及时", now=T0 + 10 * MIN
+        world.agent,
+        repairs[0],
+        satisfaction="basically_satisfied",
+        comment="还算及时",
+        now=T0 + 10 * MIN,
     )
     Scene(world).ticket("callback_done", foreign=True)  # 丽苑, today
     return world

@@ -75,7 +75,9 @@ def test_a_defect_description_that_looks_like_a_formula_is_exported_as_the_words
     book = load_workbook(
         io.BytesIO(client.get("/reports/defects/", {"year": 2026, "format": "xlsx"}).content)
     )
-    cells = [c for name in ("典型案例", "明细") for row in book[name].iter_rows(min_row=2) for c in row]
+    cells = [
+        c for name in ("典型案例", "明细") for row in book[name].iter_rows(min_row=2) for c in row
+    ]
     typed = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert len(typed) == 2 and all(c.data_type == "s" for c in typed)  # an example, a row
     text = client.get("/reports/defects/", {"year": 2026, "format": "csv"}).content.decode(

@@ -29,8 +29,8 @@ from ..actions import ACTIONS
 from ..choices import EventKind, Kind
 from ..extensions import clock_name, page_parts
 from ..models import Ticket, TicketEvent
-from ..opinion import opinion_form
 from ..moves import PAGE_LABELS, PAGE_MOVES, MoveForms, body_from_post, move_form
+from ..opinion import opinion_form
 from ..serializers import detail, event_data
 from ..services.guards import MOVE_LABELS
 
