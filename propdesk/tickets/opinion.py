@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from propdesk.org.models import User
 
@@ -32,20 +33,24 @@ class SignOff:
 #: The steps of the record that stand beside each signature line (seed 001 篇5 4.2: the
 #: handler, the department head, the customer-service supervisor who checks the completed form
 #: and the project manager who signs it off). A later event of the kind wins: a reopened
-#: complaint is signed for its last handling.
+#: complaint is signed for its last handling. The record knows no department's head: beside
+#: that line stand the departments the complaint was sent to, with no name.
 SIGN_OFFS = (
-    ("handler", _("经办人/处理人"), (EventKind.RESOLVED, EventKind.WORK_ORDER_COMPLETED)),
-    ("department", _("部门负责人"), (EventKind.DISPATCHED,)),
-    ("supervisor", _("客服主管审核"), (EventKind.CLOSED,)),
-    ("manager", _("项目经理审核"), (EventKind.PLAN_APPROVED,)),
+    (
+        "handler",
+        gettext_lazy("经办人/处理人"),
+        (EventKind.RESOLVED, EventKind.WORK_ORDER_COMPLETED),
+    ),
+    ("department", gettext_lazy("部门负责人"), ()),
+    ("supervisor", gettext_lazy("客服主管审核"), (EventKind.CLOSED,)),
+    ("manager", gettext_lazy("项目经理审核"), (EventKind.PLAN_APPROVED,)),
 )
 #: What each step is called beside the name.
 STEP_NAMES = {
-    EventKind.RESOLVED: _("解决"),
-    EventKind.WORK_ORDER_COMPLETED: _("工单完成"),
-    EventKind.DISPATCHED: _("派单"),
-    EventKind.CLOSED: _("关闭"),
-    EventKind.PLAN_APPROVED: _("处理方案批准"),
+    EventKind.RESOLVED: gettext_lazy("解决"),
+    EventKind.WORK_ORDER_COMPLETED: gettext_lazy("工单完成"),
+    EventKind.CLOSED: gettext_lazy("关闭"),
+    EventKind.PLAN_APPROVED: gettext_lazy("处理方案批准"),
 }
 _STEPS = {kind for _key, _label, kinds in SIGN_OFFS for kind in kinds}
 
@@ -62,10 +67,16 @@ def _last_steps(ticket: Ticket) -> dict[str, TicketEvent]:
     return last
 
 
-def _sign_offs(ticket: Ticket) -> list[SignOff]:
+def _sign_offs(ticket: Ticket, dispatch: list[dict[str, Any]]) -> list[SignOff]:
     last = _last_steps(ticket)
     rows = []
-    for _key, label, kinds in SIGN_OFFS:
+    for key, label, kinds in SIGN_OFFS:
+        if key == "department":
+            departments = list(dict.fromkeys(o["department"] for o in dispatch))
+            done = [o["completed_at"] for o in dispatch if o["completed_at"]]
+            step = _("处理部门:%(d)s") % {"d": "、".join(departments)} if departments else ""
+            rows.append(SignOff(str(label), step, "", max(done) if done else None))
+            continue
         found = [last[k] for k in kinds if k in last]
         event = max(found, key=lambda e: (e.at, e.pk)) if found else None
         rows.append(
@@ -120,12 +131,13 @@ def opinion_form(ticket: Ticket, user: User) -> dict[str, Any]:
     ticket as its page shows it (the phone masked; the callbacks of the callbacks app)."""
     data = detail(ticket, user)
     approval = _plan_approval(ticket)
+    dispatch = _dispatch(ticket)
     return {
         "t": data,
         "ticket": ticket,
         "registered_by": user_name(ticket.registered_by) or "",
-        "dispatch": _dispatch(ticket),
+        "dispatch": dispatch,
         "plan_approved_by": (user_name(approval.actor) or "") if approval else "",
         "plan_approved_at": approval.at if approval else None,
-        "sign_offs": _sign_offs(ticket),
+        "sign_offs": _sign_offs(ticket, dispatch),
     }

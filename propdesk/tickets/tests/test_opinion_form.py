@@ -46,7 +46,7 @@ def test_the_form_holds_the_complaint_its_handling_and_who_did_each_step(world, 
     form = opinion_form(ticket, world.supervisor)
     signed = {s.label: (s.name, s.step) for s in form["sign_offs"]}
     assert signed["经办人/处理人"] == ("Handler", "解决")
-    assert signed["部门负责人"] == ("Hq", "派单")
+    assert signed["部门负责人"] == ("", "处理部门:工程部")  # the record knows no head
     assert signed["客服主管审核"] == ("Supervisor", "关闭")
     assert signed["项目经理审核"] == ("Manager", "处理方案批准")
     assert form["plan_approved_by"] == "Manager"
