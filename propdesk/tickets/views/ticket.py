@@ -1,6 +1,6 @@
 """The ticket page: everything about one request, the moves the user may make now (each with
-its form), attachments, corrections of grade facts, and the print views of 投诉处理单 and
-工作协作单."""
+its form), attachments, corrections of grade facts, and the print views of 投诉处理单,
+工作协作单 and 投诉意见处理表 (``tickets.opinion``; also as a PDF)."""
 
 from __future__ import annotations
 
