@@ -11,13 +11,12 @@ or role, 409 twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
@@ -30,7 +29,8 @@ from propdesk.tickets.models import Ticket
 from .choices import ApprovalStep, Decision
 from .claims_choices import ClaimEventKind, ClaimStatus
 from .claims_rules import claim_steps
-from .models import ChargeBack, Claim, ClaimApproval, ClaimEvent
+from .claims_totals import ClaimTotals, period_totals
+from .models import Claim, ClaimApproval, ClaimEvent
 from .services import STEP_ROLE, parse_amount
 
 #: Where a claim's walk has ended: nothing moves it any more.
@@ -248,50 +248,11 @@ def claims_of_ticket(user: User, ticket: Ticket) -> QuerySet[Claim]:
     return Claim.objects.filter(ticket=ticket).order_by("-opened_at", "-pk")
 
 
-@dataclass(frozen=True)
-class ProjectTotals:
-    """One project's claims opened in a month, and the money of each stage, in yuan."""
-
-    project_code: str
-    project_name: str
-    count: int
-    approved: Decimal
-    paid: Decimal
-    recovered: Decimal
-
-
-def totals(user: User, year: int, month: int) -> list[ProjectTotals]:
-    """Claims opened in the month (Asia/Shanghai), per project of the user's scope: how many,
-    the amount approved, paid and recovered from third parties. Aggregated in the database."""
+def totals(user: User, year: int, month: int) -> list[ClaimTotals]:
+    """The month's claims (Asia/Shanghai) per project of the user's scope: opened, approved,
+    paid, charged back, recovered and pending, as ``claims_totals`` counts them — the same
+    figures as the month's statistics and report."""
     from .claims_payment import month_bounds
 
     start, end = month_bounds(year, month)
-    rows = (
-        claims_for(user)
-        .filter(opened_at__gte=start, opened_at__lt=end)
-        .values("project__code", "project__name")
-        .annotate(
-            count=Count("pk"),
-            approved=Sum("approved_amount", default=Decimal(0)),
-            paid=Sum("payment_amount", filter=Q(status=ClaimStatus.PAID), default=Decimal(0)),
-        )
-        .order_by("project__code")
-    )
-    recovered = dict(
-        scoped(ChargeBack.objects.all(), user, "claim__project")
-        .filter(claim__opened_at__gte=start, claim__opened_at__lt=end)
-        .values("claim__project__code")
-        .annotate(total=Sum("recovered_amount", default=Decimal(0)))
-        .values_list("claim__project__code", "total")
-    )
-    return [
-        ProjectTotals(
-            project_code=r["project__code"],
-            project_name=r["project__name"],
-            count=r["count"],
-            approved=Decimal(r["approved"]).quantize(Decimal("0.01")),
-            paid=Decimal(r["paid"]).quantize(Decimal("0.01")),
-            recovered=Decimal(recovered.get(r["project__code"]) or 0).quantize(Decimal("0.01")),
-        )
-        for r in rows
-    ]
+    return period_totals(user.project_ids, start, end)

@@ -268,8 +268,12 @@ def test_totals_by_project_and_month(world, client):
 
     month = f"{today:%Y-%m}"
     rows = client.get("/api/v1/claims/totals", {"month": month}).json()
-    assert rows == [{"project_code": "SZHY", "project_name": "华苑", "count": 2,
-                     "approved": "2300.00", "paid": "1200.00", "recovered": "600.00"}]  # fmt: skip
+    assert rows == [{
+        "project_code": "SZHY", "project_name": "华苑", "opened": 2,
+        "approved": 2, "approved_amount": "2300.00", "paid": 1, "paid_amount": "1200.00",
+        "charged_back": 1, "charged_back_amount": "1000.00",
+        "recovered": 1, "recovered_amount": "600.00", "pending": 0, "pending_amount": "0.00",
+    }]  # fmt: skip
     bad = client.get("/api/v1/claims/totals", {"month": "2026-13"})
     assert bad.status_code == 400 and bad.json()["field"] == "month"
     client.force_login(world.hq)
