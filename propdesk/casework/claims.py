@@ -6,7 +6,8 @@ amount (``claims_rules``); only then is the resident's commitment letter (承诺
 signed scan brought back, the payment requested and recorded as paid (``claims_payment``);
 a third party at fault is charged back. Every step writes one ``ClaimEvent``; nothing is ever
 deleted. Approvals follow handling plans' (``services``): the step's role, 403 outside scope
-or role, 409 twice.
+or role, 409 twice; the approvers of each step and then the claim's opener are told through
+the outbox (``claims_notices``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from propdesk.org.models import User
 from propdesk.org.roles import FRONT_DESK, role_of
 from propdesk.tickets.models import Ticket
 
+from . import claims_notices
 from .choices import ApprovalStep, Decision
 from .claims_choices import ClaimEventKind, ClaimStatus
 from .claims_rules import claim_steps
@@ -142,6 +144,7 @@ def assess(
     claim.save(update_fields=["assessed_amount", "basis", "steps", "round", "status"])
     record(claim, ClaimEventKind.ASSESSED, actor, at, why,
            amount=str(assessed), steps=steps, reason=reason, round=claim.round)  # fmt: skip
+    claims_notices.ask_approvers(claim, at)
     return claim
 
 
@@ -174,6 +177,7 @@ def decide(
     label = str(ApprovalStep(step).label)
     if decision == Decision.APPROVED and claim.next_step is not None:
         record(claim, ClaimEventKind.DECIDED, actor, at, why, step=step, step_label=label)
+        claims_notices.ask_approvers(claim, at)
         return claim
     if decision == Decision.APPROVED:
         claim.status, claim.approved_amount = ClaimStatus.APPROVED, claim.assessed_amount
@@ -186,6 +190,7 @@ def decide(
     claim.save(update_fields=["status", "approved_amount", "approved_at"])
     record(claim, kind, actor, at, why, step=step, step_label=label,
            amount=str(claim.assessed_amount))  # fmt: skip
+    claims_notices.tell_opener(claim, step, actor, why, at)
     return claim
 
 
