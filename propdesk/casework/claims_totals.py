@@ -122,7 +122,7 @@ def period_totals(
 
 
 def _totals(code: str, name: str, row: dict[str, Any]) -> ClaimTotals:
-    values = {
+    values: dict[str, Any] = {
         key: (_yuan(row.get(key)) if key.endswith("_amount") else int(row.get(key) or 0))
         for key in COUNTED
     }
