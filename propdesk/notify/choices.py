@@ -26,6 +26,10 @@ class Event(models.TextChoices):
     #: To the region company's leaders and HQ customer service: a monthly report (客服工作月报)
     #: was published (SPEC §9, seed 002 4.1.5).
     MONTHLY_REPORT_PUBLISHED = "monthly_report_published", _("月报发布通知")
+    #: To an approver: a compensation claim waits for their decision at their step (casework).
+    CLAIM_APPROVAL = "claim_approval", _("赔偿待审批")
+    #: To the agent who opened a compensation claim: it was approved, sent back or rejected.
+    CLAIM_DECIDED = "claim_decided", _("赔偿审批结果")
 
 
 class Channel(models.TextChoices):

@@ -56,6 +56,16 @@ def _context(language: str) -> dict:
         "published_late": False,
         "complaint_timeliness": HEADLINE,
         "follow_up_breaches": 3,
+        "claim": 12,
+        "claim_step_label": "地区公司审批" if chinese else "Region company approval",
+        "claim_status": "sent_back",
+        "claim_status_label": "退回重新核定" if chinese else "Sent back to reassess",
+        "claim_amount": "3500.00",
+        "claim_reason": "赔偿 3500.00 元,超过 2000 元" if chinese else "3500.00 yuan, over 2000",
+        "basis": "装修公司报价单" if chinese else "The decorator's quotation",
+        "claim_description": "吊顶泡水" if chinese else "The ceiling was soaked",
+        "approver": "王经理" if chinese else "Manager Wang",
+        "note": "请补充发票" if chinese else "Add the invoice, please",
     }
 
 

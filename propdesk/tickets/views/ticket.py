@@ -27,7 +27,7 @@ from propdesk.residents.services import record_phone_reveal
 from .. import services
 from ..actions import ACTIONS
 from ..choices import EventKind, Kind
-from ..extensions import clock_name, page_parts
+from ..extensions import clock_name, page_parts, timeline_entries
 from ..models import Ticket, TicketEvent
 from ..moves import PAGE_LABELS, PAGE_MOVES, MoveForms, body_from_post, move_form
 from ..opinion import opinion_form
@@ -97,6 +97,9 @@ def _page_context(
         .select_related("actor", "work_order")
         .order_by("at", "pk")
     ]
+    # Other apps' steps (a compensation claim's) among the ticket's own, by time; the sort is
+    # stable, so a ticket event and a step of the same moment keep that order.
+    events = sorted([*events, *timeline_entries(ticket)], key=lambda e: e["at"])
     return {
         "ticket": ticket,
         "t": data,
