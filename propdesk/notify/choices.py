@@ -26,6 +26,10 @@ class Event(models.TextChoices):
     #: To the region company's leaders and HQ customer service: a monthly report (客服工作月报)
     #: was published (SPEC §9, seed 002 4.1.5).
     MONTHLY_REPORT_PUBLISHED = "monthly_report_published", _("月报发布通知")
+    #: To each recipient of a survey's analysis report (the general manager, deputies, the
+    #: management representative, managers in charge, departments concerned): it was
+    #: distributed; they acknowledge receipt on the campaign's page (SPEC §7, seed 001 篇4).
+    SURVEY_REPORT_DISTRIBUTED = "survey_report_distributed", _("调查报告分发通知")
 
 
 class Channel(models.TextChoices):
