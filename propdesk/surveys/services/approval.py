@@ -25,6 +25,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidTransition, PermissionDenied
@@ -54,11 +55,17 @@ class Step:
 
     @property
     def move_label(self) -> str:
-        return {
-            "review": _("审核"),
-            "approve": _("批准"),
-            "report_review": _("审核分析报告"),
-        }[self.move]
+        return move_label(self.move)
+
+
+def move_label(move: str) -> str:
+    """An approval move as a verb in a sentence ("只有总经理 X 可以批准")."""
+    return {
+        "review": pgettext("verb", "审核"),
+        "approve": pgettext("verb", "批准"),
+        "return": pgettext("verb", "退回修改"),
+        "report_review": pgettext("verb", "审核分析报告"),
+    }[move]
 
 
 def plan_step(campaign: Campaign) -> Step | None:
@@ -115,11 +122,7 @@ def _at_step(actor: User, pk: int, move: str) -> tuple[Campaign, Step, bool]:
         else:
             message = _("调查当前为“%(s)s”,不能%(move)s") % {
                 "s": campaign.get_status_display(),
-                "move": {
-                    "review": _("审核"),
-                    "approve": _("批准"),
-                    "return": _("退回修改"),
-                }[move],
+                "move": move_label(move),
             }
         raise InvalidTransition(message)
     return campaign, step, require_officer(actor, step)
