@@ -44,6 +44,4 @@ class OfficerTitle(models.TextChoices):
 
 
 #: The titles only one person of a company holds at a time.
-SINGLE_OFFICERS = frozenset(
-    {OfficerTitle.MANAGEMENT_REPRESENTATIVE, OfficerTitle.GENERAL_MANAGER}
-)
+SINGLE_OFFICERS = frozenset({OfficerTitle.MANAGEMENT_REPRESENTATIVE, OfficerTitle.GENERAL_MANAGER})

@@ -6,25 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0003_login_address'),
+        ("org", "0003_login_address"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CompanyOfficer',
+            name="CompanyOfficer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(choices=[('management_representative', '管理者代表'), ('general_manager', '总经理'), ('deputy_general_manager', '副总经理')], max_length=30, verbose_name='职务')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='officers', to='org.company')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='officer_titles', to=settings.AUTH_USER_MODEL, verbose_name='人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        choices=[
+                            ("management_representative", "管理者代表"),
+                            ("general_manager", "总经理"),
+                            ("deputy_general_manager", "副总经理"),
+                        ],
+                        max_length=30,
+                        verbose_name="职务",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officers",
+                        to="org.company",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officer_titles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公司负责人',
-                'verbose_name_plural': '公司负责人',
-                'ordering': ['company', 'title', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('title__in', ['general_manager', 'management_representative'])), fields=('company', 'title'), name='officer_one_per_company'), models.UniqueConstraint(fields=('company', 'title', 'user'), name='officer_title_once_per_person')],
+                "verbose_name": "公司负责人",
+                "verbose_name_plural": "公司负责人",
+                "ordering": ["company", "title", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            ("title__in", ["general_manager", "management_representative"])
+                        ),
+                        fields=("company", "title"),
+                        name="officer_one_per_company",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("company", "title", "user"), name="officer_title_once_per_person"
+                    ),
+                ],
             },
         ),
     ]

@@ -18,85 +18,198 @@ def _units(apps, schema_editor):
         campaign.save(update_fields=["unit", "organiser_department"])
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0003_login_address'),
-        ('surveys', '0001_surveys'),
+        ("org", "0003_login_address"),
+        ("surveys", "0001_surveys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='filed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='品质部备案时间'),
+            model_name="campaign",
+            name="filed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="品质部备案时间"),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='organiser_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='组织部门'),
+            model_name="campaign",
+            name="organiser_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.department",
+                verbose_name="组织部门",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='reviewed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='审核时间'),
+            model_name="campaign",
+            name="reviewed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="审核时间"),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人'),
+            model_name="campaign",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="审核人",
+            ),
         ),
         migrations.AddField(
-            model_name='campaign',
-            name='unit',
-            field=models.CharField(choices=[('quality', '品质部'), ('department', '部门')], default='department', max_length=20, verbose_name='编制部门'),
+            model_name="campaign",
+            name="unit",
+            field=models.CharField(
+                choices=[("quality", "品质部"), ("department", "部门")],
+                default="department",
+                max_length=20,
+                verbose_name="编制部门",
+            ),
         ),
         migrations.AlterField(
-            model_name='campaign',
-            name='status',
-            field=models.CharField(choices=[('draft', '草稿'), ('submitted', '待审批'), ('reviewed', '待总经理批准'), ('approved', '已批准'), ('issued', '调查中'), ('closed', '已结束')], default='draft', max_length=20, verbose_name='状态'),
+            model_name="campaign",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "草稿"),
+                    ("submitted", "待审批"),
+                    ("reviewed", "待总经理批准"),
+                    ("approved", "已批准"),
+                    ("issued", "调查中"),
+                    ("closed", "已结束"),
+                ],
+                default="draft",
+                max_length=20,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='campaignevent',
-            name='kind',
-            field=models.CharField(choices=[('created', '创建'), ('submitted', '提交审批'), ('returned', '退回修改'), ('reviewed', '管理者代表审核'), ('approved', '批准'), ('filed', '报品质部备案'), ('issued', '发放问卷'), ('closed', '结束调查'), ('action_opened', '开立纠正措施'), ('action_done', '整改完成'), ('action_verified', '验证有效'), ('action_rejected', '验证未通过'), ('report_reviewed', '分析报告审核'), ('report_distributed', '分析报告分发'), ('report_received', '确认收到报告')], max_length=20, verbose_name='事件'),
+            model_name="campaignevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "创建"),
+                    ("submitted", "提交审批"),
+                    ("returned", "退回修改"),
+                    ("reviewed", "管理者代表审核"),
+                    ("approved", "批准"),
+                    ("filed", "报品质部备案"),
+                    ("issued", "发放问卷"),
+                    ("closed", "结束调查"),
+                    ("action_opened", "开立纠正措施"),
+                    ("action_done", "整改完成"),
+                    ("action_verified", "验证有效"),
+                    ("action_rejected", "验证未通过"),
+                    ("report_reviewed", "分析报告审核"),
+                    ("report_distributed", "分析报告分发"),
+                    ("report_received", "确认收到报告"),
+                ],
+                max_length=20,
+                verbose_name="事件",
+            ),
         ),
         migrations.CreateModel(
-            name='ReportDistribution',
+            name="ReportDistribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_at', models.DateTimeField(verbose_name='审核时间')),
-                ('review_note', models.TextField(blank=True, verbose_name='审核意见')),
-                ('distributed_at', models.DateTimeField(blank=True, null=True, verbose_name='分发时间')),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='report', to='surveys.campaign')),
-                ('departments', models.ManyToManyField(blank=True, related_name='+', to='org.department', verbose_name='相关部门')),
-                ('distributed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='分发人')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_at", models.DateTimeField(verbose_name="审核时间")),
+                ("review_note", models.TextField(blank=True, verbose_name="审核意见")),
+                (
+                    "distributed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="分发时间"),
+                ),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report",
+                        to="surveys.campaign",
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="org.department", verbose_name="相关部门"
+                    ),
+                ),
+                (
+                    "distributed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="分发人",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分析报告分发',
-                'verbose_name_plural': '分析报告分发',
+                "verbose_name": "分析报告分发",
+                "verbose_name_plural": "分析报告分发",
             },
         ),
         migrations.CreateModel(
-            name='ReportReceipt',
+            name="ReportReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reasons', models.JSONField(default=list, verbose_name='接收原因')),
-                ('sent_at', models.DateTimeField(verbose_name='分发时间')),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='确认收到时间')),
-                ('distribution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='surveys.reportdistribution')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='接收人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reasons", models.JSONField(default=list, verbose_name="接收原因")),
+                ("sent_at", models.DateTimeField(verbose_name="分发时间")),
+                (
+                    "received_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="确认收到时间"),
+                ),
+                (
+                    "distribution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="surveys.reportdistribution",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="接收人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告签收',
-                'verbose_name_plural': '报告签收',
-                'ordering': ['pk'],
-                'constraints': [models.UniqueConstraint(fields=('distribution', 'recipient'), name='survey_report_one_receipt')],
+                "verbose_name": "报告签收",
+                "verbose_name_plural": "报告签收",
+                "ordering": ["pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("distribution", "recipient"), name="survey_report_one_receipt"
+                    )
+                ],
             },
         ),
         migrations.RunPython(_units, migrations.RunPython.noop),
     ]
-

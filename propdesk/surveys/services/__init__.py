@@ -21,6 +21,7 @@ from .answers import (
     invitation_for_token,
     link_refusal,
 )
+from .approval import Step, approve, plan_step, return_to_draft, review
 from .campaigns import (
     PLAN_FIELDS,
     add_item,
@@ -30,7 +31,6 @@ from .campaigns import (
     update_campaign,
     update_item,
 )
-from .approval import Step, approve, plan_step, return_to_draft, review
 from .moves import (
     available_moves,
     close,
@@ -46,7 +46,6 @@ from .report import (
     review_report,
     review_step,
 )
-from .waiting import waiting_for
 from .results import (
     Comparison,
     Rate,
@@ -57,6 +56,7 @@ from .results import (
     pareto,
     previous_campaign,
 )
+from .waiting import waiting_for
 
 __all__ = [
     "APPROVERS",

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, OutOfScope
-from propdesk.org.models import Project, User
 from propdesk.org.choices import Role
+from propdesk.org.models import Project, User
 from propdesk.org.roles import require_role, role_of
 from propdesk.residents.models import Building
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition
 from propdesk.org.models import User
-from propdesk.org.roles import has_role, require_role
+from propdesk.org.roles import has_role
 from propdesk.residents.models import Residency, Room
 
 from ..choices import CampaignEventKind, CampaignStatus, Channel

@@ -13,7 +13,6 @@ is ever deleted.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -103,7 +102,8 @@ def _departments(campaign: Campaign, codes: Iterable[str]) -> list[Department]:
 
 def recipients(campaign: Campaign, departments: list[Department]) -> dict[User, list[str]]:
     """Who receives the report and why, in the seed's order, each person once."""
-    company_id, found = campaign.company_id, {}
+    company_id = campaign.company_id
+    found: dict[User, list[str]] = {}
 
     def add(users: Iterable[User | None], reason: str) -> None:
         for user in users:
@@ -182,7 +182,7 @@ def distribute(
     return report
 
 
-def _tell(campaign: Campaign, report: ReportDistribution, people: list[User], at: datetime):
+def _tell(campaign: Campaign, report: ReportDistribution, people: list[User], at: datetime) -> None:
     from propdesk.notify.choices import Event
     from propdesk.notify.services import Outgoing, queue_many
 

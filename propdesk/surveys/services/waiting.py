@@ -44,20 +44,19 @@ def waiting_for(user: User) -> QuerySet[Campaign]:
     as_mr, as_gm = _titles(user)
     report = ReportDistribution.objects.filter(campaign=OuterRef("pk"))
     closed = Q(status=CampaignStatus.CLOSED)
-    wanted = (
+    wanted: Q = (
         (as_mr & Q(status=CampaignStatus.SUBMITTED))
         | (as_gm & Q(status=CampaignStatus.REVIEWED))
-        | (as_mr & closed & ~Exists(report))
-        | Exists(
-            ReportReceipt.objects.filter(
-                distribution__campaign=OuterRef("pk"), recipient=user, received_at__isnull=True
+        | (as_mr & closed & ~Q(Exists(report)))
+        | Q(
+            Exists(
+                ReportReceipt.objects.filter(
+                    distribution__campaign=OuterRef("pk"), recipient=user, received_at__isnull=True
+                )
             )
         )
     )
     if has_role(user, ORGANISERS):
-        wanted |= (
-            closed
-            & Q(created_by=user)
-            & Exists(report.filter(distributed_at__isnull=True))
-        )
+        pending = Q(Exists(report.filter(distributed_at__isnull=True)))
+        wanted |= closed & Q(created_by=user) & pending
     return rows.filter(wanted)

@@ -5,9 +5,8 @@ hand in ``test_results``."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from conftest import make_room, make_user
 from propdesk.org.choices import OfficerTitle, Role, ScopeLevel

@@ -91,9 +91,7 @@ def test_quality_plan_is_reviewed_by_the_representative_and_approved_by_the_gene
     assert issued["status"] == "issued"
 
 
-def test_a_departments_plan_is_approved_by_the_representative_and_filed_with_quality(
-    world, rooms
-):
+def test_a_departments_plan_is_approved_by_the_representative_and_filed_with_quality(world, rooms):
     people = designate(world)
     supervisor = Api(world.supervisor)
     world.supervisor.department = world.engineering

@@ -157,7 +157,8 @@ def test_only_the_management_representative_approves_a_departments_plan(world):
     services.add_item(world.supervisor, campaign.pk, area="cleaning", text="楼道清洁")
     services.submit(world.supervisor, campaign.pk, now=T0)
     everyone_else = (world.agent, world.supervisor, world.handler, world.manager,
-                     world.region_user, world.hq, world.quality, world.admin, people.gm)  # fmt: skip
+                     world.region_user, world.hq, world.quality, world.admin,
+                     people.gm)  # fmt: skip
     for user in everyone_else:
         with pytest.raises(PermissionDenied) as refused:
             services.approve(user, campaign.pk)

@@ -11,9 +11,8 @@ import re
 import pytest
 
 from propdesk.notify.models import OutboxMessage
-from propdesk.surveys.models import CampaignEvent, ReportReceipt
-
 from propdesk.surveys import services
+from propdesk.surveys.models import CampaignEvent, ReportReceipt
 
 from .helpers import answered_campaign, designate, run_campaign
 from .test_api import Api
@@ -148,7 +147,9 @@ def test_the_page_shows_the_chain_the_report_and_the_receipt_button(client, worl
     page = client.get(f"/surveys/{campaign.pk}/").content.decode()
     assert 'id="distribute"' in page and 'value="SZHY-ENG"' in page
     assert campaign.name in client.get("/surveys/?show=waiting").content.decode()
-    answer = client.post(f"/surveys/{campaign.pk}/report/distribute/", {"departments": ["SZHY-ENG"]})
+    answer = client.post(
+        f"/surveys/{campaign.pk}/report/distribute/", {"departments": ["SZHY-ENG"]}
+    )
     assert answer.status_code == 302
     assert campaign.name not in client.get("/surveys/?show=waiting").content.decode()
 

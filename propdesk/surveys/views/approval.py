@@ -123,7 +123,9 @@ def report_context(user: User, campaign: Campaign, moves: list[str]) -> dict:
     if report is None:
         context["report_waiting"] = _waiting(services.review_step(campaign))
     if report is not None and "distribute" in moves:
-        projects = list(campaign.company.projects.filter(pk__in=services.covered_project_ids(campaign)))
+        projects = list(
+            campaign.company.projects.filter(pk__in=services.covered_project_ids(campaign))
+        )
         serving: dict[int, Department] = {}
         for project in projects:
             for department in departments_serving(project):
