@@ -30,6 +30,10 @@ class Event(models.TextChoices):
     CLAIM_APPROVAL = "claim_approval", _("赔偿待审批")
     #: To the agent who opened a compensation claim: it was approved, sent back or rejected.
     CLAIM_DECIDED = "claim_decided", _("赔偿审批结果")
+    #: To each recipient of a survey's analysis report (the general manager, deputies, the
+    #: management representative, managers in charge, departments concerned): it was
+    #: distributed; they acknowledge receipt on the campaign's page (SPEC §7, seed 001 篇4).
+    SURVEY_REPORT_DISTRIBUTED = "survey_report_distributed", _("调查报告分发通知")
 
 
 class Channel(models.TextChoices):

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import campaigns, entry, public
+from .views import approval, campaigns, entry, public
 
 app_name = "surveys"
 
@@ -16,6 +16,9 @@ urlpatterns = [
     path("surveys/<int:pk>/items/copy/", campaigns.copy_items, name="copy_items"),
     path("surveys/<int:pk>/items/<int:item_id>/remove/", campaigns.remove_item, name="remove_item"),
     path("surveys/<int:pk>/move/<str:move>/", campaigns.campaign_move, name="move"),
+    path("surveys/<int:pk>/report/review/", approval.report_review, name="report_review"),
+    path("surveys/<int:pk>/report/distribute/", approval.distribute, name="distribute"),
+    path("surveys/<int:pk>/report/acknowledge/", approval.acknowledge, name="acknowledge"),
     path("surveys/<int:pk>/actions/", campaigns.open_action, name="open_action"),
     path("surveys/actions/<int:pk>/<str:move>/", campaigns.action_move, name="action_move"),
     path("surveys/<int:pk>/households/", entry.invitation_list, name="invitations"),

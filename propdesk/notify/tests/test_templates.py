@@ -15,7 +15,9 @@ LINK = "https://wuye.example.cn/s/k3J9xQ2vTq8mW0pZrL5nY7aB/"
 #: Messages not about one request: they carry what they are about instead of its number.
 CODE = "482913"
 HEADLINE = "92.5"  # a monthly report's 投诉处理及时率
+SATISFACTION = "86.67%"  # a survey's overall satisfaction, in its analysis report's notice
 ABOUT = {
+    Event.SURVEY_REPORT_DISTRIBUTED: SATISFACTION,
     Event.SURVEY_INVITATION: LINK,
     Event.PORTAL_LOGIN_CODE: CODE,
     Event.MONTHLY_REPORT_PUBLISHED: HEADLINE,
@@ -66,6 +68,13 @@ def _context(language: str) -> dict:
         "claim_description": "吊顶泡水" if chinese else "The ceiling was soaked",
         "approver": "王经理" if chinese else "Manager Wang",
         "note": "请补充发票" if chinese else "Add the invoice, please",
+        "reviewer": "钟建平" if chinese else "Zhong Jianping",
+        "distributor": "罗慧敏" if chinese else "Luo Huimin",
+        "distributed_at": datetime(2026, 10, 12, 9, 30, tzinfo=SHANGHAI),
+        "return_rate": "45.00%",
+        "responses": 9,
+        "invitations": 20,
+        "satisfaction": SATISFACTION,
     }
 
 

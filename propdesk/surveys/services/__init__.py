@@ -1,7 +1,8 @@
 """Every business action of satisfaction surveys (SPEC §7), as typed functions that views, the
 API and tests call. Split by responsibility: who may (access), the plan and questionnaire
-(campaigns), the campaign's moves (moves), answers (answers), figures (results), corrective
-actions (actions)."""
+(campaigns), the campaign's moves (moves), the plan's approval by named officers (approval),
+the analysis report's review, distribution and receipts (report), what waits for whom
+(waiting), answers (answers), figures (results), corrective actions (actions)."""
 
 from .access import (
     APPROVERS,
@@ -20,6 +21,7 @@ from .answers import (
     invitation_for_token,
     link_refusal,
 )
+from .approval import Step, approve, plan_step, return_to_draft, review
 from .campaigns import (
     PLAN_FIELDS,
     add_item,
@@ -30,13 +32,19 @@ from .campaigns import (
     update_item,
 )
 from .moves import (
-    approve,
     available_moves,
     close,
     issue,
     occupied_households,
-    return_to_draft,
     submit,
+)
+from .report import (
+    acknowledge,
+    distribute,
+    receipts_of,
+    report_of,
+    review_report,
+    review_step,
 )
 from .results import (
     Comparison,
@@ -48,6 +56,7 @@ from .results import (
     pareto,
     previous_campaign,
 )
+from .waiting import waiting_for
 
 __all__ = [
     "APPROVERS",
@@ -58,6 +67,8 @@ __all__ = [
     "Comparison",
     "Rate",
     "Results",
+    "Step",
+    "acknowledge",
     "actions_of",
     "add_item",
     "answer_by_link",
@@ -70,6 +81,7 @@ __all__ = [
     "copy_items",
     "covered_project_ids",
     "create_campaign",
+    "distribute",
     "enter_answers",
     "get_action",
     "get_campaign",
@@ -80,13 +92,20 @@ __all__ = [
     "occupied_households",
     "open_action",
     "pareto",
+    "plan_step",
     "previous_campaign",
+    "receipts_of",
     "remove_item",
+    "report_of",
     "return_to_draft",
+    "review",
+    "review_report",
+    "review_step",
     "scope_of",
     "submit",
     "update_campaign",
     "update_item",
     "verify",
     "visible_campaigns",
+    "waiting_for",
 ]
