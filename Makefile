@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/propdesk
 BROWSER_TESTS := propdesk/console/tests/browser propdesk/tickets/tests/browser \
                  propdesk/surveys/tests/browser propdesk/residents/tests/browser \
                  propdesk/portal/tests/browser propdesk/suggest/tests/browser \
-                 propdesk/casework/tests/browser
+                 propdesk/casework/tests/browser propdesk/improvement/tests/browser
 NOT_BROWSER   := $(addprefix --ignore=,$(BROWSER_TESTS))
 
 .PHONY: run test test-sqlite test-postgres system-deps lint typecheck format install demo clean messages bench

@@ -161,6 +161,21 @@ def register_all(client, fx: dict, run: str, first: int, n: int) -> None:
             sys.exit(f"registration {i}: {response.status_code} {response.content[:400]!r}")
 
 
+def shape(sql: str) -> str:
+    """A statement's kind and first table: "INSERT tickets_ticket", "SELECT org_project"…"""
+    words = sql.replace('"', "").split()
+    if not words:
+        return "?"
+    verb = words[0].upper()
+    table = ""
+    for keyword in ("INTO", "FROM", "UPDATE"):
+        if keyword in (w.upper() for w in words):
+            at = [w.upper() for w in words].index(keyword)
+            table = words[at + 1] if keyword != "UPDATE" else words[1]
+            break
+    return f"{verb} {table}".strip()[:60]
+
+
 def cleanup(run: str) -> int:
     """Delete the run's tickets and every row that refers to them (as intake_bench does)."""
     from django.db import connection, transaction
@@ -222,15 +237,21 @@ def main() -> int:
             register_all(client, fx, run, 1000 + i, 1)
             cpu.append((time.process_time() - start) * 1000)
 
-        # 2. Queries.
+        # 2. Queries, and the wall time of each (the database's share of a registration).
         per_kind: dict[str, list[int]] = {}
         samples: dict[str, list[str]] = {}
+        by_statement: dict[str, list[float]] = {}
+        wall = []
         for i in range(n):
+            started = time.perf_counter()
             with CaptureQueriesContext(connection) as ctx:
                 register_all(client, fx, run, 2000 + i, 1)
+            wall.append((time.perf_counter() - started) * 1000)
             kind = KINDS[(2000 + i) % len(KINDS)][0]
             per_kind.setdefault(kind, []).append(len(ctx.captured_queries))
             samples.setdefault(kind, [q["sql"] for q in ctx.captured_queries])
+            for q in ctx.captured_queries:
+                by_statement.setdefault(shape(q["sql"]), []).append(float(q["time"]) * 1000)
 
         # 3. Where the CPU goes (process time: waiting for the database is not counted).
         profile = cProfile.Profile(time.process_time)
@@ -247,6 +268,12 @@ def main() -> int:
         "queries_by_kind": {k: round(statistics.mean(v), 2) for k, v in per_kind.items()},
         "cpu_ms_per_registration": round(statistics.mean(cpu), 2),
         "cpu_ms_median": round(statistics.median(cpu), 2),
+        "wall_ms_per_registration": round(statistics.mean(wall), 2),
+        "statement_ms_per_registration": round(sum(map(sum, by_statement.values())) / n, 2),
+        "statements": {
+            k: {"count": len(v), "ms_per_registration": round(sum(v) / n, 3)}
+            for k, v in sorted(by_statement.items(), key=lambda kv: -sum(kv[1]))
+        },
         "database": connection.vendor,
     }
     print(f"registrations per pass:     {n} ({', '.join(k for k, *_ in KINDS)} in turn)")
@@ -257,6 +284,13 @@ def main() -> int:
         f"CPU ms per registration:    {figures['cpu_ms_per_registration']}"
         f" (median {figures['cpu_ms_median']})"
     )
+    print(
+        f"wall ms per registration:   {figures['wall_ms_per_registration']} (with queries "
+        f"captured), of which statements {figures['statement_ms_per_registration']}"
+    )
+    print("statement (its shape)                                          count  ms/registration")
+    for label, x in list(figures["statements"].items())[:15]:
+        print(f"  {label:<60} {x['count']:>6}  {x['ms_per_registration']:>8.3f}")
     if args.sql:
         for kind, sqls in samples.items():
             print(f"\n-- one {kind}: {len(sqls)} statements")

@@ -11,7 +11,10 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("方案与整改")
 
     def ready(self) -> None:
-        from . import actions, ticket_pages
+        from propdesk.notify.rendering import add_labels
+
+        from . import actions, claims_notices, ticket_pages
 
         actions.register()
         ticket_pages.register()
+        add_labels(claims_notices.labels)

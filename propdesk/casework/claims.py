@@ -6,18 +6,18 @@ amount (``claims_rules``); only then is the resident's commitment letter (承诺
 signed scan brought back, the payment requested and recorded as paid (``claims_payment``);
 a third party at fault is charged back. Every step writes one ``ClaimEvent``; nothing is ever
 deleted. Approvals follow handling plans' (``services``): the step's role, 403 outside scope
-or role, 409 twice.
+or role, 409 twice; the approvers of each step and then the claim's opener are told through
+the outbox (``claims_notices``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from propdesk.core import clock
@@ -27,10 +27,12 @@ from propdesk.org.models import User
 from propdesk.org.roles import FRONT_DESK, role_of
 from propdesk.tickets.models import Ticket
 
+from . import claims_notices
 from .choices import ApprovalStep, Decision
 from .claims_choices import ClaimEventKind, ClaimStatus
 from .claims_rules import claim_steps
-from .models import ChargeBack, Claim, ClaimApproval, ClaimEvent
+from .claims_totals import ClaimTotals, period_totals
+from .models import Claim, ClaimApproval, ClaimEvent
 from .services import STEP_ROLE, parse_amount
 
 #: Where a claim's walk has ended: nothing moves it any more.
@@ -142,6 +144,7 @@ def assess(
     claim.save(update_fields=["assessed_amount", "basis", "steps", "round", "status"])
     record(claim, ClaimEventKind.ASSESSED, actor, at, why,
            amount=str(assessed), steps=steps, reason=reason, round=claim.round)  # fmt: skip
+    claims_notices.ask_approvers(claim, at)
     return claim
 
 
@@ -174,6 +177,7 @@ def decide(
     label = str(ApprovalStep(step).label)
     if decision == Decision.APPROVED and claim.next_step is not None:
         record(claim, ClaimEventKind.DECIDED, actor, at, why, step=step, step_label=label)
+        claims_notices.ask_approvers(claim, at)
         return claim
     if decision == Decision.APPROVED:
         claim.status, claim.approved_amount = ClaimStatus.APPROVED, claim.assessed_amount
@@ -186,6 +190,7 @@ def decide(
     claim.save(update_fields=["status", "approved_amount", "approved_at"])
     record(claim, kind, actor, at, why, step=step, step_label=label,
            amount=str(claim.assessed_amount))  # fmt: skip
+    claims_notices.tell_opener(claim, step, actor, why, at)
     return claim
 
 
@@ -248,50 +253,11 @@ def claims_of_ticket(user: User, ticket: Ticket) -> QuerySet[Claim]:
     return Claim.objects.filter(ticket=ticket).order_by("-opened_at", "-pk")
 
 
-@dataclass(frozen=True)
-class ProjectTotals:
-    """One project's claims opened in a month, and the money of each stage, in yuan."""
-
-    project_code: str
-    project_name: str
-    count: int
-    approved: Decimal
-    paid: Decimal
-    recovered: Decimal
-
-
-def totals(user: User, year: int, month: int) -> list[ProjectTotals]:
-    """Claims opened in the month (Asia/Shanghai), per project of the user's scope: how many,
-    the amount approved, paid and recovered from third parties. Aggregated in the database."""
+def totals(user: User, year: int, month: int) -> list[ClaimTotals]:
+    """The month's claims (Asia/Shanghai) per project of the user's scope: opened, approved,
+    paid, charged back, recovered and pending, as ``claims_totals`` counts them — the same
+    figures as the month's statistics and report."""
     from .claims_payment import month_bounds
 
     start, end = month_bounds(year, month)
-    rows = (
-        claims_for(user)
-        .filter(opened_at__gte=start, opened_at__lt=end)
-        .values("project__code", "project__name")
-        .annotate(
-            count=Count("pk"),
-            approved=Sum("approved_amount", default=Decimal(0)),
-            paid=Sum("payment_amount", filter=Q(status=ClaimStatus.PAID), default=Decimal(0)),
-        )
-        .order_by("project__code")
-    )
-    recovered = dict(
-        scoped(ChargeBack.objects.all(), user, "claim__project")
-        .filter(claim__opened_at__gte=start, claim__opened_at__lt=end)
-        .values("claim__project__code")
-        .annotate(total=Sum("recovered_amount", default=Decimal(0)))
-        .values_list("claim__project__code", "total")
-    )
-    return [
-        ProjectTotals(
-            project_code=r["project__code"],
-            project_name=r["project__name"],
-            count=r["count"],
-            approved=Decimal(r["approved"]).quantize(Decimal("0.01")),
-            paid=Decimal(r["paid"]).quantize(Decimal("0.01")),
-            recovered=Decimal(recovered.get(r["project__code"]) or 0).quantize(Decimal("0.01")),
-        )
-        for r in rows
-    ]
+    return period_totals(user.project_ids, start, end)

@@ -142,12 +142,21 @@ class ChargeBackMoveIn(Schema):
 
 
 class ProjectTotalsOut(Schema):
+    """One project's claims in the month, each counted when it happened (``claims_totals``)."""
+
     project_code: str
     project_name: str
-    count: int
-    approved: Decimal
-    paid: Decimal
-    recovered: Decimal
+    opened: int = Field(description="claims opened in the month")
+    approved: int = Field(description="claims whose approval was completed in the month")
+    approved_amount: Decimal
+    paid: int = Field(description="claims paid, by the day of payment")
+    paid_amount: Decimal
+    charged_back: int = Field(description="charge-backs to a third party opened in the month")
+    charged_back_amount: Decimal
+    recovered: int = Field(description="charge-backs recovered, by the day of recovery")
+    recovered_amount: Decimal
+    pending: int = Field(description="charge-backs not yet recovered at the month's end")
+    pending_amount: Decimal
 
 
 def _who(user) -> str:
@@ -226,10 +235,10 @@ def _claim(request: HttpRequest, pk: int) -> Claim:
 
 
 @router.get("/claims/totals", response={200: list[ProjectTotalsOut], 400: ErrorOut},
-            summary="A month's claims per project: count, approved, paid, recovered")  # fmt: skip
+            summary="A month's claims per project: opened, approved, paid, recovered")  # fmt: skip
 def claim_totals(request: HttpRequest, month: str):
     year, number = parse_month(month)
-    return [t.__dict__ for t in claims.totals(request.user, year, number)]
+    return [t.as_dict() for t in claims.totals(request.user, year, number)]
 
 
 @router.get("/claims/waiting", response={200: list[ClaimOut]}, summary="Claims waiting for me")

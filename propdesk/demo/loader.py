@@ -18,7 +18,7 @@ from . import routine
 from .coverage import coverage
 from .moves import Env
 from .org import COMPANY_CODE, create_org
-from .people import NameMaker, create_residents, create_staff
+from .people import NameMaker, create_residents, create_staff, designate_officers
 from .planner import Planner
 from .plans import Plan, ticket_fields
 from .walker import Walk
@@ -56,6 +56,7 @@ def load_demo(
         org = create_org(rng)
         people = create_residents(org, rng, timezone.localtime(now).date())
         staff = create_staff(org)
+        designate_officers(org, staff)
         planner = Planner(rng, org, people, now, NameMaker(random.Random(seed + 1)))
         coverage(planner)
         while len(planner.plans) < size:

@@ -85,6 +85,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("admin", Role.ADMIN, "系统管理员", COMPANY),
     DemoLogin("hq", Role.HQ, "罗慧敏", COMPANY, department="HQ-CS"),
     DemoLogin("quality", Role.QUALITY, "钟建平", COMPANY, department="HQ-QA"),
+    # The company's officers (seed 001 篇4; designated in people.designate_officers): the
+    # general manager, a deputy and the management representative, who approve survey plans
+    # and receive the surveys' analysis reports.
+    DemoLogin("gm", Role.HQ, "高振宇", COMPANY),
+    DemoLogin("dgm", Role.HQ, "陈卫国", COMPANY),
+    DemoLogin("mr", Role.QUALITY, "方志诚", COMPANY, department="HQ-QA"),
     DemoLogin(
         "region_sz", Role.REGION, "温志刚", ScopeLevel.REGION, region="SZ", department="SZ-CS"
     ),

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 
-from propdesk.org.choices import ScopeLevel
-from propdesk.org.models import Company, Department, User
+from propdesk.org.choices import OfficerTitle, ScopeLevel
+from propdesk.org.models import Company, CompanyOfficer, Department, User
 from propdesk.residents.choices import ContactChannel, Relation
 from propdesk.residents.models import Residency, Resident, Room
 
@@ -378,4 +378,21 @@ def _staff_user(
         # The administrator configures everything through /admin/.
         is_staff=is_admin,
         is_superuser=is_admin,
+    )
+
+
+#: Who holds the company's titles (seed 001 篇4), by demo user name.
+OFFICERS = (
+    ("gm", OfficerTitle.GENERAL_MANAGER),
+    ("dgm", OfficerTitle.DEPUTY_GENERAL_MANAGER),
+    ("mr", OfficerTitle.MANAGEMENT_REPRESENTATIVE),
+)
+
+
+def designate_officers(org: OrgData, staff: dict[str, User]) -> None:
+    """The general manager, a deputy and the management representative of the demo company:
+    survey plans wait for them and the analysis reports go to them."""
+    CompanyOfficer.objects.bulk_create(
+        CompanyOfficer(company=org.company, user=staff[username], title=title)
+        for username, title in OFFICERS
     )

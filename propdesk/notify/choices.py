@@ -30,6 +30,14 @@ class Event(models.TextChoices):
     #: (to the owner and the level it is escalated to).
     ACTION_WARNING = "action_warning", _("整改期限预警")
     ACTION_OVERDUE = "action_overdue", _("整改超期通知")
+    #: To an approver: a compensation claim waits for their decision at their step (casework).
+    CLAIM_APPROVAL = "claim_approval", _("赔偿待审批")
+    #: To the agent who opened a compensation claim: it was approved, sent back or rejected.
+    CLAIM_DECIDED = "claim_decided", _("赔偿审批结果")
+    #: To each recipient of a survey's analysis report (the general manager, deputies, the
+    #: management representative, managers in charge, departments concerned): it was
+    #: distributed; they acknowledge receipt on the campaign's page (SPEC §7, seed 001 篇4).
+    SURVEY_REPORT_DISTRIBUTED = "survey_report_distributed", _("调查报告分发通知")
 
 
 class Channel(models.TextChoices):

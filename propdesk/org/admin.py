@@ -13,12 +13,24 @@ from propdesk.core.requests import client_ip
 
 from .admin_logins import unlock_logins
 from .first_login import first_login_path, issue_links, valid_until
-from .models import ApiToken, Company, Department, Project, Region, User
+from .models import ApiToken, Company, CompanyOfficer, Department, Project, Region, User
 
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
+
+
+@admin.register(CompanyOfficer)
+class CompanyOfficerAdmin(AuditedAdmin, admin.ModelAdmin):
+    """The management representative, the general manager and the deputies (seed 001 篇4):
+    who approves survey plans and receives their reports. Audited like a role change."""
+
+    audit_action = AuditAction.PERMISSION_CHANGE
+    list_display = ["company", "title", "user"]
+    list_filter = ["company", "title"]
+    search_fields = ["user__username", "user__display_name"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Region)

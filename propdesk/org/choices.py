@@ -32,3 +32,16 @@ class DepartmentKind(models.TextChoices):
     DEVELOPER = "developer", _("地产开发")
     FINANCE = "finance", _("财务")
     OTHER = "other", _("其他")
+
+
+class OfficerTitle(models.TextChoices):
+    """Named people of a company who sign for it (seed 001 篇4): designations of a person, not
+    roles. The management representative and the general manager are one person each."""
+
+    MANAGEMENT_REPRESENTATIVE = "management_representative", _("管理者代表")
+    GENERAL_MANAGER = "general_manager", _("总经理")
+    DEPUTY_GENERAL_MANAGER = "deputy_general_manager", _("副总经理")
+
+
+#: The titles only one person of a company holds at a time.
+SINGLE_OFFICERS = frozenset({OfficerTitle.MANAGEMENT_REPRESENTATIVE, OfficerTitle.GENERAL_MANAGER})

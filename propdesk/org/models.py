@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .access import ScopedQuerySet
-from .choices import DepartmentKind, Role, ScopeLevel
+from .choices import SINGLE_OFFICERS, DepartmentKind, OfficerTitle, Role, ScopeLevel
 
 project_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{1,11}$",
@@ -160,6 +160,41 @@ class User(AbstractUser):
         from .access import in_scope
 
         return in_scope(self, project_id)
+
+
+class CompanyOfficer(models.Model):
+    """A named person holding a title of the company (seed 001 篇4): the management
+    representative (管理者代表) and the general manager (总经理), one each, and any number of
+    deputy general managers (副总经理). Survey plans and analysis reports wait for these people,
+    whatever their role; set in the admin (audited)."""
+
+    company = models.ForeignKey(Company, models.PROTECT, related_name="officers")
+    user = models.ForeignKey(
+        User, models.PROTECT, related_name="officer_titles", verbose_name=_("人员")
+    )
+    title = models.CharField(_("职务"), max_length=30, choices=OfficerTitle.choices)
+
+    class Meta:
+        verbose_name = _("公司负责人")
+        verbose_name_plural = pgettext_lazy("plural", "公司负责人")
+        ordering = ["company", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "title"],
+                condition=models.Q(title__in=sorted(SINGLE_OFFICERS)),
+                name="officer_one_per_company",
+            ),
+            models.UniqueConstraint(
+                fields=["company", "title", "user"], name="officer_title_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_title_display()}:{self.user}"
+
+    def clean(self) -> None:
+        if self.user_id and self.company_id and self.user.company_id != self.company_id:
+            raise ValidationError({"user": _("该员工不属于这家公司")})
 
 
 class LoginAddress(models.Model):

@@ -78,6 +78,16 @@ class Index:
             ranks[key] = sum((tf := found.count(w)) / (tf + norm) for w in words)
         return ranks
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics of the index table after a re-index. Without them
+        PostgreSQL guesses how many rows a word matches from the table as it was (empty, or
+        before new words were cut): it took 漏水 楼上 for 138 rows instead of 20,072 at 1M
+        tickets and walked every match instead of combining the project index first (295 ms
+        instead of 17 ms). Autovacuum gets there eventually; a re-index should not wait."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {self.table}")
+
     def write(self, rows: Iterable[tuple[int, dict[str, object], str]]) -> int:
         """Insert or replace rows ``(key, other columns, text)``; on SQLite the FTS5 table
         too (PostgreSQL's generated column follows ``text`` by itself). Returns how many."""

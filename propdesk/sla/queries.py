@@ -4,10 +4,11 @@ how a clock is shown, and the clocks the ticket pages show beside a row or a wor
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from propdesk.core.errors import InvalidInput
@@ -37,19 +38,26 @@ def filter_by_clocks(
     # Queues are about work still to do: a request that ended keeps its breaches in its
     # history (and in the figures) but leaves the breached queue.
     tickets = tickets.exclude(status__in=["closed", "merged", "cancelled"])
-    of_ticket = SlaClock.objects.filter(ticket=OuterRef("pk"))
+    # Each condition is its own set of ticket ids read from a partial index of the clocks
+    # (breaches not put right: clock_open_breach; running clocks by due or warning time:
+    # clock_running_due, clock_running_window), which the database hashes once and checks
+    # the scope's open tickets against — not a probe of every open ticket's clocks (7,524
+    # probes for the breached list at 1M tickets, 60 ms; issue 22).
+    clocks = SlaClock.objects.all()
     if clock:
-        of_ticket = of_ticket.filter(kind=clock)
-    conditions = Q()
+        clocks = clocks.filter(kind=clock)
+    sets: list[Q] = []
     if due_soon:
-        conditions |= Q(state=ClockState.RUNNING, warn_at__lte=now, due_at__gt=now)
+        sets.append(Q(state=ClockState.RUNNING, warn_at__lte=now, due_at__gt=now))
     if breached:
-        conditions |= Q(state=ClockState.BREACHED, met_at__isnull=True) | Q(
-            state=ClockState.RUNNING, due_at__lte=now
-        )
-    if not (due_soon or breached):
-        conditions = Q(state__in=list(OPEN_CLOCK_STATES))
-    return tickets.filter(Exists(of_ticket.filter(conditions)))
+        sets.append(Q(state=ClockState.BREACHED, met_at__isnull=True))
+        sets.append(Q(state=ClockState.RUNNING, due_at__lte=now))
+    if not sets:
+        sets.append(Q(state__in=list(OPEN_CLOCK_STATES)))
+    wanted = Q()
+    for condition in sets:
+        wanted |= Q(pk__in=clocks.filter(condition).values("ticket_id"))
+    return tickets.filter(wanted)
 
 
 #: The "to follow up this week" queue looks this far ahead.
@@ -62,8 +70,15 @@ def to_follow_up(tickets: QuerySet, now: datetime) -> QuerySet:
     from the close of today, so it leaves the queue until the week comes round; one followed
     up monthly shows in its last week. A suspended complaint's clock is stopped (SPEC §5)
     and waits for its resumption."""
+    # Within the week: due before the day a record made now would be due (a follow-up is due
+    # at the close of working hours, FOLLOW_UP_WINDOW after the day it was made). Counting
+    # by days, not from this minute, so one followed up this evening is not back in the queue
+    # because its due time (the close of that day) falls before this minute next week.
+    week_end = timezone.make_aware(
+        datetime.combine(timezone.localdate(now) + FOLLOW_UP_WINDOW, time.min)
+    )
     due = SlaClock.objects.filter(ticket=OuterRef("pk"), kind=ClockKind.FOLLOW_UP).filter(
-        Q(state=ClockState.RUNNING, due_at__lte=now + FOLLOW_UP_WINDOW)
+        Q(state=ClockState.RUNNING, due_at__lt=week_end)
         | Q(state=ClockState.BREACHED, met_at__isnull=True)
     )
     return tickets.exclude(status__in=["closed", "merged", "cancelled"]).filter(Exists(due))

@@ -50,6 +50,30 @@ class FollowUpBreachesOut(Schema):
     complaints: int = Field(description="the complaints those breaches belong to")
 
 
+class ClaimTotalsOut(Schema):
+    """One project's compensation claims in the period (``figures_claims``), amounts in yuan;
+    the total line has no project code."""
+
+    project_code: str
+    project_name: str
+    opened: int = Field(description="claims opened in the period")
+    approved: int = Field(description="claims whose approval was completed in the period")
+    approved_amount: Decimal
+    paid: int = Field(description="claims paid, by the day of payment")
+    paid_amount: Decimal
+    charged_back: int = Field(description="charge-backs to a third party opened in the period")
+    charged_back_amount: Decimal
+    recovered: int = Field(description="charge-backs recovered, by the day of recovery")
+    recovered_amount: Decimal
+    pending: int = Field(description="charge-backs not recovered at the period's end")
+    pending_amount: Decimal
+
+
+class ClaimFiguresOut(Schema):
+    projects: list[ClaimTotalsOut]
+    total: ClaimTotalsOut
+
+
 class SnapshotOut(Schema):
     """Every figure of a period (``reports.snapshot``), as the statistics and a report hold
     them. Figures added since a report was published are absent (null) in that report."""
@@ -72,6 +96,11 @@ class SnapshotOut(Schema):
     callback_satisfaction: RateOut
     survey_satisfaction: RateOut
     handling_time: HandlingOut
+    claims: ClaimFiguresOut | None = Field(
+        None,
+        description="compensation claims per project (SPEC §8): opened, approved, paid, "
+        "charged back to third parties, recovered and pending, in yuan",
+    )
 
 
 class FiguresOut(SnapshotOut):

@@ -1,4 +1,5 @@
-"""The yearly defect feedback list (缺陷反馈, SPEC §8) as a page and an Excel/CSV file."""
+"""The yearly defect feedback list (缺陷反馈, SPEC §8) as a page, a PDF, an Excel workbook of
+the same groups (``defects_xlsx``) and a CSV list."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from propdesk.core import clock
 from propdesk.core.errors import DomainError
-from propdesk.core.exports import csv_download, download, xlsx_download, xlsx_row
+from propdesk.core.exports import XLSX_TYPE, csv_download, download
 from propdesk.core.web import console_view
 from propdesk.tickets.models import Ticket
 
 from . import figures
+from .defects_xlsx import defects_workbook
 from .exports import log_export
 from .period import scope_for
 
@@ -35,6 +36,8 @@ AUDIENCES = (
     ("developer", gettext_lazy("反馈开发商"), ("construction", "design")),
     ("company", gettext_lazy("公司内部改进"), ("service",)),
 )
+#: The grades a defect has (SPEC §8: 一级 to 三级), as ``defect_feedback`` selects them.
+GRADE_LEVELS = ("1", "2", "3")
 #: Examples shown per area in the report (the most serious first).
 EXAMPLES = 3
 _CLOSED = {"closed", "callback_done"}
@@ -54,15 +57,18 @@ def defect_groups(tickets: list[Ticket]) -> list[dict]:
         for area in areas:
             found = by_area.get(area, [])
             grades: dict[str, int] = {}
+            levels = dict.fromkeys(GRADE_LEVELS, 0)
             for t in found:
                 grade = str(t.get_grade_level_display())
                 grades[grade] = grades.get(grade, 0) + 1
+                levels[t.grade_level] = levels.get(t.grade_level, 0) + 1
             sections.append(
                 {
                     "area": str(AREA_NAMES[area]),
                     "count": len(found),
                     "open": sum(1 for t in found if t.status not in _CLOSED),
                     "grades": sorted(grades.items()),
+                    "levels": levels,
                     "examples": found[:EXAMPLES],  # ordered by grade, then received
                 }
             )
@@ -149,10 +155,11 @@ def defect_list(request: HttpRequest) -> HttpResponse:
         name = f"defects-{year}.{fmt}"
         if fmt == "csv":
             return csv_download(name, _headers(), rows)
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("缺陷反馈"))
-        sheet.append(xlsx_row(sheet, _headers()))
-        for row in rows:
-            sheet.append(xlsx_row(sheet, row))
-        return xlsx_download(book, name)
+        book = defects_workbook(
+            title=f"{scope.name} {year} {_('年度缺陷反馈')}",
+            groups=context["groups"],
+            headers=_headers(),
+            rows=rows,
+        )
+        return download(book, XLSX_TYPE, name)
     return render(request, "stats/defects.html", context)

@@ -17,6 +17,7 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 TOTAL_FONT = Font(bold=True)
 PERCENT_FORMAT = "0.0"
+MONEY_FORMAT = "#,##0.00"
 
 
 def report_xlsx(report: MonthlyReport) -> bytes:
@@ -36,6 +37,9 @@ def report_xlsx(report: MonthlyReport) -> bytes:
         for column in table.percent_columns:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
                 cell.number_format = PERCENT_FORMAT
+        for column in table.money_columns:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+                cell.number_format = MONEY_FORMAT
         for column in range(len(table.headers)):
             width = table.widths.get(column, max(10, 2 * len(table.headers[column]) + 2))
             sheet.column_dimensions[get_column_letter(column + 1)].width = width

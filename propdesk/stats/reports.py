@@ -27,6 +27,7 @@ from propdesk.org.models import Company, Project, Region, User
 from propdesk.tickets.choices import GradeClass, GradeLevel, Kind
 
 from . import figures, notices
+from .figures_claims import claim_figures
 from .figures_complaints import complaint_timeliness, follow_up_breaches
 from .models import MonthlyReport, ReportStatus, ScopeKind
 from .period import Period, scope_for
@@ -85,6 +86,9 @@ def snapshot(ids: figures.ProjectIds, period: Period) -> dict:
         "by_kind": figures.breakdown(ids, period, "kind"),
         "by_channel": figures.breakdown(ids, period, "channel"),
         "by_category_group": figures.breakdown(ids, period, "category_group"),
+        # Compensation claims per project (SPEC §8, issue 21 item 2): opened, approved, paid,
+        # charged back, recovered and pending in the period.
+        "claims": claim_figures(ids, period),
     }
 
 

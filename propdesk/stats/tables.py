@@ -39,6 +39,8 @@ class Table:
     rows: list[list[Cell]]
     total: list[Cell] | None = None
     percent_columns: frozenset[int] = field(default_factory=frozenset)
+    #: Columns of yuan (``Decimal`` to the fen): the workbook shows them with two decimals.
+    money_columns: frozenset[int] = field(default_factory=frozenset)
     widths: dict[int, int] = field(default_factory=dict)
 
     @staticmethod
@@ -217,6 +219,42 @@ def _breakdown_table(key: str, title: str, first: str, rows: list[dict], names: 
     )
 
 
+#: The claims table's columns after the project: the figure's key in ``figures_claims``.
+CLAIM_COLUMNS = [
+    ("opened", gettext_lazy("新立案(件)")),
+    ("approved", gettext_lazy("批准(件)")),
+    ("approved_amount", gettext_lazy("批准金额(元)")),
+    ("paid", gettext_lazy("付款(件)")),
+    ("paid_amount", gettext_lazy("付款金额(元)")),
+    ("charged_back_amount", gettext_lazy("发起追偿(元)")),
+    ("recovered_amount", gettext_lazy("已追回(元)")),
+    ("pending_amount", gettext_lazy("待追回(元)")),
+]
+
+
+def _claims_table(f: dict) -> Table:
+    """Compensation claims per project (SPEC §8): each counted in the month it happened."""
+    claims = f["claims"]
+
+    def cells(row: dict) -> list[Cell]:
+        return [
+            Decimal(row[key]) if key.endswith("_amount") else row[key]
+            for key, _label in CLAIM_COLUMNS
+        ]
+
+    return Table(
+        "claims",
+        _("赔偿与追偿"),
+        [_("项目"), *(str(label) for _key, label in CLAIM_COLUMNS)],
+        [[row["project_name"], *cells(row)] for row in claims["projects"]],
+        total=[_("合计"), *cells(claims["total"])],
+        money_columns=frozenset(
+            i for i, (key, _label) in enumerate(CLAIM_COLUMNS, start=1) if key.endswith("_amount")
+        ),
+        widths={0: 16},
+    )
+
+
 #: The columns of the major complaints, as ``reports.major_complaints`` stores them.
 MAJOR_COLUMNS = [
     ("number", gettext_lazy("编号")),
@@ -266,6 +304,7 @@ def figure_tables(f: dict) -> list[Table]:
             "by_channel", _("按渠道"), _("渠道"), f["by_channel"], dict(Channel.choices)
         ),
         _breakdown_table("by_category", _("按分类"), _("分类"), f["by_category_group"], groups),
+        *([_claims_table(f)] if "claims" in f else []),
     ]
 
 

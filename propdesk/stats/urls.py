@@ -1,9 +1,9 @@
-"""The statistics pages: /stats/, the monthly reports under /reports/, the defect report, and
-the export of a ticket queue."""
+"""The statistics pages: /stats/, the monthly reports under /reports/, the defect report, the
+yearly callback rates (业户回访率统计年报表), and the export of a ticket queue."""
 
 from django.urls import path
 
-from . import defects, queue_export, views
+from . import callback_year, defects, queue_export, views
 
 app_name = "stats"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("reports/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/defects/", defects.defect_list, name="defects"),
+    path("reports/callback-rates/", callback_year.callback_year_page, name="callback_year"),
     path("exports/tickets/", queue_export.tickets_export, name="tickets_export"),
 ]

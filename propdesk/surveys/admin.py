@@ -9,6 +9,8 @@ from .models import (
     CampaignEvent,
     Invitation,
     Item,
+    ReportDistribution,
+    ReportReceipt,
     Response,
     ResponseItem,
 )
@@ -41,8 +43,10 @@ class EventInline(ReadOnly, admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["name", "company", "status", "period_start", "period_end", "created_by"]
-    list_filter = ["status", "company"]
+    list_display = [
+        "name", "company", "unit", "status", "period_start", "period_end", "created_by"
+    ]  # fmt: skip
+    list_filter = ["status", "unit", "company"]
     search_fields = ["name"]
     date_hierarchy = "period_start"
     inlines = [ItemInline, EventInline]
@@ -71,3 +75,18 @@ class ResponseAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["source", "project"]
     list_select_related = ["campaign", "project", "invitation", "entered_by"]
     inlines = [AnswerInline]
+
+
+class ReceiptInline(ReadOnly, admin.TabularInline):
+    model = ReportReceipt
+    fields = ["recipient", "reasons", "sent_at", "received_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ReportDistribution)
+class ReportDistributionAdmin(ReadOnly, admin.ModelAdmin):
+    """The analysis report's review, distribution and receipts (made on the campaign's page)."""
+
+    list_display = ["campaign", "reviewed_by", "reviewed_at", "distributed_by", "distributed_at"]
+    inlines = [ReceiptInline]

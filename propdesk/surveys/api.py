@@ -1,6 +1,8 @@
-"""Satisfaction surveys at /api/v1/surveys: campaigns with their plan, items and moves. The
-answers side (links, paper entry, results, corrective actions, the resident's public
-endpoints) is in :mod:`.api_answers`, mounted here so the project mounts one router."""
+"""Satisfaction surveys at /api/v1/surveys: campaigns with their plan, items and moves (the
+approval by named officers: review, approve, return). The answers side (links, paper entry,
+results, corrective actions, the resident's public endpoints) is in :mod:`.api_answers`, the
+analysis report's review, distribution and receipts in :mod:`.api_report`, both mounted here so
+the project mounts one router."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from propdesk.core.paging import Page, PageSize
 from propdesk.org.models import Project
 
 from . import services
-from .choices import CampaignStatus, Channel
+from .choices import CampaignStatus, Channel, OrganiserUnit
 from .models import ITEM_ORDER_MAX
 from .schemas import (
     ERRORS,
@@ -39,13 +41,19 @@ router = Router(tags=["surveys"])
 class CampaignQuery(Schema):
     status: CampaignStatus | None = None
     project: str | None = Field(None, description="a project's code")
+    waiting: bool = Field(False, description="only campaigns that wait for the caller to act")
+    filed: bool = Field(False, description="only department plans filed with 品质部")
     page: Page = 1
     page_size: PageSize = 20
 
 
 @router.get("/surveys/campaigns", response={200: CampaignPage, **ERRORS}, summary="List campaigns")
 def list_campaigns(request: HttpRequest, query: Query[CampaignQuery]):
-    rows = services.visible_campaigns(request.user).prefetch_related("projects")
+    user = request.user
+    rows = services.waiting_for(user) if query.waiting else services.visible_campaigns(user)
+    rows = rows.prefetch_related("projects")
+    if query.filed:
+        rows = rows.filter(filed_at__isnull=False)
     if query.status:
         rows = rows.filter(status=query.status)
     if query.project:
@@ -70,6 +78,9 @@ class PlanIn(Schema):
     min_return_rate: Decimal = Field(Decimal(30), description="minimum return rate, percent")
     projects: list[str] = Field(default_factory=list, description="project codes; none = all")
     buildings: list[int] = Field(default_factory=list, description="building ids; none = all")
+    unit: OrganiserUnit | None = Field(
+        None, description="quality: 品质部's plan (always so for a quality-role author)"
+    )
 
 
 class PlanPatch(Schema):
@@ -83,6 +94,7 @@ class PlanPatch(Schema):
     min_return_rate: Decimal | None = None
     projects: list[str] | None = None
     buildings: list[int] | None = None
+    unit: OrganiserUnit | None = None
 
 
 def _project_ids(codes: list[str]) -> list[int]:
@@ -205,9 +217,19 @@ def submit(request: HttpRequest, pk: int, payload: CampaignNoteIn):
 
 
 @router.post(
+    "/surveys/campaigns/{pk}/review",
+    response={200: CampaignDetail, **ERRORS},
+    summary="Review a 品质部 plan (the management representative)",
+)
+def review(request: HttpRequest, pk: int, payload: CampaignNoteIn):
+    services.review(request.user, pk, note=payload.note)
+    return _detail(request, pk)
+
+
+@router.post(
     "/surveys/campaigns/{pk}/return",
     response={200: CampaignDetail, **ERRORS},
-    summary="Return the plan to its author for changes",
+    summary="Return the plan to its author for changes (whoever's approval step it is)",
 )
 def return_to_draft(request: HttpRequest, pk: int, payload: CampaignReasonIn):
     services.return_to_draft(request.user, pk, reason=payload.reason)
@@ -217,7 +239,8 @@ def return_to_draft(request: HttpRequest, pk: int, payload: CampaignReasonIn):
 @router.post(
     "/surveys/campaigns/{pk}/approve",
     response={200: CampaignDetail, **ERRORS},
-    summary="Approve the plan",
+    summary="Approve the plan: the general manager (品质部's, after review) or the management "
+    "representative (a department's, filed with 品质部)",
 )
 def approve(request: HttpRequest, pk: int, payload: CampaignNoteIn):
     services.approve(request.user, pk, note=payload.note)
@@ -246,8 +269,10 @@ def close(request: HttpRequest, pk: int, payload: CampaignNoteIn):
 
 def _mount_answers() -> None:
     from .api_answers import router as answers_router
+    from .api_report import router as report_router
 
     router.add_router("", answers_router)
+    router.add_router("", report_router)
 
 
 _mount_answers()

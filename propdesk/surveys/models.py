@@ -19,13 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from propdesk.org.access import ScopedQuerySet
-from propdesk.org.models import Company, Project
+from propdesk.org.models import Company, Department, Project
 from propdesk.residents.models import Building, Room
 
 from .choices import (
     CampaignEventKind,
     CampaignStatus,
     Channel,
+    OrganiserUnit,
     ResponseSource,
     Satisfaction,
     ServiceArea,
@@ -81,10 +82,36 @@ class Campaign(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
+    #: Whose plan it is (seed 001 篇4): decides its approval steps (services/approval.py).
+    unit = models.CharField(
+        _("编制部门"),
+        max_length=20,
+        choices=OrganiserUnit.choices,
+        default=OrganiserUnit.DEPARTMENT,
+    )
+    #: The organiser's department when the plan was written (a department's plan: whose).
+    organiser_department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("组织部门"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("创建人")
     )
     created_at = models.DateTimeField(_("创建时间"))
+    #: The management representative's review of a 品质部 plan (cleared when returned).
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -94,6 +121,8 @@ class Campaign(models.Model):
         verbose_name=_("批准人"),
     )
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    #: A department's plan: filed with 品质部 when the management representative approves it.
+    filed_at = models.DateTimeField(_("品质部备案时间"), null=True, blank=True)
     issued_at = models.DateTimeField(_("发放时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
@@ -215,6 +244,65 @@ class ResponseItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.level or '-'}"
+
+
+class ReportDistribution(models.Model):
+    """The campaign's analysis report (统计分析报告, seed 001 篇4 §4.1(5)④): reviewed by the
+    management representative, then distributed to the general manager, the deputy general
+    managers, the management representative, the managers in charge and the departments
+    concerned, each of whom acknowledges receipt (:class:`ReportReceipt`)."""
+
+    campaign = models.OneToOneField(Campaign, models.PROTECT, related_name="report")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("审核人")
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"))
+    review_note = models.TextField(_("审核意见"), blank=True)
+    distributed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分发人"),
+    )
+    distributed_at = models.DateTimeField(_("分发时间"), null=True, blank=True)
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="+", verbose_name=_("相关部门")
+    )
+
+    class Meta:
+        verbose_name = _("分析报告分发")
+        verbose_name_plural = pgettext_lazy("plural", "分析报告分发")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}"
+
+
+class ReportReceipt(models.Model):
+    """One recipient of the analysis report, and when they acknowledged receiving it."""
+
+    distribution = models.ForeignKey(ReportDistribution, models.PROTECT, related_name="receipts")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("接收人")
+    )
+    #: Why this person receives it: values of RecipientReason, one or more.
+    reasons = models.JSONField(_("接收原因"), default=list)
+    sent_at = models.DateTimeField(_("分发时间"))
+    received_at = models.DateTimeField(_("确认收到时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("报告签收")
+        verbose_name_plural = pgettext_lazy("plural", "报告签收")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution", "recipient"], name="survey_report_one_receipt"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.distribution_id}: {self.recipient_id}"
 
 
 class CampaignEvent(models.Model):

@@ -65,8 +65,19 @@ class CampaignEventOut(Schema):
     data: dict
 
 
+class WaitingOut(Schema):
+    move: str = Field(description="review or approve (the plan), report_review (the report)")
+    title: str = Field(description="management_representative or general_manager")
+    title_display: str
+    person: str | None = Field(description="the officer's user name; null: nobody designated")
+    person_name: str | None
+
+
 class CampaignDetail(CampaignOut):
     company: str
+    unit: str = Field(description="quality (品质部's plan: two steps) or department (one)")
+    unit_display: str
+    organiser_department: str | None = Field(description="the organiser's department code")
     purpose: str
     population: str
     sample: str
@@ -74,8 +85,12 @@ class CampaignDetail(CampaignOut):
     min_return_rate: Decimal
     buildings: list[BuildingRef]
     created_by: str
+    reviewed_by: str | None
+    reviewed_at: datetime | None
     approved_by: str | None
     approved_at: datetime | None
+    filed_at: datetime | None = Field(description="a department's plan: filed with 品质部")
+    waiting_for: WaitingOut | None = Field(description="the approval step the plan waits for")
     issued_at: datetime | None
     closed_at: datetime | None
     invitations: int
@@ -110,6 +125,18 @@ def item_out(item: Item) -> dict:
     }
 
 
+def waiting_out(step: services.Step | None) -> dict | None:
+    if step is None:
+        return None
+    return {
+        "move": step.move,
+        "title": step.title,
+        "title_display": step.title_label,
+        "person": step.person.username if step.person else None,
+        "person_name": str(step.person) if step.person else None,
+    }
+
+
 def campaign_detail(user: User, campaign: Campaign) -> dict:
     return {
         **campaign_out(campaign),
@@ -124,6 +151,15 @@ def campaign_detail(user: User, campaign: Campaign) -> dict:
             for b in campaign.buildings.select_related("project")
         ],
         "created_by": campaign.created_by.username,
+        "unit": campaign.unit,
+        "unit_display": campaign.get_unit_display(),
+        "organiser_department": (
+            campaign.organiser_department.code if campaign.organiser_department else None
+        ),
+        "reviewed_by": campaign.reviewed_by.username if campaign.reviewed_by else None,
+        "reviewed_at": campaign.reviewed_at,
+        "filed_at": campaign.filed_at,
+        "waiting_for": waiting_out(services.plan_step(campaign)),
         "approved_by": campaign.approved_by.username if campaign.approved_by else None,
         "approved_at": campaign.approved_at,
         "issued_at": campaign.issued_at,

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import campaigns, entry, public
+from .views import approval, campaigns, entry, public
 
 app_name = "surveys"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("surveys/<int:pk>/move/<str:move>/", campaigns.campaign_move, name="move"),
     # The corrective actions' forms post to /surveys/<pk>/actions/ and /surveys/actions/…,
     # served by propdesk.improvement (its urls.py).
+    path("surveys/<int:pk>/report/review/", approval.report_review, name="report_review"),
+    path("surveys/<int:pk>/report/distribute/", approval.distribute, name="distribute"),
+    path("surveys/<int:pk>/report/acknowledge/", approval.acknowledge, name="acknowledge"),
     path("surveys/<int:pk>/households/", entry.invitation_list, name="invitations"),
     path("surveys/<int:pk>/paper/", entry.paper_entry, name="paper"),
     # the resident's link: the token only

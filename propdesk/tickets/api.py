@@ -74,6 +74,7 @@ class TicketQuery(Schema):
 def list_tickets(request: HttpRequest, query: Query[TicketQuery]):
     filters = services.TicketFilter(**query.dict(exclude={"page", "page_size"}))
     filters.company_id = request.user.company_id  # its dictionary cuts ``text`` into words
+    filters.project_ids = request.user.project_ids  # word search reads only these projects'
     if filters.status:
         # ?status=a&status=b and ?status=a,b both mean "either".
         filters.status = [s.strip() for v in filters.status for s in v.split(",") if s.strip()]

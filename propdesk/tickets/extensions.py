@@ -20,6 +20,9 @@ like the lifecycle's subscribers, so that tickets imports none of them (DESIGN.m
 - **Page parts**: a piece of a tickets page that another app draws from its own rows with its
   own template, in a named slot of the page (``PAGE_SLOTS``): the hot issue badge of the ticket
   page (hotissues), its callback task and the household file's latest callbacks (callbacks).
+- **Timeline entries**: steps another app records in its own event table, shown among the
+  ticket's own events on the ticket page's timeline (处理经过), by time: each step of the
+  request's compensation claims (casework).
 
 The pages themselves (``tickets.views``) read these; the move forms of other domains are
 registered in ``tickets.moves`` (``add_move_form``), beside their moves in ``tickets.actions``.
@@ -27,7 +30,7 @@ registered in ``tickets.moves`` (``add_move_form``), beside their moves in ``tic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
@@ -138,7 +141,7 @@ def _nothing_similar(
     return [], []
 
 
-def _substring(text: str, company_id: int | None) -> Q:
+def _substring(text: str, company_id: int | None, project_ids: Collection[int] | None = None) -> Q:
     from django.db.models import Q
 
     return (
@@ -214,3 +217,21 @@ def page_parts(slot: str, *args: Any) -> list[dict[str, Any]]:
         if in_slot == slot and (value := part.read(*args)) is not None:
             drawn.append({"template": part.template, "part": value})
     return drawn
+
+
+#: What a timeline source gives for a ticket: entries drawn as the ticket's own events are —
+#: ``at``, ``actor_name``, ``kind_display``, ``note`` — with ``link`` and ``link_label`` to
+#: where the step lives.
+TimelineSource = Callable[["Ticket"], list[dict[str, Any]]]
+
+_timeline_sources: dict[str, TimelineSource] = {}
+
+
+def add_timeline_source(name: str, read: TimelineSource) -> None:
+    _timeline_sources[name] = read
+
+
+def timeline_entries(ticket: Ticket) -> list[dict[str, Any]]:
+    """Every registered app's entries for the ticket's timeline, in registration order (the
+    page sorts them among the ticket's events by time)."""
+    return [entry for read in _timeline_sources.values() for entry in read(ticket)]

@@ -64,6 +64,7 @@ def queue(user, name: str, f: TicketFilter, *, now: datetime) -> QuerySet[Ticket
     """The tickets of one queue, filtered; unknown names are the whole scope."""
     qs = tickets_for(user)
     f.company_id = user.company_id  # its dictionary cuts the text filter into words
+    f.project_ids = user.project_ids  # word search reads only these projects' words
     if name == "mine":
         qs = (
             _open(qs)

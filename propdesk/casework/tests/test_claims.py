@@ -17,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 
 from propdesk.casework.models import Claim, ClaimEvent
+from propdesk.notify.models import OutboxMessage
 from propdesk.tickets.tests.helpers import register
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,12 @@ def open_claim(world, client, **body) -> dict:
     })  # fmt: skip
     assert answer.status_code == 201, answer.content
     return answer.json()
+
+
+def told(event: str) -> set[tuple[str, str]]:
+    """Who was told of ``event`` through the outbox, and on which channel."""
+    rows = OutboxMessage.objects.filter(event=event).select_related("user")
+    return {(m.user.username, m.channel) for m in rows}
 
 
 def assess(client, pk, amount, basis="装修公司报价单:吊顶 1200 元,地板 2300 元"):
@@ -89,6 +96,13 @@ def test_the_whole_walk_from_claim_to_money_recovered_from_the_contractor(world,
     assert assessed["status"] == "pending" and assessed["steps"] == ["project_manager", "region"]
     assert assessed["waiting_for"] == "project_manager"
 
+    # The project's manager is asked (in the app, with a link to the claim); nobody else yet.
+    asked = told("claim_approval")
+    assert asked == {("manager", "in_app")}
+    message = OutboxMessage.objects.get(event="claim_approval", user=world.manager)
+    assert message.url == f"/claims/{pk}/" and claim["ticket"] in message.subject
+    assert "3500.00" in message.body and "项目经理审批" in message.subject
+
     client.force_login(world.region_user)  # the region cannot go before the manager
     assert client.get("/api/v1/claims/waiting").json() == []
     assert decide(client, pk).status_code == 403
@@ -96,9 +110,17 @@ def test_the_whole_walk_from_claim_to_money_recovered_from_the_contractor(world,
     assert [c["id"] for c in client.get("/api/v1/claims/waiting").json()] == [pk]
     assert decide(client, pk).json()["waiting_for"] == "region"
     assert decide(client, pk).status_code == 409  # twice
+    assert told("claim_approval") == {("manager", "in_app"), ("region", "in_app")}
+    assert not told("claim_decided")  # the chain has not ended
     client.force_login(world.region_user)
     approved = decide(client, pk, note="同意").json()
     assert approved["status"] == "approved" and approved["approved_amount"] == "3500.00"
+    assert decide(client, pk).status_code == 409  # approved already
+    # The agent who opened it is told it was approved; HQ was never asked (3,500 ≤ 20,000).
+    assert told("claim_decided") == {("agent", "in_app")}
+    decided = OutboxMessage.objects.get(event="claim_decided")
+    assert "已批准" in decided.subject and "承诺函" in decided.body
+    assert decided.url == f"/claims/{pk}/"
 
     client.force_login(world.agent)
     issued = post(client, f"/api/v1/claims/{pk}/letter")
@@ -268,8 +290,12 @@ def test_totals_by_project_and_month(world, client):
 
     month = f"{today:%Y-%m}"
     rows = client.get("/api/v1/claims/totals", {"month": month}).json()
-    assert rows == [{"project_code": "SZHY", "project_name": "华苑", "count": 2,
-                     "approved": "2300.00", "paid": "1200.00", "recovered": "600.00"}]  # fmt: skip
+    assert rows == [{
+        "project_code": "SZHY", "project_name": "华苑", "opened": 2,
+        "approved": 2, "approved_amount": "2300.00", "paid": 1, "paid_amount": "1200.00",
+        "charged_back": 1, "charged_back_amount": "1000.00",
+        "recovered": 1, "recovered_amount": "600.00", "pending": 0, "pending_amount": "0.00",
+    }]  # fmt: skip
     bad = client.get("/api/v1/claims/totals", {"month": "2026-13"})
     assert bad.status_code == 400 and bad.json()["field"] == "month"
     client.force_login(world.hq)
@@ -290,3 +316,141 @@ def test_a_requests_claims_are_read_in_a_fixed_number_of_queries(world, client):
     with CaptureQueriesContext(connection) as four:
         assert len(client.get(ticket_claims).json()) == 4
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_approvers_up_the_chain_are_asked_in_turn_and_the_opener_told_of_a_send_back(world, client):
+    from conftest import make_user
+    from propdesk.org.choices import Role, ScopeLevel
+
+    # People who must never be asked: another project's manager, another region's leader.
+    make_user("gz_manager", Role.PROJECT_MANAGER, world.company, projects=[world.other_project])
+    gz_region = world.other_project.region
+    make_user("gz_region", Role.REGION, world.company, scope_level=ScopeLevel.REGION,
+              region=gz_region)  # fmt: skip
+    pk = open_claim(world, client)["id"]
+    assess(client, pk, "25000")  # over the region's 20,000: HQ too
+    assert told("claim_approval") == {("manager", "in_app")}
+    client.force_login(world.manager)
+    decide(client, pk)
+    client.force_login(world.region_user)
+    decide(client, pk)
+    assert told("claim_approval") == {
+        ("manager", "in_app"), ("region", "in_app"), ("hq", "in_app"),
+    }  # fmt: skip
+    hq = OutboxMessage.objects.get(event="claim_approval", user=world.hq)
+    assert "总部客服审核" in hq.subject and "超过 20000 元" in hq.body
+
+    client.force_login(world.hq)
+    back = decide(client, pk, "sent_back", "请补充发票")
+    assert back.json()["status"] == "sent_back"
+    assert told("claim_decided") == {("agent", "in_app")}
+    note = OutboxMessage.objects.get(event="claim_decided")
+    assert "退回重新核定" in note.subject and "请补充发票" in note.body
+
+    # Assessed again: a new round asks the manager again (a new message, not the old one).
+    client.force_login(world.agent)
+    assess(client, pk, "1500")
+    asked = OutboxMessage.objects.filter(event="claim_approval", user=world.manager)
+    assert asked.count() == 2
+    client.force_login(world.manager)
+    decide(client, pk, "rejected", "不属于物业责任")
+    assert OutboxMessage.objects.filter(event="claim_decided", user=world.agent).count() == 2
+
+
+def test_a_refused_decision_tells_nobody(world, client):
+    pk = open_claim(world, client)["id"]
+    assess(client, pk, "800")
+    before = OutboxMessage.objects.count()
+    assert decide(client, pk).status_code == 403  # the agent is no approver
+    client.force_login(world.manager)
+    assert decide(client, pk, "sent_back").status_code == 400  # no reason given
+    assert OutboxMessage.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("-100", "负数"), ("一千", "数字"), ("1500.01", "超过批准金额"), ("", "大于零")],
+)
+def test_a_bad_payment_amount_is_refused_naming_the_field(world, client, amount, message):
+    pk = _approved(world, client, "1500")
+    post(client, f"/api/v1/claims/{pk}/letter")
+    client.post(f"/api/v1/claims/{pk}/signed-letter", {"file": pdf_scan()})
+    refused = post(client, f"/api/v1/claims/{pk}/payment-request",
+                   {"amount": amount, "payee": "张伟"})  # fmt: skip
+    assert refused.status_code == 400 and refused.json()["field"] == "amount"
+    assert message in refused.json()["detail"]
+    assert Claim.objects.get(pk=pk).status == "signed"
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"), [("-1", "负数"), ("abc", "数字"), ("1500.01", "超过批准金额")]
+)
+def test_a_bad_charge_back_amount_is_refused_naming_the_field(world, client, amount, message):
+    pk = _approved(world, client, "1500")
+    client.force_login(world.supervisor)
+    refused = post(client, f"/api/v1/claims/{pk}/charge-back", {
+        "party_kind": "contractor", "party_name": "安装公司", "amount": amount,
+        "reason": "安装不当",
+    })  # fmt: skip
+    assert refused.status_code == 400 and refused.json()["field"] == "amount"
+    assert message in refused.json()["detail"]
+    assert client.get(f"/api/v1/claims/{pk}").json()["charge_back"] is None
+
+
+def test_the_charge_back_walks_its_own_statuses_and_refuses_what_does_not_follow(world, client):
+    pk = _approved(world, client, "1500")
+    body = {
+        "party_kind": "insurer",
+        "party_name": "平安保险",
+        "amount": "1200",
+        "reason": "公众责任险",
+    }
+    assert post(client, f"/api/v1/claims/{pk}/charge-back", body).status_code == 403  # agent
+    client.force_login(world.supervisor)
+    bad_kind = post(client, f"/api/v1/claims/{pk}/charge-back", {**body, "party_kind": "neighbour"})
+    assert bad_kind.status_code == 400 and bad_kind.json()["field"] == "party_kind"
+    assert post(client, f"/api/v1/claims/{pk}/charge-back", body).status_code == 200
+    assert post(client, f"/api/v1/claims/{pk}/charge-back", body).status_code == 409  # one only
+
+    base = f"/api/v1/claims/{pk}/charge-back"
+    unknown = post(client, f"{base}/forgive")
+    assert unknown.status_code == 400 and unknown.json()["field"] == "move"
+    no_reason = post(client, f"{base}/dispute")
+    assert no_reason.status_code == 400 and no_reason.json()["field"] == "note"
+    disputed = post(client, f"{base}/dispute", {"note": "保险公司认为不在保险责任内"}).json()
+    assert disputed["charge_back"]["status"] == "disputed"
+    assert (
+        post(client, f"{base}/recover", {"amount": "1200", "on": "2026-01-01"}).status_code == 409
+    )
+    assert post(client, f"{base}/agree").json()["charge_back"]["status"] == "agreed"
+    today = timezone.localdate().isoformat()
+    over = post(client, f"{base}/recover", {"amount": "1200.01", "on": today})
+    assert over.status_code == 400 and over.json()["field"] == "amount"
+    no_day = post(client, f"{base}/recover", {"amount": "1000"})
+    assert no_day.status_code == 400 and no_day.json()["field"] == "on"
+    bad_day = post(client, f"{base}/recover", {"amount": "1000", "on": "2026-02-30"})
+    assert bad_day.status_code == 400 and bad_day.json()["field"] == "on"
+    done = post(client, f"{base}/recover", {"amount": "1000", "on": today}).json()
+    assert done["charge_back"]["status"] == "recovered"
+    assert done["charge_back"]["recovered_amount"] == "1000.00"
+    assert post(client, f"{base}/dispute", {"note": "晚了"}).status_code == 409
+    moves = [e["data"]["to"] for e in done["events"] if e["kind"] == "charge_back_move"]
+    assert moves == ["disputed", "agreed", "recovered"]
+
+
+def test_no_letter_once_sent_back_and_nothing_is_ever_deleted(world, client):
+    pk = open_claim(world, client)["id"]
+    client.post(f"/api/v1/claims/{pk}/evidence", {"kind": "photo", "file": png()})
+    assess(client, pk, "800")
+    client.force_login(world.manager)
+    decide(client, pk, "sent_back", "请补充报价")
+    client.force_login(world.agent)
+    assert post(client, f"/api/v1/claims/{pk}/letter").status_code == 409
+    assert client.delete(f"/api/v1/claims/{pk}").status_code == 405
+    withdrawn = post(client, f"/api/v1/claims/{pk}/withdraw", {"note": "业主不再要求"}).json()
+    assert withdrawn["status"] == "withdrawn"
+    # Its file and every step stay, and nothing moves it any more.
+    assert [f["kind"] for f in withdrawn["files"]] == ["photo"]
+    assert [e["kind"] for e in withdrawn["events"]][-1] == "withdrawn"
+    assert assess(client, pk, "800").status_code == 409
+    assert post(client, f"/api/v1/claims/{pk}/letter").status_code == 409

@@ -109,3 +109,43 @@ def test_a_claim_of_another_project_is_not_found_on_the_console(world, client):
     assert client.get(f"/claims/{claim.pk}/").status_code == 404
     assert client.post(f"/claims/{claim.pk}/do/withdraw/", {"note": "x"}).status_code == 404
     assert "华苑" not in client.get("/claims/").content.decode()
+
+
+def test_the_ticket_timeline_tells_the_money_story_among_the_handling(world, client):
+    import re
+
+    from propdesk.casework import claims
+    from propdesk.tickets import services
+
+    ticket = register(world, NOW, description="楼上漏水泡坏吊顶")
+    minute = timedelta(minutes=1)
+    claim = claims.open_claim(world.agent, ticket, description="吊顶泡水", now=NOW + 10 * minute)
+    services.accept(world.agent, ticket, now=NOW + 20 * minute)
+    claims.assess(world.agent, claim, amount="1800", basis="报价单", now=NOW + 30 * minute)
+    claims.decide(world.manager, claim, "approved", note="同意", now=NOW + 40 * minute)
+
+    client.force_login(world.agent)
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    timeline = page[page.index('id="timeline"') : page.index("</ol>", page.index('id="timeline"'))]
+    steps = re.findall(r"<li[^>]*><div class=\"small text-muted\">([^<]*)</div>\s*<div>(.*?)</div>",
+                       timeline, re.S)  # fmt: skip
+    kinds = [re.search(r"<strong>(.*?)</strong>", body)[1] for _when, body in steps]
+    assert kinds == ["登记", "立案", "受理", "核定金额", "审批通过"]
+    # Who and when, and the claim it belongs to, on each of the claim's steps.
+    approved_when, approved = steps[-1]
+    assert "manager" in approved_when or world.manager.display_name in approved_when
+    assert timezone.localtime(NOW + 40 * minute).strftime("%Y-%m-%d %H:%M") in approved_when
+    assert f'href="/claims/{claim.pk}/"' in approved and "项目经理审批" in approved
+    assert "1800.00 元" in approved and "同意" in approved
+    assert f"赔偿案件 {claim.pk}" in steps[1][1]
+
+
+def test_another_requests_claims_stay_off_the_timeline(world, client):
+    from propdesk.casework import claims
+
+    mine = register(world, NOW, description="楼上漏水泡坏吊顶")
+    other = register(world, NOW, description="车位被占")
+    claim = claims.open_claim(world.agent, other, description="车被刮", now=NOW)
+    client.force_login(world.agent)
+    page = client.get(f"/tickets/{mine.number}/").content.decode()
+    assert f"/claims/{claim.pk}/" not in page

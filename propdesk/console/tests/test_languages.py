@@ -123,6 +123,7 @@ def pages(world):
             "/reports/",
             f"/reports/{monthly.pk}/",
             "/reports/defects/",
+            "/reports/callback-rates/",
             f"/tickets/{'GZLY-20200101-0001'}/",
         ],
         "handler": ["/my-orders/", f"/my-orders/{dispatched.number}/1/"],

@@ -145,6 +145,17 @@ FORMS = [
     Form("defect feedback of 丽苑",
          lambda s: ("/reports/defects/?scope=project:GZLY", {}),
          lambda s: ("/reports/defects/?scope=project:SZHY", {}), 403, "get"),
+    Form("业户回访率统计年报表 of 丽苑, as Excel",
+         lambda s: ("/reports/callback-rates/?scope=project:GZLY&format=xlsx", {}),
+         lambda s: ("/reports/callback-rates/?scope=project:SZHY&format=xlsx", {}), 403, "get"),
+    Form("业户回访率统计年报表 of 丽苑's region",
+         lambda s: ("/reports/callback-rates/?scope=region:GZ", {}),
+         lambda s: ("/reports/callback-rates/?scope=region:SZ", {}), 403, "get"),
+    Form("投诉意见处理表 of 丽苑's complaint, as PDF",
+         lambda s: (f"/tickets/{s.ticket('resolved', foreign=True).number}/print/opinion/",
+                    {"format": "pdf"}),
+         lambda s: (f"/tickets/{s.ticket('resolved').number}/print/opinion/", {"format": "pdf"}),
+         403, "get"),
 ]  # fmt: skip
 
 

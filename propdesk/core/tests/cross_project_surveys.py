@@ -19,17 +19,18 @@ def _plan(s: Scene, **overrides) -> dict:
 
 
 def _campaign(path: str, until: str, body: Callable[[Scene], dict], *, foreign: bool = False,
-              method: str = "") -> Callable:  # fmt: skip
+              method: str = "", unit: str = "department") -> Callable:  # fmt: skip
     def build(s: Scene) -> Call:
-        campaign = s.campaign(until, foreign=foreign)
+        campaign = s.campaign(until, foreign=foreign, unit=unit)
         return f"/surveys/campaigns/{campaign.pk}{path}", body(s)
 
     return build
 
 
-def _survey_cases(op: str, path: str, until: str, body: Callable[[Scene], dict]) -> list[Case]:
-    return [Case(op, "a survey of 丽苑", _campaign(path, until, body, foreign=True),
-                 _campaign(path, until, body))]  # fmt: skip
+def _survey_cases(op: str, path: str, until: str, body: Callable[[Scene], dict],
+                  unit: str = "department") -> list[Case]:  # fmt: skip
+    return [Case(op, "a survey of 丽苑", _campaign(path, until, body, foreign=True, unit=unit),
+                 _campaign(path, until, body, unit=unit))]  # fmt: skip
 
 
 def _item(path_of: Callable[[int], str], body: dict | None, *, foreign: bool) -> Callable:
@@ -139,6 +140,21 @@ SURVEY_CASES: list[Case] = [
     *_survey_cases(f"POST {CAMPAIGN}/return", "/return", "submitted",
                    lambda s: {"reason": "再改改"}),
     *_survey_cases(f"POST {CAMPAIGN}/approve", "/approve", "submitted", lambda s: {}),
+    *_survey_cases(f"POST {CAMPAIGN}/review", "/review", "submitted", lambda s: {"note": "可"},
+                   unit="quality"),
+    *_survey_cases(f"POST {CAMPAIGN}/approve", "/approve", "reviewed", lambda s: {},
+                   unit="quality"),
+    *_survey_cases(f"POST {CAMPAIGN}/report/review", "/report/review", "closed",
+                   lambda s: {"note": "同意分发"}),
+    *_survey_cases(f"POST {CAMPAIGN}/report/distribute", "/report/distribute",
+                   "report_reviewed", lambda s: {"departments": []}),
+    Case(f"POST {CAMPAIGN}/report/distribute", "departments: one of 丽苑",
+         _campaign("/report/distribute", "report_reviewed",
+                   lambda s: {"departments": ["GZLY-ENG"]}),
+         _campaign("/report/distribute", "report_reviewed",
+                   lambda s: {"departments": ["SZHY-ENG"]})),
+    *_survey_cases(f"POST {CAMPAIGN}/report/acknowledge", "/report/acknowledge", "distributed",
+                   lambda s: {}),
     *_survey_cases(f"POST {CAMPAIGN}/issue", "/issue", "approved", lambda s: {}),
     *_survey_cases(f"POST {CAMPAIGN}/close", "/close", "issued", lambda s: {}),
     Case(f"POST {CAMPAIGN}/responses", "a survey and a room of 丽苑",

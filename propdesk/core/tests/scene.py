@@ -221,30 +221,46 @@ class Scene:
     def household(self, plan):
         return plan.households.order_by("pk").first()
 
-    def campaign(self, until: str, *, foreign: bool = False) -> Campaign:
-        """A survey of one project, by HQ, taken to ``until``."""
-        hq = self.world.hq
+    def campaign(self, until: str, *, foreign: bool = False, unit: str = "department") -> Campaign:
+        """A survey of one project, by HQ, taken to ``until`` (draft, submitted, reviewed — a
+        品质部 plan's —, approved, issued, closed, report_reviewed, distributed). No officer is
+        designated, so the company's administrator stands in for them; the caller is made a
+        deputy general manager, so a distributed report of 华苑 reaches them."""
+        hq, admin = self.world.hq, self.world.admin
         project = self.world.other_project if foreign else self.world.project
         today = timezone.localdate()
         campaign = surveys.create_campaign(
             hq, name="丽苑的秘密调查" if foreign else "华苑满意度调查",
             period_start=today - timedelta(days=1), period_end=today + timedelta(days=30),
-            project_ids=[project.pk], now=self.tick(),
+            project_ids=[project.pk], now=self.tick(), unit=unit,
         )  # fmt: skip
         surveys.add_item(hq, campaign.pk, area="customer_service", text="前台接待态度")
         moves = [
-            ("submitted", surveys.submit),
-            ("approved", surveys.approve),
-            ("issued", surveys.issue),
-            ("closed", surveys.close),
+            ("submitted", lambda pk, now: surveys.submit(hq, pk, now=now)),
+            ("reviewed", lambda pk, now: surveys.review(admin, pk, now=now)),
+            ("approved", lambda pk, now: surveys.approve(admin, pk, now=now)),
+            ("issued", lambda pk, now: surveys.issue(hq, pk, now=now)),
+            ("closed", lambda pk, now: surveys.close(hq, pk, now=now)),
+            ("report_reviewed", lambda pk, now: surveys.review_report(admin, pk, now=now)),
+            ("distributed", lambda pk, now: self._distribute(pk, now)),
         ]
+        if unit != "quality":
+            moves.pop(1)
         for reached, move in moves:
             if until == "draft":
                 break
-            move(hq, campaign.pk, now=self.tick())
+            move(campaign.pk, self.tick())
             if reached == until:
                 break
         return Campaign.objects.get(pk=campaign.pk)
+
+    def _distribute(self, pk: int, now) -> None:
+        from propdesk.org.models import CompanyOfficer
+
+        CompanyOfficer.objects.get_or_create(
+            company=self.world.company, user=self.boss, title="deputy_general_manager"
+        )
+        surveys.distribute(self.world.hq, pk, now=now)
 
     def item(self, campaign: Campaign) -> Item:
         return campaign.items.order_by("pk").first()

@@ -16,7 +16,9 @@ LINK = "https://wuye.example.cn/s/k3J9xQ2vTq8mW0pZrL5nY7aB/"
 CODE = "482913"
 HEADLINE = "92.5"  # a monthly report's 投诉处理及时率
 MEASURE = "#17"  # a corrective action's number
+SATISFACTION = "86.67%"  # a survey's overall satisfaction, in its analysis report's notice
 ABOUT = {
+    Event.SURVEY_REPORT_DISTRIBUTED: SATISFACTION,
     Event.SURVEY_INVITATION: LINK,
     Event.PORTAL_LOGIN_CODE: CODE,
     Event.MONTHLY_REPORT_PUBLISHED: HEADLINE,
@@ -65,6 +67,23 @@ def _context(language: str) -> dict:
         "measure": "每日巡查两次" if chinese else "Patrol twice a day",
         "owner": "李工" if chinese else "Engineer Li",
         "due_on": datetime(2026, 9, 15, tzinfo=SHANGHAI).date(),
+        "claim": 12,
+        "claim_step_label": "地区公司审批" if chinese else "Region company approval",
+        "claim_status": "sent_back",
+        "claim_status_label": "退回重新核定" if chinese else "Sent back to reassess",
+        "claim_amount": "3500.00",
+        "claim_reason": "赔偿 3500.00 元,超过 2000 元" if chinese else "3500.00 yuan, over 2000",
+        "basis": "装修公司报价单" if chinese else "The decorator's quotation",
+        "claim_description": "吊顶泡水" if chinese else "The ceiling was soaked",
+        "approver": "王经理" if chinese else "Manager Wang",
+        "note": "请补充发票" if chinese else "Add the invoice, please",
+        "reviewer": "钟建平" if chinese else "Zhong Jianping",
+        "distributor": "罗慧敏" if chinese else "Luo Huimin",
+        "distributed_at": datetime(2026, 10, 12, 9, 30, tzinfo=SHANGHAI),
+        "return_rate": "45.00%",
+        "responses": 9,
+        "invitations": 20,
+        "satisfaction": SATISFACTION,
     }
 
 

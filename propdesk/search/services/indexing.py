@@ -140,6 +140,7 @@ def reindex_tickets(
         done += len(rows)
         if progress:
             progress(len(rows))
+    index.TICKETS.analyze()
     return done
 
 
@@ -183,6 +184,7 @@ def reindex_cases(
             done += index.CASES.write(_case_rows(rows))
         if progress:
             progress(len(rows))
+    index.CASES.analyze()
     return done
 
 
@@ -227,4 +229,5 @@ def reindex_residents(
             done += index.RESIDENTS.write(_resident_rows(rows))
         if progress:
             progress(len(rows))
+    index.RESIDENTS.analyze()
     return done

@@ -102,3 +102,30 @@ def test_filters_narrow_the_words_and_pages_hold_twenty(world, now):
 def test_a_query_without_words_finds_nothing(world, now):
     register(world, now)
     assert services.find_tickets(world.agent, " ,。!").hits == []
+
+
+def test_the_list_filter_reads_only_the_words_of_the_callers_projects(world, now):
+    """The list's ``text`` condition narrows the word index to a small scope's projects
+    before it meets the tickets (issue 22: the index, not the join, does the narrowing)."""
+    here = register(world, now, description="电梯困人十分钟")
+    there, _ = tickets.register_ticket(
+        world.outsider,
+        tickets.NewTicket(
+            kind="complaint", channel="phone", category="FAC-ELEV", description="电梯困人半小时",
+            resident_id=world.neighbour.pk, room_id=world.other_room.pk,
+        ),
+        now=now,
+    )  # fmt: skip
+    from propdesk.search.services.finding import text_condition
+    from propdesk.tickets.models import Ticket
+
+    everywhere = Ticket.objects.filter(text_condition("电梯困人", None))
+    assert set(everywhere.values_list("number", flat=True)) == {here.number, there.number}
+    mine = Ticket.objects.filter(text_condition("电梯困人", None, world.agent.project_ids))
+    assert list(mine.values_list("number", flat=True)) == [here.number]
+    # Through the list the agent uses: the same answer, in scope.
+    listed = tickets.filter_tickets(
+        tickets.tickets_for(world.agent),
+        TicketFilter(text="电梯困人", project_ids=world.agent.project_ids),
+    )
+    assert list(listed.values_list("number", flat=True)) == [here.number]

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from propdesk.core.models import AuditAction, AuditLog
 from propdesk.stats import figures
-from propdesk.tickets.tests.helpers import register
+from propdesk.tickets.tests.helpers import register, walk
 from propdesk.worktime.arithmetic import SHANGHAI
 
 T0 = datetime(2026, 5, 6, 10, tzinfo=SHANGHAI)
@@ -49,7 +49,8 @@ def test_only_graded_quality_design_and_service_complaints_are_defects(world, cl
     book = load_workbook(
         io.BytesIO(client.get("/reports/defects/", {"year": 2026, "format": "xlsx"}).content)
     )
-    sheet = book.active
+    assert book.sheetnames == ["汇总", "典型案例", "明细"]
+    sheet = book["明细"]
     assert sheet.cell(1, 1).value == "编号" and sheet.max_row == 4
     text = client.get("/reports/defects/", {"year": 2026, "format": "csv"}).content.decode(
         "utf-8-sig"
@@ -74,9 +75,11 @@ def test_a_defect_description_that_looks_like_a_formula_is_exported_as_the_words
     book = load_workbook(
         io.BytesIO(client.get("/reports/defects/", {"year": 2026, "format": "xlsx"}).content)
     )
-    cells = [c for row in book.active.iter_rows(min_row=2) for c in row]
+    cells = [
+        c for name in ("典型案例", "明细") for row in book[name].iter_rows(min_row=2) for c in row
+    ]
     typed = [c for c in cells if isinstance(c.value, str) and "HYPERLINK" in c.value]
-    assert typed and all(c.data_type == "s" for c in typed)
+    assert len(typed) == 2 and all(c.data_type == "s" for c in typed)  # an example, a row
     text = client.get("/reports/defects/", {"year": 2026, "format": "csv"}).content.decode(
         "utf-8-sig"
     )
@@ -112,3 +115,35 @@ def test_the_defects_are_grouped_for_the_developer_and_the_company_and_print_as_
         ).stdout
     flat = "".join(text.split())
     assert "年度缺陷反馈" in flat and "外墙渗水严重" in flat and "反馈开发商" in flat
+
+
+def test_the_excel_holds_the_groups_of_the_page_with_counts_grades_and_examples(world, client):
+    leak = register(world, T0, category="DEV-A1", description="外墙渗水严重",
+                    grade_facts={"complainant_count": 3})  # fmt: skip  # 三级
+    register(world, T0, category="DEV-A1", description="地下室渗水",
+             grade_facts={"claimed_amount": "200000"})  # fmt: skip  # 二级
+    rude = walk(world, T0, "closed", category="SVC-ATTITUDE", description="保安态度恶劣",
+                grade_facts={"claimed_amount": "200000"})  # fmt: skip  # 二级, closed
+    client.force_login(world.manager)
+    answer = client.get("/reports/defects/", {"year": 2026, "format": "xlsx"})
+    assert answer["Content-Disposition"].endswith('defects-2026.xlsx"')
+    book = load_workbook(io.BytesIO(answer.content))
+    summary = [[c.value for c in row] for row in book["汇总"].iter_rows()]
+    assert summary[0][0] == "华宇物业 2026 年度缺陷反馈"
+    header = ["缺陷类别", "件数", "未办结", "一级", "二级", "三级"]
+    assert summary[3][0] == "反馈开发商" and summary[4] == header
+    assert summary[5] == ["工程质量", 2, 2, 0, 1, 1]
+    assert summary[6] == ["设计规划", 0, 0, 0, 0, 0]
+    assert summary[7] == ["小计", 2, 2, 0, 1, 1]
+    assert summary[9][0] == "公司内部改进" and summary[10] == header
+    assert summary[11] == ["服务", 1, 0, 0, 1, 0]  # closed: not open
+    examples = [[c.value for c in row] for row in book["典型案例"].iter_rows()]
+    assert examples[0][:3] == ["反馈对象", "缺陷类别", "编号"]
+    found = {row[2]: row for row in examples[1:]}
+    assert found[leak.number][:2] == ["反馈开发商", "工程质量"]
+    assert found[leak.number][3:6] == ["2026-05-06", "华苑", "三级"]
+    assert found[leak.number][7] == "外墙渗水严重"
+    assert found[rude.number][:2] == ["公司内部改进", "服务"] and found[rude.number][9] == "已关闭"
+    assert AuditLog.objects.filter(
+        action=AuditAction.EXPORT, user=world.manager, object_type="defect_feedback"
+    ).count() == 1  # fmt: skip

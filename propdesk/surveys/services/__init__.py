@@ -1,7 +1,9 @@
 """Every business action of satisfaction surveys (SPEC §7), as typed functions that views, the
 API and tests call. Split by responsibility: who may (access), the plan and questionnaire
-(campaigns), the campaign's moves (moves), answers (answers), figures (results). The corrective
-actions opened from the results are :mod:`propdesk.improvement`'s."""
+(campaigns), the campaign's moves (moves), the plan's approval by named officers (approval),
+the analysis report's review, distribution and receipts (report), what waits for whom
+(waiting), answers (answers), figures (results). The corrective actions opened from the results
+are :mod:`propdesk.improvement`'s."""
 
 from .access import (
     APPROVERS,
@@ -19,6 +21,7 @@ from .answers import (
     invitation_for_token,
     link_refusal,
 )
+from .approval import Step, approve, plan_step, return_to_draft, review
 from .campaigns import (
     PLAN_FIELDS,
     add_item,
@@ -29,13 +32,19 @@ from .campaigns import (
     update_item,
 )
 from .moves import (
-    approve,
     available_moves,
     close,
     issue,
     occupied_households,
-    return_to_draft,
     submit,
+)
+from .report import (
+    acknowledge,
+    distribute,
+    receipts_of,
+    report_of,
+    review_report,
+    review_step,
 )
 from .results import (
     Comparison,
@@ -47,6 +56,7 @@ from .results import (
     pareto,
     previous_campaign,
 )
+from .waiting import waiting_for
 
 __all__ = [
     "APPROVERS",
@@ -57,6 +67,8 @@ __all__ = [
     "Comparison",
     "Rate",
     "Results",
+    "Step",
+    "acknowledge",
     "add_item",
     "answer_by_link",
     "approve",
@@ -68,6 +80,7 @@ __all__ = [
     "copy_items",
     "covered_project_ids",
     "create_campaign",
+    "distribute",
     "enter_answers",
     "get_campaign",
     "invitation_for_token",
@@ -75,12 +88,19 @@ __all__ = [
     "link_refusal",
     "occupied_households",
     "pareto",
+    "plan_step",
     "previous_campaign",
+    "receipts_of",
     "remove_item",
+    "report_of",
     "return_to_draft",
+    "review",
+    "review_report",
+    "review_step",
     "scope_of",
     "submit",
     "update_campaign",
     "update_item",
     "visible_campaigns",
+    "waiting_for",
 ]

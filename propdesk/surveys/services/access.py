@@ -23,7 +23,8 @@ from ..models import Campaign, CampaignEvent
 ORGANISERS = frozenset(
     {Role.SUPERVISOR, Role.PROJECT_MANAGER, Role.QUALITY, Role.REGION, Role.HQ, Role.ADMIN}
 )
-#: Approve a plan.
+#: Verify the effect of a corrective action (propdesk.improvement reads it; a plan is approved
+#: by named officers: approval.py).
 APPROVERS = frozenset({Role.PROJECT_MANAGER, Role.QUALITY, Role.HQ, Role.ADMIN})
 #: Type in a paper questionnaire or an answer given to staff by phone or visit.
 CLERKS = ORGANISERS | {Role.AGENT}
@@ -52,7 +53,9 @@ def scope_of(user: User, campaign: Campaign) -> frozenset[int]:
 
 def get_campaign(user: User, pk: int, *, lock: bool = False) -> Campaign:
     """A campaign the user sees, or NotFound / OutOfScope."""
-    rows = Campaign.objects.select_related("company", "created_by", "approved_by")
+    rows = Campaign.objects.select_related(
+        "company", "created_by", "approved_by", "reviewed_by", "organiser_department"
+    )
     if lock:
         rows = rows.select_for_update(of=("self",))
     campaign = rows.filter(pk=pk).first()

@@ -1,6 +1,10 @@
 """A campaign's plan and questionnaire (SPEC §7). Both change only in draft, so what was
-approved is what residents answer. Its moves (draft → submitted → approved → issued → closed)
-are in :mod:`.moves`."""
+approved is what residents answer. Its moves (draft → submitted → [reviewed →] approved →
+issued → closed) are in :mod:`.moves` and :mod:`.approval`.
+
+Whose plan it is (``unit``, seed 001 篇4) decides its approval: a plan written by a
+quality-role user is always 品质部's; anyone else's is a department's unless they mark it as
+品质部's (HQ writing it for 品质部), which only adds the general manager's approval."""
 
 from __future__ import annotations
 
@@ -16,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition, NotFound, OutOfScope
+from propdesk.org.choices import Role
 from propdesk.org.models import Project, User
-from propdesk.org.roles import require_role
+from propdesk.org.roles import require_role, role_of
 from propdesk.residents.models import Building
 
-from ..choices import CampaignEventKind, CampaignStatus, ServiceArea
+from ..choices import CampaignEventKind, CampaignStatus, OrganiserUnit, ServiceArea
 from ..models import DEFAULT_MIN_RETURN_RATE, ITEM_ORDER_MAX, Campaign, Item
 from .access import (
     ORGANISERS,
@@ -42,6 +47,7 @@ PLAN_FIELDS = frozenset(
         "min_return_rate",
         "project_ids",
         "building_ids",
+        "unit",
     }
 )
 
@@ -128,6 +134,18 @@ def _buildings(ids: Iterable[int], company_id: int, projects: list[Project]) -> 
     return buildings
 
 
+def _unit(actor: User, value: str | None) -> str:
+    """Whose plan it is: 品质部's for a quality-role author, else as asked (a department's by
+    default)."""
+    if value is not None and value not in OrganiserUnit.values:
+        raise InvalidInput(_("编制部门“%(u)s”无效") % {"u": value}, field="unit")
+    if role_of(actor) == Role.QUALITY:
+        if value == OrganiserUnit.DEPARTMENT:
+            raise InvalidInput(_("品质部人员编制的计划即为品质部的计划"), field="unit")
+        return OrganiserUnit.QUALITY
+    return value or OrganiserUnit.DEPARTMENT
+
+
 def _period(start: date | None, end: date | None) -> tuple[date, date]:
     """Both dates, given and in order."""
     if start is None:
@@ -153,9 +171,11 @@ def create_campaign(
     min_return_rate: Decimal | str | int = DEFAULT_MIN_RETURN_RATE,
     project_ids: Iterable[int] = (),
     building_ids: Iterable[int] = (),
+    unit: str | None = None,
     now: datetime | None = None,
 ) -> Campaign:
-    """A draft campaign with its plan; the questionnaire's items are added next."""
+    """A draft campaign with its plan; the questionnaire's items are added next. ``unit``:
+    whose plan it is (quality or department; see the module)."""
     require_organiser(actor)
     at = clock.resolve(now)
     projects = _projects(actor, project_ids)
@@ -172,6 +192,8 @@ def create_campaign(
         period_start=period_start,
         period_end=period_end,
         min_return_rate=_rate(min_return_rate),
+        unit=_unit(actor, unit),
+        organiser_department_id=actor.department_id,
         created_by=actor,
         created_at=at,
     )
@@ -209,6 +231,8 @@ def update_campaign(
     _period(campaign.period_start, campaign.period_end)
     if "min_return_rate" in changes:
         campaign.min_return_rate = _rate(changes["min_return_rate"])
+    if "unit" in changes:
+        campaign.unit = _unit(actor, changes["unit"])
     if "building_ids" in changes or "project_ids" in changes:
         wanted = changes.get("building_ids")
         if wanted is None:

@@ -1,6 +1,8 @@
-"""The moves of a campaign (SPEC §7): submit for approval, return for changes, approve, issue
-one questionnaire to every occupied household, close. Each is allowed from one status and for
-some roles, needs every project of the campaign in the actor's scope, and is an event."""
+"""The moves of a campaign (SPEC §7): submit for approval, issue one questionnaire to every
+occupied household, close. Each is allowed from one status and for some roles, needs every
+project of the campaign in the actor's scope, and is an event. The approval between submit and
+issue (review, approve, return) is by named officers: :mod:`.approval`; the analysis report
+after close: :mod:`.report`."""
 
 from __future__ import annotations
 
@@ -14,13 +16,12 @@ from django.utils.translation import gettext as _
 from propdesk.core import clock
 from propdesk.core.errors import InvalidInput, InvalidTransition
 from propdesk.org.models import User
-from propdesk.org.roles import has_role, require_role
+from propdesk.org.roles import has_role
 from propdesk.residents.models import Residency, Room
 
 from ..choices import CampaignEventKind, CampaignStatus, Channel
 from ..models import Campaign, Invitation
 from .access import (
-    APPROVERS,
     CLERKS,
     ORGANISERS,
     covered_project_ids,
@@ -28,7 +29,9 @@ from .access import (
     record,
     require_whole_scope,
 )
-from .campaigns import clean_text, new_token, require_organiser
+from .approval import plan_moves
+from .campaigns import new_token, require_organiser
+from .report import report_moves
 
 
 def _guard(actor: User, pk: int, *, expected: str, kind: str) -> Campaign:
@@ -71,26 +74,6 @@ def submit(actor: User, pk: int, *, note: str = "", now: datetime | None = None)
     if not campaign.items.exists():
         raise InvalidInput(_("问卷至少要有一道题目"), field="items")
     return _move(campaign, CampaignStatus.SUBMITTED, kind, actor, clock.resolve(now), note)
-
-
-@transaction.atomic
-def return_to_draft(actor: User, pk: int, *, reason: str, now: datetime | None = None) -> Campaign:
-    """The approver sends the plan back for changes, saying why."""
-    require_role(actor, APPROVERS, _("只有项目经理、品质部、总部或管理员可以审批调查计划"))
-    kind = CampaignEventKind.RETURNED
-    campaign = _guard(actor, pk, expected=CampaignStatus.SUBMITTED, kind=kind)
-    reason = clean_text(reason, "reason", required=True)
-    return _move(campaign, CampaignStatus.DRAFT, kind, actor, clock.resolve(now), reason)
-
-
-@transaction.atomic
-def approve(actor: User, pk: int, *, note: str = "", now: datetime | None = None) -> Campaign:
-    """Approval of the plan as submitted (SPEC §7); only then may it be issued."""
-    require_role(actor, APPROVERS, _("只有项目经理、品质部、总部或管理员可以审批调查计划"))
-    kind, at = CampaignEventKind.APPROVED, clock.resolve(now)
-    campaign = _guard(actor, pk, expected=CampaignStatus.SUBMITTED, kind=kind)
-    stamps = {"approved_by": actor, "approved_at": at}
-    return _move(campaign, CampaignStatus.APPROVED, kind, actor, at, note, stamps)
 
 
 def occupied_households(campaign: Campaign) -> QuerySet[Room]:
@@ -176,15 +159,16 @@ def available_moves(user: User, campaign: Campaign) -> list[str]:
     whole = covered_project_ids(campaign) <= user.project_ids
     moves = {
         CampaignStatus.DRAFT: [("edit", ORGANISERS), ("submit", ORGANISERS)],
-        CampaignStatus.SUBMITTED: [("approve", APPROVERS), ("return", APPROVERS)],
         CampaignStatus.APPROVED: [("issue", ORGANISERS)],
         CampaignStatus.ISSUED: [("close", ORGANISERS)],
     }.get(CampaignStatus(campaign.status), [])
     allowed = [name for name, roles in moves if whole and has_role(user, roles)]
+    if whole:
+        allowed += plan_moves(user, campaign)
     if campaign.status == CampaignStatus.ISSUED and has_role(user, CLERKS):
         allowed.append("enter")
     if campaign.status in (CampaignStatus.ISSUED, CampaignStatus.CLOSED) and has_role(
         user, ORGANISERS
     ):
         allowed.append("open_action")
-    return allowed
+    return allowed + report_moves(user, campaign, whole=whole)

@@ -5,9 +5,12 @@ hand in ``test_results``."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from conftest import make_room
+from conftest import make_room, make_user
+from propdesk.org.choices import OfficerTitle, Role, ScopeLevel
+from propdesk.org.models import CompanyOfficer
 from propdesk.residents.models import Residency, Resident, Room
 from propdesk.surveys import services
 from propdesk.surveys.models import Campaign, Invitation
@@ -81,8 +84,9 @@ def run_campaign(
     at: datetime = T0 - HOUR,
     until: str = "issued",
 ) -> Campaign:
-    """A campaign by HQ over ``projects`` (default both), taken through its moves up to
-    ``until`` (draft, submitted, approved, issued, closed)."""
+    """A campaign by HQ (a department's plan) over ``projects`` (default both), taken through
+    its moves up to ``until`` (draft, submitted, approved, issued, closed); approved by the
+    designated management representative, or by the administrator standing in."""
     hq = world.hq
     projects = [world.project, world.other_project] if projects is None else projects
     campaign = services.create_campaign(
@@ -99,7 +103,7 @@ def run_campaign(
         services.add_item(hq, campaign.pk, area=area, text=text)
     steps = [
         ("submitted", lambda: services.submit(hq, campaign.pk, now=at)),
-        ("approved", lambda: services.approve(hq, campaign.pk, now=at)),
+        ("approved", lambda: approve_plan(world, campaign.pk, at=at)),
         ("issued", lambda: services.issue(hq, campaign.pk, now=at)),
         ("closed", lambda: services.close(hq, campaign.pk, now=at)),
     ]
@@ -110,6 +114,42 @@ def run_campaign(
         if status == until:
             break
     campaign.refresh_from_db()
+    return campaign
+
+
+def designate(world) -> SimpleNamespace:
+    """The company's officers (seed 001 篇4), company-wide: the management representative
+    (钟代表, quality), the general manager (高总, HQ) and a deputy (林副总, HQ)."""
+    company = world.company
+    people = SimpleNamespace(
+        mr=make_user("mr", Role.QUALITY, company, scope_level=ScopeLevel.COMPANY),
+        gm=make_user("gm", Role.HQ, company, scope_level=ScopeLevel.COMPANY),
+        deputy=make_user("deputy", Role.HQ, company, scope_level=ScopeLevel.COMPANY),
+    )
+    for user, title in (
+        (people.mr, OfficerTitle.MANAGEMENT_REPRESENTATIVE),
+        (people.gm, OfficerTitle.GENERAL_MANAGER),
+        (people.deputy, OfficerTitle.DEPUTY_GENERAL_MANAGER),
+    ):
+        CompanyOfficer.objects.create(company=company, user=user, title=title)
+    return people
+
+
+def acting_officer(world, campaign: Campaign):
+    """Who takes the step the plan waits for: its designated officer, else the administrator
+    standing in."""
+    step = services.plan_step(campaign)
+    return step.person or world.admin
+
+
+def approve_plan(world, pk: int, *, at: datetime | None = None) -> Campaign:
+    """Walk a submitted plan through its approval steps (review, then approval), each by the
+    person who must take it."""
+    campaign = Campaign.objects.get(pk=pk)
+    while campaign.status != "approved":
+        step = services.plan_step(campaign)
+        move = services.review if step.move == "review" else services.approve
+        campaign = move(acting_officer(world, campaign), pk, now=at)
     return campaign
 
 

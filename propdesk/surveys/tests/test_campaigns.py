@@ -1,6 +1,6 @@
 """A campaign's plan, questionnaire and moves: draft → submitted → approved → issued → closed,
-each by the roles allowed, inside their scope, and each an event; the plan frozen once
-submitted."""
+each by the roles allowed (the approval by named officers: test_approval), inside their scope,
+and each an event; the plan frozen once submitted."""
 
 from datetime import date
 
@@ -11,7 +11,7 @@ from propdesk.surveys import services
 from propdesk.surveys.choices import CampaignStatus
 from propdesk.surveys.models import CampaignEvent, Item
 
-from .helpers import PERIOD, T0, run_campaign
+from .helpers import PERIOD, T0, designate, run_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,14 @@ def plan(world, **overrides):
 def test_a_campaign_goes_from_draft_to_closed_and_every_move_is_an_event(world, rooms):
     campaign = run_campaign(world, until="closed")
     assert campaign.status == CampaignStatus.CLOSED
-    assert (campaign.approved_by, campaign.issued_at is not None) == (world.hq, True)
+    # No officer designated: the administrator stood in for the management representative.
+    assert (campaign.approved_by, campaign.issued_at is not None) == (world.admin, True)
     kinds = list(CampaignEvent.objects.filter(campaign=campaign).values_list("kind", flat=True))
-    assert kinds == ["created", "submitted", "approved", "issued", "closed"]
+    assert kinds == ["created", "submitted", "approved", "filed", "issued", "closed"]
+    assert campaign.events.get(kind="approved").data == {
+        "title": "management_representative",
+        "stand_in": True,
+    }
     issued = campaign.events.get(kind="issued")
     assert issued.data == {"channel": "link", "invitations": 10}
 
@@ -123,19 +128,20 @@ def test_an_item_is_placed_from_0_to_the_columns_limit_and_refused_outside(world
 
 
 def test_a_returned_plan_can_be_changed_and_submitted_again(world):
+    mr = designate(world).mr
     campaign = services.create_campaign(world.supervisor, **plan(world))
     services.add_item(world.supervisor, campaign.pk, area="cleaning", text="楼道清洁")
     services.submit(world.supervisor, campaign.pk, now=T0)
     with pytest.raises(InvalidInput) as refused:
-        services.return_to_draft(world.manager, campaign.pk, reason=" ")
+        services.return_to_draft(mr, campaign.pk, reason=" ")
     assert refused.value.field == "reason"
-    services.return_to_draft(world.manager, campaign.pk, reason="请补充样本说明", now=T0)
+    services.return_to_draft(mr, campaign.pk, reason="请补充样本说明", now=T0)
     services.update_campaign(world.supervisor, campaign.pk, {"sample": "全部入住户"})
     services.submit(world.supervisor, campaign.pk, now=T0)
-    campaign = services.approve(world.manager, campaign.pk, now=T0)
-    assert (campaign.status, campaign.approved_by) == (CampaignStatus.APPROVED, world.manager)
+    campaign = services.approve(mr, campaign.pk, now=T0)
+    assert (campaign.status, campaign.approved_by) == (CampaignStatus.APPROVED, mr)
     returned = campaign.events.get(kind="returned")
-    assert (returned.actor, returned.note) == (world.manager, "请补充样本说明")
+    assert (returned.actor, returned.note) == (mr, "请补充样本说明")
 
 
 def test_a_questionnaire_without_items_is_not_submitted(world):
@@ -145,14 +151,19 @@ def test_a_questionnaire_without_items_is_not_submitted(world):
     assert refused.value.field == "items"
 
 
-def test_only_managers_quality_hq_and_admins_approve(world):
+def test_only_the_management_representative_approves_a_departments_plan(world):
+    people = designate(world)
     campaign = services.create_campaign(world.supervisor, **plan(world))
     services.add_item(world.supervisor, campaign.pk, area="cleaning", text="楼道清洁")
     services.submit(world.supervisor, campaign.pk, now=T0)
-    for user in (world.agent, world.supervisor, world.handler, world.region_user):
-        with pytest.raises(PermissionDenied):
+    everyone_else = (world.agent, world.supervisor, world.handler, world.manager,
+                     world.region_user, world.hq, world.quality, world.admin,
+                     people.gm)  # fmt: skip
+    for user in everyone_else:
+        with pytest.raises(PermissionDenied) as refused:
             services.approve(user, campaign.pk)
-    services.approve(world.quality, campaign.pk, now=T0)
+        assert refused.value.message == "只有管理者代表 Mr 可以批准"
+    services.approve(people.mr, campaign.pk, now=T0)
 
 
 def test_moves_only_from_their_status(world, rooms):

@@ -11,7 +11,7 @@ from propdesk.surveys import services
 from propdesk.surveys.models import Invitation
 from propdesk.surveys.schemas import link_of
 
-from .helpers import T0, run_campaign
+from .helpers import T0, approve_plan, run_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_a_campaign_of_some_buildings_reaches_only_theirs(world, rooms):
     building5 = rooms["G"].building
     services.update_campaign(world.hq, campaign.pk, {"building_ids": [building5.pk]})
     services.submit(world.hq, campaign.pk)
-    services.approve(world.hq, campaign.pk)
+    approve_plan(world, campaign.pk)
     services.issue(world.hq, campaign.pk, now=T0)
     assert invited(campaign) == sorted([rooms["G"].pk, rooms["H"].pk])
 

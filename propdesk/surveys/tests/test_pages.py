@@ -15,7 +15,7 @@ from propdesk.improvement.models import CorrectiveAction
 from propdesk.surveys import services
 from propdesk.surveys.models import Campaign, Item, Response
 
-from .helpers import PERIOD, T0, answer, run_campaign
+from .helpers import PERIOD, T0, answer, designate, run_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +76,16 @@ def test_a_supervisor_creates_a_campaign_from_the_form(client, world):
     assert 'id="item-form"' not in page and 'id="move-approve"' not in page
 
 
-def test_a_manager_approves_and_issues_from_the_page(client, world, rooms):
+def test_the_management_representative_approves_and_a_manager_issues_from_the_page(
+    client, world, rooms
+):
+    mr = designate(world).mr
     campaign = run_campaign(world, projects=[world.project], until="submitted")
     client.force_login(world.manager)
+    page = html_of(client.get(f"/surveys/{campaign.pk}/"))
+    assert 'id="move-approve"' not in page
+    assert "等待管理者代表 Mr 批准" in page
+    client.force_login(mr)
     page = html_of(client.get(f"/surveys/{campaign.pk}/"))
     assert 'id="move-approve"' in page and 'id="move-return"' in page
     refused = client.post(f"/surveys/{campaign.pk}/move/return/", {"reason": ""})
@@ -86,6 +93,8 @@ def test_a_manager_approves_and_issues_from_the_page(client, world, rooms):
     assert "请填写此项" in html_of(refused)
     with clock.frozen(T0):
         client.post(f"/surveys/{campaign.pk}/move/approve/", {"note": "同意"})
+    client.force_login(world.manager)
+    with clock.frozen(T0):
         issued = client.post(f"/surveys/{campaign.pk}/move/issue/", {"channel": "link"})
     assert issued.status_code == 302
     campaign.refresh_from_db()

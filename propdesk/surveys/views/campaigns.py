@@ -23,11 +23,13 @@ from .. import services
 from ..choices import CampaignStatus, ServiceArea
 from ..forms import IssueForm, ItemForm, PlanForm, show_refusal
 from ..models import Campaign
+from .approval import chain, report_context
 from .results import results_context
 
 #: The moves of a campaign: their button label and whether they ask for a note or a reason.
 MOVES = {
     "submit": (gettext_lazy("提交审批"), "note"),
+    "review": (gettext_lazy("审核通过"), "note"),
     "approve": (gettext_lazy("批准"), "note"),
     "return": (gettext_lazy("退回修改"), "reason"),
     "issue": (gettext_lazy("发放问卷"), "channel"),
@@ -36,6 +38,7 @@ MOVES = {
 STATUS_COLOURS = {
     CampaignStatus.DRAFT: "secondary",
     CampaignStatus.SUBMITTED: "warning",
+    CampaignStatus.REVIEWED: "warning",
     CampaignStatus.APPROVED: "info",
     CampaignStatus.ISSUED: "primary",
     CampaignStatus.CLOSED: "success",
@@ -44,7 +47,14 @@ STATUS_COLOURS = {
 
 @console_view
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    rows = services.visible_campaigns(request.user).prefetch_related("projects")
+    user = request.user
+    # "待我处理": what waits for the user (services/waiting.py); "已备案": department plans
+    # filed with 品质部 (seed 001 篇4), what 品质部 keeps an eye on.
+    show = request.GET.get("show", "")
+    rows = services.waiting_for(user) if show == "waiting" else services.visible_campaigns(user)
+    if show == "filed":
+        rows = rows.filter(filed_at__isnull=False)
+    rows = rows.select_related("organiser_department").prefetch_related("projects")
     status = request.GET.get("status", "")
     if status in CampaignStatus.values:
         rows = rows.filter(status=status)
@@ -52,6 +62,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "page": page_of(request, rows.order_by("-period_start", "-pk")),
         "statuses": CampaignStatus.choices,
         "status": status,
+        "show": show,
+        "waiting_count": services.waiting_for(user).count(),
         "colours": STATUS_COLOURS,
         "may_create": has_role(request.user, services.ORGANISERS),
     }
@@ -116,6 +128,7 @@ def page_context(request: HttpRequest, pk: int, **forms) -> dict:
     user = request.user
     campaign = services.get_campaign(user, pk)
     moves = services.available_moves(user, campaign)
+    events = list(campaign.events.select_related("actor"))
     context = {
         "campaign": campaign,
         "colours": STATUS_COLOURS,
@@ -128,8 +141,10 @@ def page_context(request: HttpRequest, pk: int, **forms) -> dict:
         "item_form": forms.get("item_form") or ItemForm(),
         "issue_form": forms.get("issue_form") or IssueForm(),
         "move_error": forms.get("move_error"),
-        "events": campaign.events.select_related("actor"),
+        "events": events,
+        "chain": chain(campaign, events),
         "earlier": [],
+        **report_context(user, campaign, moves),
     }
     if "edit" in moves:
         context["earlier"] = list(
@@ -202,6 +217,8 @@ def _make_move(request: HttpRequest, pk: int, move: str) -> None:
     note = post.get("note", "")
     if move == "submit":
         services.submit(user, pk, note=note)
+    elif move == "review":
+        services.review(user, pk, note=note)
     elif move == "approve":
         services.approve(user, pk, note=note)
     elif move == "return":

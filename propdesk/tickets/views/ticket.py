@@ -1,6 +1,6 @@
 """The ticket page: everything about one request, the moves the user may make now (each with
-its form), attachments, corrections of grade facts, and the print views of 投诉处理单 and
-工作协作单."""
+its form), attachments, corrections of grade facts, and the print views of 投诉处理单,
+工作协作单 and 投诉意见处理表 (``tickets.opinion``; also as a PDF)."""
 
 from __future__ import annotations
 
@@ -10,21 +10,27 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
 
-from propdesk.core.errors import DomainError, PermissionDenied
+from propdesk.core import clock
+from propdesk.core.audit import audit
+from propdesk.core.errors import DomainError, NotFound, PermissionDenied
+from propdesk.core.exports import download
+from propdesk.core.models import AuditAction
 from propdesk.core.web import back_to, console_view
 from propdesk.residents.services import record_phone_reveal
 
 from .. import services
 from ..actions import ACTIONS
-from ..choices import EventKind
-from ..extensions import clock_name, page_parts
+from ..choices import EventKind, Kind
+from ..extensions import clock_name, page_parts, timeline_entries
 from ..models import Ticket, TicketEvent
 from ..moves import PAGE_LABELS, PAGE_MOVES, MoveForms, body_from_post, move_form
+from ..opinion import opinion_form
 from ..serializers import detail, event_data
 from ..services.guards import MOVE_LABELS
 
@@ -91,6 +97,9 @@ def _page_context(
         .select_related("actor", "work_order")
         .order_by("at", "pk")
     ]
+    # Other apps' steps (a compensation claim's) among the ticket's own, by time; the sort is
+    # stable, so a ticket event and a step of the same moment keep that order.
+    events = sorted([*events, *timeline_entries(ticket)], key=lambda e: e["at"])
     return {
         "ticket": ticket,
         "t": data,
@@ -175,11 +184,34 @@ def reveal_phone(request: HttpRequest, number: str) -> HttpResponse:
 @console_view
 def print_form(request: HttpRequest, number: str, form: str) -> HttpResponse:
     """投诉处理单 (the ticket), 工作协作单 (its work orders) or 投诉意见处理表 (a complaint, its
-    callback and the sign-offs), laid out for A4."""
+    handling, callback and sign-offs), laid out for A4."""
     ticket = services.get_ticket(request.user, number)
+    if form == "opinion":
+        return _opinion(request, ticket)
     data = detail(ticket, request.user)
     template = {
         "work-orders": "tickets/print_work_orders.html",
-        "opinion": "tickets/print_opinion.html",
     }.get(form, "tickets/print_ticket.html")
     return render(request, template, {"t": data, "ticket": ticket})
+
+
+def _opinion(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    """投诉意见处理表 of a complaint: the print page, or ``?format=pdf`` an A4 PDF. Each is
+    written to the audit log, as every export of the record is (SPEC §11)."""
+    if ticket.kind != Kind.COMPLAINT:
+        raise NotFound(_("投诉意见处理表只用于投诉"))
+    as_pdf = request.GET.get("format") == "pdf"
+    audit(
+        request.user, AuditAction.EXPORT, object_type="ticket", object_id=ticket.number,
+        detail={"form": "opinion", "format": "pdf" if as_pdf else "print"},
+        ip=request.META.get("REMOTE_ADDR"),
+    )  # fmt: skip
+    context = {**opinion_form(ticket, request.user), "printed_at": localtime(clock.now())}
+    if not as_pdf:
+        return render(request, "tickets/print_opinion.html", context)
+    # Imported here: WeasyPrint loads Pango when imported (stats.exports_pdf).
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    html = render_to_string("tickets/opinion_pdf.html", context, request=request)
+    pdf = HTML(string=html).write_pdf()
+    return download(pdf, "application/pdf", f"opinion-{ticket.number}.pdf")

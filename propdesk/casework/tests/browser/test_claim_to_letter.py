@@ -1,6 +1,7 @@
 """An agent walks a compensation claim to a printed commitment letter in a real browser
 (issue 21 "Done when"): opened from the request's page, evidence added, the amount assessed,
-approved by the project manager from their queue, the letter issued and downloaded as a PDF."""
+approved by the project manager from their queue, the letter issued and downloaded as a PDF,
+and every step shown on the request's timeline."""
 
 from __future__ import annotations
 
@@ -80,3 +81,16 @@ def test_an_agent_walks_a_claim_to_a_printed_commitment_letter(world, open_page,
     letter = agent.request.get(href)
     assert letter.ok and letter.headers["content-type"] == "application/pdf"
     assert letter.body().startswith(b"%PDF")
+
+    # The money story on the request's own timeline, among its handling, with who and when;
+    # each step leads back to the claim.
+    agent.goto(f"/tickets/{ticket.number}/")
+    timeline = agent.locator("#timeline")
+    for step in ("立案", "补充证据", "核定金额", "审批通过", "出具承诺函"):
+        expect(timeline).to_contain_text(step)
+    approved = timeline.locator("li", has_text="审批通过")
+    expect(approved).to_contain_text("同意按报价赔偿")
+    expect(approved).to_contain_text("1800.00 元")
+    agent.screenshot(path=str(SHOTS / "claim-on-ticket-timeline.png"), full_page=True)
+    approved.locator(f'a[href="/claims/{claim.pk}/"]').click()
+    expect(agent.locator("#claim-status")).to_have_text("承诺函已出具")

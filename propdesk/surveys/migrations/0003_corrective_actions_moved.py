@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0001_surveys"),
+        ("surveys", "0002_two_step_approval_and_report"),
         ("improvement", "0002_copy_survey_actions"),
     ]
 
