@@ -40,14 +40,21 @@ class IdsFirst:
         self.ordered_ids = ordered_ids  # values("pk") in the order shown
         self.related = related
 
+    def bounded_count(self, limit: int | None = None) -> tuple[int, bool]:
+        return bounded_count(self.qs, limit)
+
     def count(self) -> int:
-        return bounded_count(self.qs)[0]
+        return self.bounded_count()[0]
 
     def __len__(self) -> int:
         return self.count()
 
+    def ids(self, start: int, stop: int) -> list[Any]:
+        """The ids of rows ``start`` to ``stop`` of the list, in its order."""
+        return [row["pk"] for row in self.ordered_ids[start:stop]]
+
     def __getitem__(self, item: slice) -> list:
-        ids = [row["pk"] for row in self.ordered_ids[item]]
+        ids = self.ids(item.start or 0, item.stop)
         rows = self.qs.model.objects.filter(pk__in=ids).select_related(*self.related).in_bulk()
         return [rows[pk] for pk in ids if pk in rows]
 
@@ -65,6 +72,9 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list
+        if isinstance(rows, IdsFirst) and self.limit is not None:
+            n, self.count_is_exact = rows.bounded_count(self.limit)
+            return n
         qs = rows.qs if isinstance(rows, IdsFirst) else rows
         if not isinstance(qs, QuerySet):
             return len(rows)

@@ -145,6 +145,6 @@ def fts_query(words: Sequence[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-TICKETS = Index(TicketText, "ticket_id", ("project_id",), "search_ticket_fts")
+TICKETS = Index(TicketText, "ticket_id", ("project_id", "received_at"), "search_ticket_fts")
 CASES = Index(CaseText, "case_id", ("company_id",), "search_case_fts")
 RESIDENTS = Index(ResidentText, "resident_id", ("company_id",), "search_resident_fts")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -15,14 +16,16 @@ from ninja.files import UploadedFile
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
+from propdesk.core import clock
 from propdesk.core.errors import NotFound
-from propdesk.core.paging import IdsFirst, Page, PageSize, bounded_count
+from propdesk.core.paging import IdsFirst, Page, PageSize
 from propdesk.residents.services import record_phone_reveal
 
 from . import schemas, services
 from .actions import ACTIONS, aware
 from .choices import ACTIVE_WORK_ORDER_STATUSES
 from .models import Attachment, TicketEvent, WorkOrder
+from .paging import NewestFirst, by_spans
 from .serializers import SUMMARY_RELATED, detail, event_data, summary, work_order_data
 from .services.attachments import attachment_response
 
@@ -78,11 +81,21 @@ def list_tickets(request: HttpRequest, query: Query[TicketQuery]):
     if filters.status:
         # ?status=a&status=b and ?status=a,b both mean "either".
         filters.status = [s.strip() for v in filters.status for s in v.split(",") if s.strip()]
-    qs = services.filter_tickets(services.tickets_for(request.user), filters)
-    count, exact = bounded_count(qs)
+    mine = services.tickets_for(request.user)
+    qs = services.filter_tickets(mine, filters)
+    # The page's ids first, then those rows with their relations (core.paging.IdsFirst); the
+    # newest tickets saying some words span by span (tickets.paging.NewestFirst).
+    page: IdsFirst
+    if by_spans(filters.text, filters.project_ids):
+        page = NewestFirst(
+            lambda since: services.filter_tickets(mine, replace(filters, received_since=since)),
+            SUMMARY_RELATED,
+            clock.now(),
+        )
+    else:
+        page = IdsFirst(qs, qs.order_by("-received_at", "-pk").values("pk"), SUMMARY_RELATED)
+    count, exact = page.bounded_count()
     start = (query.page - 1) * query.page_size
-    # The page's ids first, then those rows with their relations (core.paging.IdsFirst).
-    page = IdsFirst(qs, qs.order_by("-received_at", "-pk").values("pk"), SUMMARY_RELATED)
     return {
         "count": count,
         "count_is_exact": exact,

@@ -141,7 +141,12 @@ def _nothing_similar(
     return [], []
 
 
-def _substring(text: str, company_id: int | None, project_ids: Collection[int] | None = None) -> Q:
+def _substring(
+    text: str,
+    company_id: int | None,
+    project_ids: Collection[int] | None = None,
+    received_since: datetime | None = None,
+) -> Q:
     from django.db.models import Q
 
     return (

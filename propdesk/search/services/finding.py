@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from django.db.models import Max, Q, QuerySet
@@ -150,7 +151,10 @@ def ticket_snippet(ticket: Ticket, words: list[str]) -> SafeString:
 
 
 def text_condition(
-    text: str, company_id: int | None, project_ids: Collection[int] | None = None
+    text: str,
+    company_id: int | None,
+    project_ids: Collection[int] | None = None,
+    received_since: datetime | None = None,
 ) -> Q:
     """The ticket list's ``text`` filter (tickets.extensions.text_match): the tickets saying
     every word of ``text``. For a scope of a few projects the index rows are narrowed to them
@@ -163,6 +167,10 @@ def text_condition(
     matches = ticket_matches(words)
     if project_ids is not None and len(project_ids) <= SMALL_SCOPE:
         matches = matches.filter(project_id__in=list(project_ids))
+    if received_since is not None:
+        # The newest matches of a wide scope (tickets.paging.NewestFirst): the word index and
+        # the received_at index together, only the span's rows read.
+        matches = matches.filter(received_at__gte=received_since)
     return Q(pk__in=matches.values("ticket_id"))
 
 

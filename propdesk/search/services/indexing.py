@@ -63,7 +63,7 @@ def _ticket_row(
     parts = [values[f] for f in TICKET_FIELDS] + notes + replies
     return (
         values["id"],
-        {"project_id": values["project_id"]},
+        {"project_id": values["project_id"], "received_at": values["received_at"]},
         words_text(parts, values["company_id"]),
     )
 
@@ -77,7 +77,12 @@ def index_ticket(ticket: Ticket, *, with_history: bool = True) -> None:
         notes = list(ProgressNote.objects.filter(ticket=ticket).values_list("text", flat=True))
         replies = list(Reply.objects.filter(ticket=ticket).values_list("content", flat=True))
     values = {f: getattr(ticket, f) for f in TICKET_FIELDS}
-    values.update(id=ticket.pk, project_id=ticket.project_id, company_id=ticket.company_id)
+    values.update(
+        id=ticket.pk,
+        project_id=ticket.project_id,
+        company_id=ticket.company_id,
+        received_at=ticket.received_at,
+    )
     index.TICKETS.write([_ticket_row(values, notes, replies)])
 
 
@@ -115,7 +120,9 @@ def reindex_tickets(
     if company_id is not None:
         tickets = tickets.filter(company_id=company_id)
     done = 0
-    for rows in _keyset(tickets, ("company_id", "project_id", *TICKET_FIELDS), batch):
+    for rows in _keyset(
+        tickets, ("company_id", "project_id", "received_at", *TICKET_FIELDS), batch
+    ):
         # Notes and replies of the batch by the range of its ids: one indexed range read each
         # instead of an IN list of thousands of ids.
         low, high = rows[0]["id"], rows[-1]["id"]

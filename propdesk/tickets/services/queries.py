@@ -48,6 +48,9 @@ class TicketFilter:
     #: The caller's projects, so that word search reads only their words (the index is
     #: narrowed by project before the tickets are joined); None: not narrowed there.
     project_ids: frozenset[int] | None = None
+    #: Only tickets received since then (tickets.paging.NewestFirst's span; not a filter a
+    #: person sets: the list's date filters are created_from / created_to).
+    received_since: datetime | None = None
 
 
 def _phone_typed(text: str) -> Q:
@@ -64,7 +67,10 @@ _TICKET_NUMBER = re.compile(r"^[A-Za-z0-9_]+-\d{8}-\d+$")
 
 
 def _text_condition(
-    text: str, company_id: int | None, project_ids: frozenset[int] | None = None
+    text: str,
+    company_id: int | None,
+    project_ids: frozenset[int] | None = None,
+    received_since: datetime | None = None,
 ) -> Q:
     """What ``text`` finds: a ticket number that ticket, a valid phone that contact phone (in
     any of its forms), digits alone the phones holding them and the words, anything else the
@@ -75,7 +81,7 @@ def _text_condition(
         return Q(number=text.upper())
     if phones.normalise(text).valid:
         return Q(contact_phone=text) | _phone_typed(text)
-    words = extensions.text_match(text, company_id, project_ids)
+    words = extensions.text_match(text, company_id, project_ids, received_since)
     if len(digits := phones.digits(text)) >= 4 and digits == re.sub(r"\D", "", text):
         # Digits alone are the last digits of a phone people remember (尾号 5678, 12345678)
         # or a word (a room, 1101): both.
@@ -136,6 +142,10 @@ def filter_tickets(
         qs = qs.filter(room_id=f.room_id)
     if f.resident_id:
         qs = qs.filter(resident_id=f.resident_id)
+    if f.received_since:
+        qs = qs.filter(received_at__gte=f.received_since)
     if f.text:
-        qs = qs.filter(_text_condition(f.text.strip(), f.company_id, f.project_ids))
+        qs = qs.filter(
+            _text_condition(f.text.strip(), f.company_id, f.project_ids, f.received_since)
+        )
     return qs

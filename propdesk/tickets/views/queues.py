@@ -3,6 +3,7 @@ saved filters; bulk dispatch for supervisors."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -23,7 +24,8 @@ from .. import services
 from ..choices import GradeClass, GradeLevel, Kind, Status
 from ..extensions import text_snippets, urgent_clocks
 from ..models import Category, SavedFilter
-from ..queues import QUEUES, SORTS, queue, sorted_page_rows
+from ..paging import NEWEST, NewestFirst, by_spans
+from ..queues import QUEUES, RELATED, SORTS, queue, sorted_page_rows
 
 FILTER_FIELDS = ("project", "kind", "category", "grade", "status", "text")
 
@@ -77,7 +79,15 @@ def queue_page(request: HttpRequest, name: str = "mine") -> HttpResponse:
     try:
         rows = queue(request.user, name, f, now=now)
         sort = request.GET.get("sort", "received")
-        page = page_of(request, sorted_page_rows(rows, sort), bounded=True)
+        listed = sorted_page_rows(rows, sort)
+        if by_spans(f.text, f.project_ids) and SORTS.get(sort, SORTS["received"]) == NEWEST:
+            # The newest tickets saying the words, span by span (tickets.paging).
+            listed = NewestFirst(
+                lambda since: queue(request.user, name, replace(f, received_since=since), now=now),
+                RELATED,
+                now,
+            )
+        page = page_of(request, listed, bounded=True)
     except DomainError as refused:
         error, page, sort = refused, None, "received"
     tickets = list(page.object_list) if page else []

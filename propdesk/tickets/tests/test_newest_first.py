@@ -1,0 +1,60 @@
+"""The newest tickets saying some words, span by span (tickets.paging.NewestFirst): the page
+and the count are always the plain list's, whether the first span holds the page or not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from propdesk.tickets import paging, services
+from propdesk.tickets.services import TicketFilter
+from propdesk.tickets.tests.helpers import register
+
+
+def plain_numbers(world, f, start, stop):
+    qs = services.filter_tickets(services.tickets_for(world.agent), f)
+    return list(qs.order_by(*paging.NEWEST).values_list("number", flat=True)[start:stop])
+
+
+def newest(world, f, now):
+    mine = services.tickets_for(world.agent)
+    return paging.NewestFirst(
+        lambda since: services.filter_tickets(mine, replace(f, received_since=since)), [], now
+    )
+
+
+def test_a_page_the_first_span_holds_is_the_lists_page(world, now):
+    # Four old leaks (a year ago) and three of this week: the newest three come first.
+    for days in (400, 390, 380, 370):
+        register(world, now - timedelta(days=days), description=f"楼上漏水第{days}天")
+    for hours in (50, 30, 10):
+        register(world, now - timedelta(hours=hours), description=f"楼上漏水{hours}小时")
+    register(world, now - timedelta(hours=5), description="电梯困人")
+    f = TicketFilter(text="漏水", project_ids=world.agent.project_ids)
+
+    listed = newest(world, f, now)
+    assert [t.number for t in listed[0:2]] == plain_numbers(world, f, 0, 2)
+    # A page reaching past the recent span is read from the longer spans, then the whole list.
+    assert [t.number for t in listed[0:6]] == plain_numbers(world, f, 0, 6)
+    assert [t.number for t in listed[2:7]] == plain_numbers(world, f, 2, 7)
+    assert [t.number for t in listed[5:20]] == plain_numbers(world, f, 5, 20)
+    assert listed.bounded_count() == (7, True)
+    assert listed.bounded_count(limit=2) == (2, False)  # "2+": the recent span says enough
+    assert listed.bounded_count(limit=5) == (5, False)
+
+
+def test_the_api_and_the_queue_list_the_newest_matches_first(world, now, client, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(paging, "WIDE_SCOPE", 0)  # this scope of one project reads by spans
+
+    real_now = timezone.now()
+    old = register(world, real_now - timedelta(days=100), description="水管漏水很久了")
+    new = register(world, real_now - timedelta(days=1), description="卫生间漏水")
+    client.force_login(world.supervisor)
+
+    answer = client.get("/api/v1/tickets", {"text": "漏水"}).json()
+    assert [t["number"] for t in answer["items"]] == [new.number, old.number]
+    assert (answer["count"], answer["count_is_exact"]) == (2, True)
+    page = client.get("/queues/all/", {"text": "漏水"}).content.decode()
+    assert page.index(new.number) < page.index(old.number)
