@@ -101,25 +101,34 @@ def closed(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
 
 
 def _open_at_end_parts(project_ids: ProjectIds, period: Period) -> list[QuerySet[Ticket]]:
-    """Open at period end, as three disjoint parts by today's status, each read by its own
-    index: requests neither closed nor merged (few: open and withdrawn ones), merged requests
-    merged after the end, and closed requests closed after the end (``ticket_closed``).
+    """Open at period end, as four disjoint parts by today's status, each read by its own
+    index: requests neither closed, merged nor withdrawn (few: the open ones), withdrawn
+    requests withdrawn after the end (``ticket_cancelled``), merged requests merged after the
+    end (``event_merged_at``), and closed requests closed after the end (``ticket_closed``).
     Closing and merging set their time; merging is final, and a reopen clears the closure time
     (a request closed before the end and reopened since counts as open at the end, as it did
     when this was one query). Together the parts are every request received before the end
     that was not, at the end, closed, withdrawn or merged."""
-    merged_before = TicketEvent.objects.filter(
-        ticket=OuterRef("pk"), kind=EventKind.MERGED, at__lt=period.end, data__has_key="into"
-    )
+    # A merged request was open at the end when its own merge (the event naming the request
+    # it went "into") came after it — merging is final, so there is one such event. Read from
+    # the few merges since the end (index event_merged_at), not by probing every merged
+    # request's history (29,458 probes company-wide at 1M tickets: 0.24 s a month).
+    merged_after_end = TicketEvent.objects.filter(
+        kind=EventKind.MERGED, at__gte=period.end, data__has_key="into"
+    ).values("ticket_id")
     before_end = (
         tickets_in(project_ids)
         .filter(received_at__lt=period.end)
         .exclude(cancelled_at__lt=period.end)
     )
-    final = (Status.CLOSED, Status.MERGED)
+    final = (Status.CLOSED, Status.MERGED, Status.CANCELLED)
     return [
         before_end.filter(status__in=[s for s in Status.values if s not in final]),
-        before_end.filter(status=Status.MERGED).exclude(Exists(merged_before)),
+        # Withdrawn after the end (index ticket_cancelled; withdrawing sets the time).
+        tickets_in(project_ids).filter(
+            status=Status.CANCELLED, cancelled_at__gte=period.end, received_at__lt=period.end
+        ),
+        before_end.filter(status=Status.MERGED, pk__in=merged_after_end),
         before_end.filter(status=Status.CLOSED, closed_at__gte=period.end),
     ]
 
@@ -127,8 +136,8 @@ def _open_at_end_parts(project_ids: ProjectIds, period: Period) -> list[QuerySet
 def open_at_end(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:
     """Open at period end (期末未结): received before the period ended and, at its end, not
     closed, withdrawn or merged."""
-    others, merged_after, closed_after = _open_at_end_parts(project_ids, period)
-    return others | merged_after | closed_after
+    others, withdrawn_after, merged_after, closed_after = _open_at_end_parts(project_ids, period)
+    return others | withdrawn_after | merged_after | closed_after
 
 
 def reopened(project_ids: ProjectIds, period: Period) -> QuerySet[Ticket]:

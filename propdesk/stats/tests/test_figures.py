@@ -131,8 +131,8 @@ def test_the_counts_of_a_period_in_six_queries(world, month):
         "repeat_complaints": 1,
     }
     # received and repeat complaints read the same rows once; open at the end is counted in
-    # its three parts, each by its own index (figures._open_at_end_parts)
-    assert len(queries) == 6
+    # its four parts, each by its own index (figures._open_at_end_parts)
+    assert len(queries) == 7
     assert figures.counts(p, Period.month(2026, 8))["received"] == 1
 
 
@@ -266,7 +266,7 @@ def test_the_api_gives_the_same_figures(world, month):
 
 def test_open_at_the_end_counts_what_was_closed_merged_or_withdrawn_only_after_it(world):
     """A request closed, merged or withdrawn after the month ended was open at its end; one
-    merged before it was not (each of the three parts of the count, figures._open_at_end_parts)."""
+    merged before it was not (each of the four parts of the count, figures._open_at_end_parts)."""
     p = ids(world)
     late = register(world, at(20, month=8))
     dispatched(world, late, at(20, month=8))
