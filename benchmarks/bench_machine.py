@@ -52,7 +52,16 @@ def commit(root: Path) -> str:
             [git, "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
         ).stdout.strip()
         dirty = subprocess.run(
-            [git, "status", "--porcelain", "--untracked-files=no"],
+            # The run's own results are written before its row: they do not make it dirty.
+            [
+                git,
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ".",
+                ":(exclude)benchmarks/results",
+            ],
             cwd=root,
             capture_output=True,
             text=True,
