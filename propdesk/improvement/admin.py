@@ -3,21 +3,12 @@ API), checked against role, scope and state and leaving an event; nothing is del
 
 from django.contrib import admin
 
+from propdesk.core.admin import ReadOnlyMixin
+
 from .models import ActionEvent, CorrectiveAction
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(ReadOnly, admin.TabularInline):
+class EventInline(ReadOnlyMixin, admin.TabularInline):
     model = ActionEvent
     fields = ["at", "kind", "actor", "note"]
     readonly_fields = fields
@@ -25,7 +16,7 @@ class EventInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(ReadOnly, admin.ModelAdmin):
+class CorrectiveActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["pk", "kind", "source", "project", "owner", "due_on", "status"]
     list_filter = ["status", "kind", "source", "project"]
     list_select_related = ["project", "owner"]

@@ -4,6 +4,8 @@ changed at all, and nothing is deleted here (survey records are kept, SPEC §7).
 
 from django.contrib import admin
 
+from propdesk.core.admin import ReadOnlyMixin
+
 from .models import (
     Campaign,
     CampaignEvent,
@@ -16,25 +18,14 @@ from .models import (
 )
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ItemInline(ReadOnly, admin.TabularInline):
+class ItemInline(ReadOnlyMixin, admin.TabularInline):
     model = Item
     fields = ["order", "area", "text"]
     readonly_fields = fields
     extra = 0
 
 
-class EventInline(ReadOnly, admin.TabularInline):
+class EventInline(ReadOnlyMixin, admin.TabularInline):
     model = CampaignEvent
     fields = ["at", "kind", "actor", "note", "data"]
     readonly_fields = fields
@@ -42,7 +33,7 @@ class EventInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ReadOnly, admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "name", "company", "unit", "status", "period_start", "period_end", "created_by"
     ]  # fmt: skip
@@ -53,7 +44,7 @@ class CampaignAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnly, admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["campaign", "project", "room", "channel", "issued_at"]
     list_filter = ["channel", "project"]
     list_select_related = ["campaign", "project", "room__building", "room__unit"]
@@ -62,7 +53,7 @@ class InvitationAdmin(ReadOnly, admin.ModelAdmin):
     exclude = ["token"]
 
 
-class AnswerInline(ReadOnly, admin.TabularInline):
+class AnswerInline(ReadOnlyMixin, admin.TabularInline):
     model = ResponseItem
     fields = ["item", "level", "comment"]
     readonly_fields = fields
@@ -70,14 +61,14 @@ class AnswerInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnly, admin.ModelAdmin):
+class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["campaign", "project", "invitation", "source", "answered_at", "entered_by"]
     list_filter = ["source", "project"]
     list_select_related = ["campaign", "project", "invitation", "entered_by"]
     inlines = [AnswerInline]
 
 
-class ReceiptInline(ReadOnly, admin.TabularInline):
+class ReceiptInline(ReadOnlyMixin, admin.TabularInline):
     model = ReportReceipt
     fields = ["recipient", "reasons", "sent_at", "received_at"]
     readonly_fields = fields
@@ -85,7 +76,7 @@ class ReceiptInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(ReportDistribution)
-class ReportDistributionAdmin(ReadOnly, admin.ModelAdmin):
+class ReportDistributionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The analysis report's review, distribution and receipts (made on the campaign's page)."""
 
     list_display = ["campaign", "reviewed_by", "reviewed_at", "distributed_by", "distributed_at"]

@@ -3,6 +3,7 @@ through a lifecycle move (services), so that it writes its event."""
 
 from django.contrib import admin
 
+from propdesk.core.admin import ReadOnlyMixin
 from propdesk.core.audited_admin import AuditedAdmin
 
 from .models import Category, FeeStandard, RoutingRule, Ticket, TicketEvent, WorkOrder
@@ -31,17 +32,6 @@ class RoutingRuleAdmin(AuditedAdmin, admin.ModelAdmin):
 class FeeStandardAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "unit", "price", "is_active"]
     search_fields = ["code", "name"]
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyMixin, admin.TabularInline):
