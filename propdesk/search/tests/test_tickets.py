@@ -11,6 +11,19 @@ from propdesk.tickets.services import TicketFilter
 from propdesk.tickets.tests.helpers import register
 
 
+def register_in_the_other_project(world, now, description):
+    """A request of the outsider's project (the other one of the world)."""
+    ticket, _ = tickets.register_ticket(
+        world.outsider,
+        tickets.NewTicket(
+            kind="complaint", channel="phone", category="FAC-ELEV", description=description,
+            resident_id=world.neighbour.pk, room_id=world.other_room.pk,
+        ),
+        now=now,
+    )  # fmt: skip
+    return ticket
+
+
 def numbers(results):
     return [hit.item.number for hit in results.hits]
 
@@ -48,14 +61,7 @@ def test_a_note_a_reply_and_the_expectation_are_searched_too(world, now):
 
 def test_a_user_never_finds_a_ticket_of_a_project_outside_their_scope(world, now):
     here = register(world, now, description="电梯困人十分钟")
-    there, _ = tickets.register_ticket(
-        world.outsider,
-        tickets.NewTicket(
-            kind="complaint", channel="phone", category="FAC-ELEV", description="电梯困人半小时",
-            resident_id=world.neighbour.pk, room_id=world.other_room.pk,
-        ),
-        now=now,
-    )  # fmt: skip
+    there = register_in_the_other_project(world, now, "电梯困人半小时")
     # The outsider's scope is the other project only; the agent's is the first; HQ sees both.
     assert numbers(services.find_tickets(world.agent, "电梯困人")) == [here.number]
     assert numbers(services.find_tickets(world.outsider, "电梯困人")) == [there.number]
@@ -108,14 +114,7 @@ def test_the_list_filter_reads_only_the_words_of_the_callers_projects(world, now
     """The list's ``text`` condition narrows the word index to a small scope's projects
     before it meets the tickets (issue 22: the index, not the join, does the narrowing)."""
     here = register(world, now, description="电梯困人十分钟")
-    there, _ = tickets.register_ticket(
-        world.outsider,
-        tickets.NewTicket(
-            kind="complaint", channel="phone", category="FAC-ELEV", description="电梯困人半小时",
-            resident_id=world.neighbour.pk, room_id=world.other_room.pk,
-        ),
-        now=now,
-    )  # fmt: skip
+    there = register_in_the_other_project(world, now, "电梯困人半小时")
     from propdesk.search.services.finding import text_condition
     from propdesk.tickets.models import Ticket
 

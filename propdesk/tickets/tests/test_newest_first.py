@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from propdesk.tickets import paging, services
 from propdesk.tickets.services import TicketFilter
 from propdesk.tickets.tests.helpers import register
@@ -34,6 +37,11 @@ def test_a_page_the_first_span_holds_is_the_lists_page(world, now):
 
     listed = newest(world, f, now)
     assert [t.number for t in listed[0:2]] == plain_numbers(world, f, 0, 2)
+    # Read from the first span alone: one query for the page's ids, the month's matches.
+    with CaptureQueriesContext(connection) as first_span:
+        listed.ids(0, 2)
+    assert len(first_span.captured_queries) == 1
+    assert "received_at" in first_span.captured_queries[0]["sql"]
     # A page reaching past the recent span is read from the longer spans, then the whole list.
     assert [t.number for t in listed[0:6]] == plain_numbers(world, f, 0, 6)
     assert [t.number for t in listed[2:7]] == plain_numbers(world, f, 2, 7)
