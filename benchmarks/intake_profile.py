@@ -57,6 +57,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N")
     p.add_argument("--sort", default="cumulative", help="profile order (default cumulative)")
     p.add_argument("--sql", action="store_true", help="print one registration's statements")
+    p.add_argument("--sql-width", type=int, default=230, help="characters of each (default 230)")
     p.add_argument("--keep", action="store_true", help="keep the tickets registered")
     p.add_argument("--json", type=Path, help="write the figures here")
     return p.parse_args()
@@ -295,7 +296,7 @@ def main() -> int:
         for kind, sqls in samples.items():
             print(f"\n-- one {kind}: {len(sqls)} statements")
             for sql in sqls:
-                print("  ", sql[:230])
+                print("  ", sql[: args.sql_width])
     if args.profile:
         out = io.StringIO()
         stats = pstats.Stats(profile, stream=out).sort_stats(args.sort)

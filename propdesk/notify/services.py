@@ -36,6 +36,7 @@ from propdesk.core import clock as core_clock
 from propdesk.org.models import User
 from propdesk.residents.choices import ContactChannel
 from propdesk.residents.models import Resident
+from propdesk.tickets.lifecycle import book_rows
 from propdesk.tickets.models import Ticket
 
 from . import rendering
@@ -313,7 +314,8 @@ def queue_many(items: Iterable[Outgoing], *, now: datetime | None = None) -> int
     if not rows:
         return 0
     # Two transactions may queue the same fact at once: the unique key keeps one of them.
-    OutboxMessage.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    # With the other rows of the move being published, when there is one (tickets.lifecycle).
+    book_rows(rows, ignore_conflicts=True)
     _kick_on_commit()
     return len(rows)
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from propdesk.core.rows import insert_rows, task_row
+from propdesk.tickets import lifecycle as ticket_lifecycle
 from propdesk.tickets.choices import EventKind
 from propdesk.tickets.models import Ticket, TicketEvent, WorkOrder
 from propdesk.tickets.services import system as ticket_system
@@ -26,7 +28,6 @@ from .models import SlaClock
 from .notices import clock_notices
 
 if TYPE_CHECKING:
-    from django_tasks import Task
     from django_tasks_db.models import DBTaskResult
 
 
@@ -89,29 +90,6 @@ def drop_timers_of(clocks: Iterable[SlaClock]) -> None:
         clock.warn_task_id = clock.due_task_id = None
 
 
-def task_row(
-    task: Task, args: list, *, run_after: datetime | None = None, task_id: uuid.UUID | None = None
-) -> DBTaskResult:
-    """The row ``task.using(run_after=…).enqueue(*args)`` writes with the database backend —
-    not written, so that several go in one INSERT: a registration writes up to eleven timers
-    and a task, a reconcile may repair thousands. (The backend's enqueue is one INSERT per
-    task; what it adds is a check of the task, done when it is defined, and a debug log.)"""
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    run_after = run_after or task.run_after
-    return DBTaskResult(
-        id=task_id or uuid.uuid4(),
-        args_kwargs={"args": args, "kwargs": {}},
-        priority=task.priority,
-        task_path=task.module_path,
-        queue_name=task.queue_name,
-        backend_name=task.backend,
-        # "As soon as possible" is stored as the far future, as the backend's pre_save does
-        # (bulk_create sends no signals).
-        run_after=run_after if run_after is not None else get_date_max(),
-    )
-
-
 def _timer(
     clock: SlaClock, moment: str, run_after: datetime, task_id: uuid.UUID | None = None
 ) -> DBTaskResult:
@@ -126,8 +104,6 @@ def _timer(
 def schedule_many(clocks: Iterable[SlaClock]) -> None:
     """Give running clocks fresh warning and due timers (rows in the same transaction); any
     timer they had before is dropped and would find an old version anyway."""
-    from django_tasks_db.models import DBTaskResult
-
     clocks = list(clocks)
     drop_timers_of(clocks)
     rows = []
@@ -140,7 +116,7 @@ def schedule_many(clocks: Iterable[SlaClock]) -> None:
         due = _timer(clock, "due", clock.due_at)
         clock.due_task_id = due.id
         rows.append(due)
-    DBTaskResult.objects.bulk_create(rows)
+    insert_rows(rows)
     SlaClock.objects.bulk_update(clocks, ["timer_version", "warn_task_id", "due_task_id"])
 
 
@@ -172,24 +148,21 @@ class NewClocks:
 
     def flush(self) -> None:
         if self._written < len(self.clocks):
-            SlaClock.objects.bulk_create(self.clocks[self._written :])
+            insert_rows(self.clocks[self._written :])
             self._written = len(self.clocks)
 
     def write(self) -> list[SlaClock]:
         """Write the clocks not yet written, every timer and the other tasks; returns all the
         clocks."""
-        from django_tasks_db.models import DBTaskResult
-
         self.flush()
-        rows = []
+        rows: list[DBTaskResult] = []
         for clock in self.clocks:
             if clock.warn_task_id:
                 rows.append(_timer(clock, "warning", clock.warn_at, clock.warn_task_id))
             if clock.due_task_id:
                 rows.append(_timer(clock, "due", clock.due_at, clock.due_task_id))
-        rows += self.tasks
-        if rows:
-            DBTaskResult.objects.bulk_create(rows)
+        # With the other subscribers' task rows, when registering (tickets.lifecycle).
+        ticket_lifecycle.book_rows(rows + self.tasks)
         return self.clocks
 
 

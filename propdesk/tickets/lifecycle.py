@@ -24,11 +24,16 @@ This module imports nothing above ``tickets``: the handlers are plain callables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from propdesk.core.rows import insert_rows
+
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from .models import Ticket, TicketEvent
 
 Handler = Callable[["Ticket", "TicketEvent"], None]
@@ -58,8 +63,40 @@ def subscribers() -> tuple[Subscriber, ...]:
     return tuple(_subscribers)
 
 
+#: Rows the subscribers of the event being published book (book_rows()), by model.
+_booked = threading.local()
+
+
 def publish(ticket: Ticket, event: TicketEvent) -> None:
     """Hand one recorded event to every subscriber, in order (inside the caller's
-    transaction)."""
-    for subscriber in _subscribers:
-        subscriber.handler(ticket, event)
+    transaction); then write the rows they booked, one INSERT per kind of row."""
+    outermost = getattr(_booked, "rows", None) is None
+    if outermost:
+        _booked.rows = {}
+    try:
+        for subscriber in _subscribers:
+            subscriber.handler(ticket, event)
+        if outermost:
+            for (_model, ignore_conflicts), rows in _booked.rows.items():
+                insert_rows(rows, ignore_conflicts=ignore_conflicts)
+    finally:
+        if outermost:
+            _booked.rows = None
+
+
+def book_rows(rows: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
+    """New rows that only leave the transaction — task rows for the worker, outbox messages —
+    written when the event being published has been through every subscriber: a
+    registration's timers, group regrade and hot-issue check in one INSERT, its receipt and
+    escalation notices in another, not one per subscriber. Outside a publish, at once.
+
+    Only for rows nothing reads back in the transaction: the worker and the deliverer see
+    them after it commits. (``core.rows.insert_rows`` writes them; ``ignore_conflicts`` as
+    there.)"""
+    if not rows:
+        return
+    pending = getattr(_booked, "rows", None)
+    if pending is None:
+        insert_rows(rows, ignore_conflicts=ignore_conflicts)
+    else:
+        pending.setdefault((type(rows[0]), ignore_conflicts), []).extend(rows)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from propdesk.core.rows import insert_rows
 from propdesk.org.models import User
 
 from ..choices import EventKind
@@ -49,7 +50,7 @@ def event(
 
 
 def add_events(events: Sequence[TicketEvent]) -> list[TicketEvent]:
-    return TicketEvent.objects.bulk_create(events)
+    return insert_rows(events)
 
 
 def add_event(kind: EventKind, at: datetime, **fields: Any) -> TicketEvent:

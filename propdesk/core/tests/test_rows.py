@@ -1,0 +1,190 @@
+"""New rows written by one cached INSERT (core.rows): what a save() leaves behind — ids, times
+filled on saving, the column check — and the booked rows of a move written once, at the end
+of its publication (tickets.lifecycle.book_rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from propdesk.core.errors import InvalidInput
+from propdesk.core.rows import insert_rows, task_row
+from propdesk.hotissues.tasks import detect_hot_issue
+from propdesk.notify.models import OutboxMessage
+from propdesk.tickets import lifecycle
+from propdesk.tickets.models import TicketEvent
+from propdesk.tickets.tests.helpers import register
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _events(ticket, n: int, **fields) -> list[TicketEvent]:
+    return [
+        TicketEvent(ticket=ticket, kind="note_added", at=NOW, note=f"第 {i} 条", **fields)
+        for i in range(n)
+    ]
+
+
+def test_new_rows_get_their_ids_in_order_and_read_back_as_written(world):
+    ticket = register(world, NOW)
+    events = _events(ticket, 3, data={"by": "电话"})
+
+    written = insert_rows(events)
+
+    assert [e.pk for e in written] == sorted(e.pk for e in written)
+    for event in written:
+        again = TicketEvent.objects.get(pk=event.pk)
+        assert (again.note, again.at, again.data) == (event.note, NOW, {"by": "电话"})
+        assert not event._state.adding
+
+
+def test_more_rows_than_one_statement_takes_go_in_several(world):
+    ticket = register(world, NOW)
+    many = _events(ticket, 250)  # 250 × 10 columns: past SQLite's 999 parameters
+
+    insert_rows(many)
+
+    assert TicketEvent.objects.filter(kind="note_added").count() == 250
+    assert len({e.pk for e in many}) == 250
+
+
+def test_times_filled_on_saving_are_filled(world):
+    ticket = register(world, NOW)
+    row = task_row(detect_hot_issue, [ticket.pk, NOW.isoformat()])
+    assert row.enqueued_at is None
+
+    insert_rows([row])
+
+    assert row.enqueued_at is not None  # auto_now_add, as a save() fills it
+    assert DBTaskResult.objects.get(pk=row.pk).enqueued_at == row.enqueued_at
+
+
+def test_a_naive_time_is_taken_in_the_sites_zone_as_a_save_would(world, settings):
+    ticket = register(world, NOW)
+    (event,) = _events(ticket, 1)
+    event.at = NOW.replace(tzinfo=None)
+
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        insert_rows([event])
+
+    assert TicketEvent.objects.get(pk=event.pk).at == NOW
+
+
+def test_text_longer_than_its_column_is_refused_naming_the_field(world):
+    ticket = register(world, NOW)
+    (event,) = _events(ticket, 1)
+    event.kind = "长" * 100
+
+    with pytest.raises(InvalidInput) as refused:
+        insert_rows([event])
+
+    assert refused.value.field == "kind"
+    assert not TicketEvent.objects.filter(note="第 0 条").exists()
+
+
+def test_a_row_breaking_a_unique_rule_is_refused_unless_conflicts_are_ignored(world):
+    ticket = register(world, NOW)
+
+    def message() -> OutboxMessage:
+        return OutboxMessage(
+            event="ticket_registered_receipt", channel="sms", address="13800000000",
+            ticket=ticket, body="已收到", next_attempt_at=NOW, dedupe_key="test:once",
+            created_at=NOW,
+        )  # fmt: skip
+
+    insert_rows([message()])
+    insert_rows([message(), message()], ignore_conflicts=True)
+    assert OutboxMessage.objects.filter(dedupe_key="test:once").count() == 1
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows([message()])
+
+
+def test_nothing_to_write_writes_nothing(db):
+    with CaptureQueriesContext(connection) as queries:
+        assert insert_rows([]) == []
+        lifecycle.book_rows([])
+    assert len(queries) == 0
+
+
+def test_rows_booked_outside_a_publication_are_written_at_once(world):
+    ticket = register(world, NOW)
+    row = task_row(detect_hot_issue, [ticket.pk, NOW.isoformat()])
+
+    lifecycle.book_rows([row])
+
+    assert DBTaskResult.objects.filter(pk=row.pk, status="READY").exists()
+
+
+def test_rows_booked_by_subscribers_are_written_after_the_last_in_one_insert(world, monkeypatch):
+    ticket = register(world, NOW)
+    rows = [task_row(detect_hot_issue, [ticket.pk, f"{i}"]) for i in range(2)]
+    seen_by_the_second: list[bool] = []
+
+    def first(_ticket, _event):
+        lifecycle.book_rows(rows[:1])
+
+    def second(_ticket, _event):
+        lifecycle.book_rows(rows[1:])
+        seen_by_the_second.append(DBTaskResult.objects.filter(pk=rows[0].pk).exists())
+
+    monkeypatch.setattr(
+        lifecycle, "_subscribers",
+        [lifecycle.Subscriber(1, "first", first), lifecycle.Subscriber(2, "second", second)],
+    )  # fmt: skip
+    (event,) = _events(ticket, 1)
+    insert_rows([event])
+    with CaptureQueriesContext(connection) as queries:
+        lifecycle.publish(ticket, event)
+
+    assert seen_by_the_second == [False]
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "django_tasks')]
+    assert len(inserts) == 1
+    assert DBTaskResult.objects.filter(pk__in=[r.pk for r in rows]).count() == 2
+
+
+def test_a_subscriber_that_fails_leaves_no_booked_rows_behind(world, monkeypatch):
+    ticket = register(world, NOW)
+    row = task_row(detect_hot_issue, [ticket.pk, NOW.isoformat()])
+
+    def books(_ticket, _event):
+        lifecycle.book_rows([row])
+
+    def fails(_ticket, _event):
+        raise RuntimeError("subscriber failed")
+
+    monkeypatch.setattr(
+        lifecycle, "_subscribers",
+        [lifecycle.Subscriber(1, "books", books), lifecycle.Subscriber(2, "fails", fails)],
+    )  # fmt: skip
+    (event,) = _events(ticket, 1)
+    insert_rows([event])
+    with pytest.raises(RuntimeError):
+        lifecycle.publish(ticket, event)
+
+    assert not DBTaskResult.objects.filter(pk=row.pk).exists()
+    # The next publication starts with nothing booked.
+    monkeypatch.setattr(lifecycle, "_subscribers", [])
+    lifecycle.publish(ticket, event)
+    assert not DBTaskResult.objects.filter(pk=row.pk).exists()
+
+
+def test_a_registration_writes_its_timers_and_tasks_in_one_insert(world):
+    with CaptureQueriesContext(connection) as queries:
+        ticket = register(world, NOW + timedelta(minutes=1))
+
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "django_tasks')]
+    assert len(inserts) == 1
+    paths = set(
+        DBTaskResult.objects.filter(args_kwargs__args__0=ticket.pk).values_list(
+            "task_path", flat=True
+        )
+    )
+    assert detect_hot_issue.module_path in paths
+    clocks = ticket.clocks.filter(state="running").count()
+    assert DBTaskResult.objects.filter(task_path__endswith="fire_clock").count() >= clocks > 0
