@@ -56,6 +56,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=6, help="registrations before measuring")
     p.add_argument("--profile", type=int, default=0, metavar="N", help="print the top N")
     p.add_argument("--sort", default="cumulative", help="profile order (default cumulative)")
+    p.add_argument("--callers", metavar="NAME", help="with --profile: who calls NAME")
     p.add_argument("--sql", action="store_true", help="print one registration's statements")
     p.add_argument("--sql-width", type=int, default=230, help="characters of each (default 230)")
     p.add_argument("--keep", action="store_true", help="keep the tickets registered")
@@ -301,6 +302,8 @@ def main() -> int:
         out = io.StringIO()
         stats = pstats.Stats(profile, stream=out).sort_stats(args.sort)
         stats.print_stats(args.profile)
+        if args.callers:
+            stats.print_callers(args.callers)
         print(out.getvalue())
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

@@ -11,6 +11,7 @@ transaction, so a refusal leaves nothing half-written, and the console and the A
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -18,10 +19,22 @@ from django.utils.translation import gettext as _
 from .errors import InvalidInput
 
 
+@cache
+def _limited(model: type[models.Model]) -> tuple[models.Field, ...]:
+    """The fields of ``model`` a value can be too long or too large for (text with a length,
+    decimals): the others always fit, and a registration checks a few dozen rows."""
+    return tuple(
+        f
+        for f in model._meta.concrete_fields
+        if (isinstance(f, models.CharField) and f.max_length) or isinstance(f, models.DecimalField)
+    )
+
+
 def check_fits(instance: models.Model) -> None:
     """InvalidInput for the first field of ``instance`` its column cannot hold."""
-    for field in instance._meta.concrete_fields:
-        problem = does_not_fit(field, getattr(instance, field.attname, None))
+    held = instance.__dict__
+    for field in _limited(type(instance)):
+        problem = does_not_fit(field, held.get(field.attname))
         if problem:
             raise InvalidInput(problem, field=field.name)
 

@@ -34,7 +34,10 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=models.Model)
 
-#: Fields whose value, as the model holds it, psycopg writes as PostgreSQL reads the column.
+#: How each value goes to the driver: as the model holds it (psycopg writes it as PostgreSQL
+#: reads the column), a time as held when it is aware (else made aware through the field, with
+#: Django's warning, as a save() does), or through the field's pre_save and get_db_prep_save.
+HELD, TIME, FIELD = 0, 1, 2
 _SENT_AS_HELD = (
     models.CharField,
     models.TextField,
@@ -43,33 +46,33 @@ _SENT_AS_HELD = (
     models.DecimalField,
     models.DateField,
     models.ForeignKey,
+    models.UUIDField,  # PostgreSQL's own uuid type, which psycopg writes from a UUID
 )
-#: Made aware (with Django's warning) when given naive: through the field, as a save() does.
-_PREPARED_ALWAYS = (models.DateTimeField,)
+#: The statements whose conversion to PostgreSQL's placeholders is kept (core.pgcursor): a
+#: registration's are well under this; a bulk write of thousands of rows is converted anew.
+_KEPT_PARAMS = 2000
+
+
+def _how(field: models.Field, vendor: str) -> int:
+    if vendor != "postgresql" or getattr(field, "auto_now", False):
+        return FIELD
+    if getattr(field, "auto_now_add", False):
+        return FIELD
+    if isinstance(field, models.DateTimeField):
+        return TIME
+    return HELD if isinstance(field, _SENT_AS_HELD) else FIELD
 
 
 @cache
 def _columns(model: type[models.Model], vendor: str) -> tuple[Any, ...]:
-    """(the pk field when the database makes it, [(attname, field or None when the value is
-    sent as held)], the quoted column list)."""
+    """(the pk field when the database makes it, [(attname, how, field)], the quoted column
+    list)."""
     meta = model._meta
     pk = meta.pk
     assert pk is not None
     generated = isinstance(pk, models.AutoField)
     fields = [f for f in meta.concrete_fields if not (generated and f.primary_key)]
-    prepared = [
-        (
-            f.attname,
-            None
-            if vendor == "postgresql"
-            and isinstance(f, _SENT_AS_HELD)
-            and not isinstance(f, _PREPARED_ALWAYS)
-            and not getattr(f, "auto_now", False)
-            and not getattr(f, "auto_now_add", False)
-            else f,
-        )
-        for f in fields
-    ]
+    prepared = [(f.attname, _how(f, vendor), f) for f in fields]
     quote = connection.ops.quote_name
     return (
         pk if generated else None,
@@ -103,7 +106,7 @@ def insert_rows(objects: Sequence[M], *, ignore_conflicts: bool = False) -> list
     _, prepared, _ = _columns(model, connection.vendor)
     # As many rows per statement as the backend takes parameters: bulk_create's own limit
     # (SQLite's 999), and the 65,535 of PostgreSQL's protocol, which bulk_create's UNNEST avoids.
-    fields = [field or model._meta.get_field(name) for name, field in prepared]
+    fields = [field for _name, _how, field in prepared]
     size = max(1, min(connection.ops.bulk_batch_size(fields, objects), 65535 // len(fields)))
     for start in range(0, len(objects), size):
         _insert(model, objects[start : start + size], ignore_conflicts)
@@ -115,17 +118,23 @@ def _insert(model: type[M], objects: Sequence[M], ignore_conflicts: bool) -> Non
     returning, prepared, _ = _columns(model, vendor)
     own = model.__module__.startswith("propdesk.")
     params: list[Any] = []
+    add = params.append
     for obj in objects:
         held = obj.__dict__
-        params += [
-            held[name]
-            if field is None
-            else field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for name, field in prepared
-        ]
+        for name, how, field in prepared:
+            value = held[name]
+            if how == FIELD or (
+                how == TIME and value is not None and getattr(value, "tzinfo", None) is None
+            ):
+                value = field.get_db_prep_save(field.pre_save(obj, True), connection)
+            add(value)
         if own:
             check_fits(obj)
     sql = _statement(model, vendor, len(objects), ignore_conflicts)
+    if vendor == "postgresql" and len(params) <= _KEPT_PARAMS:  # pragma: no cover
+        from .pgcursor import keep_converted  # psycopg's: not imported on SQLite
+
+        keep_converted(sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if returning is not None and not ignore_conflicts:

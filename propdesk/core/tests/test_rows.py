@@ -53,6 +53,21 @@ def test_more_rows_than_one_statement_takes_go_in_several(world):
     assert len({e.pk for e in many}) == 250
 
 
+def test_a_statement_of_many_rows_is_converted_for_postgresql_once(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's placeholders only")
+    from propdesk.core import pgcursor
+
+    ticket = register(world, NOW)
+    insert_rows(_events(ticket, 8))  # 80 parameters: more than psycopg's own cache takes
+    hits = pgcursor._convert_kept.cache_info().hits
+
+    again = insert_rows(_events(ticket, 8))
+
+    assert pgcursor._convert_kept.cache_info().hits == hits + 1
+    assert TicketEvent.objects.get(pk=again[-1].pk).note == "第 7 条"
+
+
 def test_times_filled_on_saving_are_filled(world):
     ticket = register(world, NOW)
     row = task_row(detect_hot_issue, [ticket.pk, NOW.isoformat()])
