@@ -66,3 +66,33 @@ def test_the_api_and_the_queue_list_the_newest_matches_first(world, now, client,
     assert (answer["count"], answer["count_is_exact"]) == (2, True)
     page = client.get("/queues/all/", {"text": "漏水"}).content.decode()
     assert page.index(new.number) < page.index(old.number)
+
+
+def test_the_count_and_the_first_page_read_each_span_once(world, now):
+    for hours in (50, 40, 30, 20, 10):
+        register(world, now - timedelta(hours=hours), description=f"电梯停了{hours}小时")
+    register(world, now - timedelta(days=200), description="电梯停了很久")
+    f = TicketFilter(text="电梯", project_ids=world.agent.project_ids)
+
+    # Past the limit in the month: "3+" from one query, whose head holds the first page.
+    listed = newest(world, f, now)
+    with CaptureQueriesContext(connection) as counted:
+        assert listed.bounded_count(limit=3) == (3, False)
+        first_page = listed.ids(0, 2)
+    assert len(counted.captured_queries) == 1
+    plain = services.filter_tickets(services.tickets_for(world.agent), f).order_by(*paging.NEWEST)
+    assert first_page == list(plain.values_list("pk", flat=True)[0:2])
+    # A page past the head is read from the span itself.
+    assert [t.number for t in listed[3:5]] == plain_numbers(world, f, 3, 5)
+
+    # Under the limit everywhere: each span is read whole once, and the pages come from them.
+    listed = newest(world, f, now)
+    with CaptureQueriesContext(connection) as counted:
+        assert listed.bounded_count(limit=50) == (6, True)
+    spans_read = len(counted.captured_queries)
+    assert spans_read == len(paging.SPANS) + 1
+    with CaptureQueriesContext(connection) as paged:
+        assert listed.ids(0, 5) == listed._heads[0, 50][0:5]
+        assert len(listed.ids(4, 10)) == 2  # past the month: the longer spans' heads
+    assert len(paged.captured_queries) == 0
+    assert [t.number for t in listed[0:10]] == plain_numbers(world, f, 0, 10)
