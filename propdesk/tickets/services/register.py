@@ -159,14 +159,15 @@ def _resolve_place(
             # home (in the project, or in the actor's scope) is in question; it also tells the
             # project. Both conditions go in one filter() so they apply to the same residency:
             # chained, they would match a room through anyone's active residency.
-            homes = Room.objects.filter(residencies__resident=resident, residencies__is_active=True)
-            if project is not None:
-                homes = homes.filter(project=project)
+            # (The project is known here: a resident alone is read by _resident_and_homes.)
+            candidates = Room.objects.filter(
+                residencies__resident=resident, residencies__is_active=True, project=project
+            )
             # A person has a few homes: those outside the scope are dropped here, not by a
             # list of every project id of a company-wide user in the query.
             only = [
                 home
-                for home in homes.select_related("building", "unit", "project__company")
+                for home in candidates.select_related("building", "unit", "project__company")
                 .order_by("pk")
                 .distinct()[:20]
                 if actor.in_scope(home.project_id)
