@@ -36,12 +36,12 @@ def keep_converted(query: str) -> None:  # pragma: no cover - PostgreSQL only
     split character by character each time — 1.2 ms of a registration's worker CPU for the
     ticket's 68 columns and its clocks' rows. The statements core.rows builds are few and
     kept by it; theirs are kept here, in a bounded cache."""
-    if len(_kept) >= 512:  # as bounded as the cache of conversions below
+    if len(_kept) >= 256:  # as bounded as the cache of conversions below
         _kept.clear()
     _kept.add(query)
 
 
-_convert_kept = lru_cache(maxsize=512)(_queries._query2pg_nocache)
+_convert_kept = lru_cache(maxsize=256)(_queries._query2pg_nocache)
 
 
 class _KeptQuery(_queries.PostgresQuery):  # pragma: no cover - PostgreSQL only

@@ -12,15 +12,18 @@ the same constraints checked by the database.
 
 What ``save()`` does besides and is kept: ``auto_now``/``auto_now_add`` (``pre_save``), the
 column-fit check of PropDesk's models (core.fits, which the ``pre_save`` signal runs on a save;
-no other receiver listens to these models), the new ids set on the objects, and the objects
-marked as saved. Not for models with multi-table inheritance or ``db_default`` (none here).
+no other receiver listens to these models: django_tasks_db's own sets ``run_after``, which
+``task_row`` does), the refusal of an object already written or pointing at one not saved,
+the new ids set on the objects, and the objects marked as saved. Not for models with
+multi-table inheritance or ``db_default`` (none here).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -34,39 +37,53 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=models.Model)
 
-#: How each value goes to the driver: as the model holds it (psycopg writes it as PostgreSQL
-#: reads the column), a time as held when it is aware (else made aware through the field, with
-#: Django's warning, as a save() does), or through the field's pre_save and get_db_prep_save.
-HELD, TIME, FIELD = 0, 1, 2
-_SENT_AS_HELD = (
-    models.CharField,
-    models.TextField,
-    models.BooleanField,
-    models.IntegerField,
-    models.DecimalField,
-    models.DateField,
-    models.ForeignKey,
-    models.UUIDField,  # PostgreSQL's own uuid type, which psycopg writes from a UUID
-)
+#: How each value goes to the driver. Sent as the model holds it when both the field is one
+#: of these exact classes (a subclass may prepare its values itself: core.sealed encrypts) and
+#: the value is of the plain type beside it — psycopg writes it as PostgreSQL reads the column.
+#: Anything else (a lazy string, "5" for a number, a datetime for a date, a naive time, an
+#: unsaved object's missing id) goes through the field's pre_save and get_db_prep_save, as
+#: save() does. Times are sent as held only when aware.
+_TIME: tuple[type, ...] = (datetime,)
+_AS_HELD: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.BooleanField: (bool,),
+    models.IntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.DecimalField: (Decimal,),
+    models.DateField: (date,),
+    models.DateTimeField: _TIME,
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.UUIDField: (uuid.UUID,),  # PostgreSQL's own uuid type
+}
+#: Always through the field: filled on saving (auto_now, auto_now_add).
+FIELD: tuple[type, ...] = ()
 #: The statements whose conversion to PostgreSQL's placeholders is kept (core.pgcursor): a
-#: registration's are well under this; a bulk write of thousands of rows is converted anew.
-_KEPT_PARAMS = 2000
+#: registration's are under this (its largest, the timers, about 210); a sweep's events in
+#: batches of any size are converted anew, as psycopg converts them, so that the cache holds
+#: small statements only (one of 2,000 parameters takes about 400 kB).
+_KEPT_PARAMS = 500
 
 
-def _how(field: models.Field, vendor: str) -> int:
-    if vendor != "postgresql" or getattr(field, "auto_now", False):
+def _how(field: models.Field, vendor: str) -> tuple[type, ...]:
+    """The plain types of ``field``'s values sent as held; FIELD for none."""
+    if vendor != "postgresql":
+        return FIELD  # SQLite's adapters are Django's: every value through its field
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return FIELD
-    if getattr(field, "auto_now_add", False):
-        return FIELD
-    if isinstance(field, models.DateTimeField):
-        return TIME
-    return HELD if isinstance(field, _SENT_AS_HELD) else FIELD
+    if type(field) is models.ForeignKey:  # the id of the row it points at
+        return _AS_HELD.get(type(field.target_field), FIELD)
+    return _AS_HELD.get(type(field), FIELD)
 
 
 @cache
 def _columns(model: type[models.Model], vendor: str) -> tuple[Any, ...]:
-    """(the pk field when the database makes it, [(attname, how, field)], the quoted column
-    list)."""
+    """(the pk field when the database makes it, [(attname, plain types, field)], the quoted
+    column list, the foreign keys)."""
     meta = model._meta
     pk = meta.pk
     assert pk is not None
@@ -78,12 +95,13 @@ def _columns(model: type[models.Model], vendor: str) -> tuple[Any, ...]:
         pk if generated else None,
         prepared,
         ", ".join(quote(f.column) for f in fields),
+        [f for f in fields if f.is_relation and f.many_to_one],
     )
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=256)
 def _statement(model: type[models.Model], vendor: str, rows: int, ignore_conflicts: bool) -> str:
-    returning, prepared, columns = _columns(model, vendor)
+    returning, prepared, columns, _ = _columns(model, vendor)
     row = "(" + ", ".join(["%s"] * len(prepared)) + ")"
     # Names from the model's own meta, quoted; the values are parameters.
     table = connection.ops.quote_name(model._meta.db_table)
@@ -97,13 +115,33 @@ def _statement(model: type[models.Model], vendor: str, rows: int, ignore_conflic
 
 
 def insert_rows(objects: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
-    """Write new ``objects`` (all of one model) in one statement and return them, with their new
-    ids — except with ``ignore_conflicts``, where a row that breaks a unique rule is skipped
-    (as ``bulk_create(ignore_conflicts=True)``, which sets no ids either)."""
+    """Write new ``objects`` (all of one model) and return them, with their new ids — except
+    with ``ignore_conflicts``, where a row that breaks a unique rule is skipped (as
+    ``bulk_create(ignore_conflicts=True)``, which sets no ids either). One statement, or as
+    few as the backend's parameter limit allows; every object is checked before the first.
+
+    Refused, as save() refuses them: an object that already has its database-made id (it is
+    written already: events are immutable), and one pointing at an object not yet saved."""
     if not objects:
         return list(objects)
     model = type(objects[0])
-    _, prepared, _ = _columns(model, connection.vendor)
+    returning, prepared, _, relations = _columns(model, connection.vendor)
+    own = model.__module__.startswith("propdesk.")
+    for obj in objects:
+        if returning is not None and getattr(obj, returning.attname) is not None:
+            raise ValueError(f"{model.__name__} {obj.pk} is written already")
+        for relation in relations:
+            if relation.is_cached(obj):
+                related = relation.get_cached_value(obj)
+                if related is not None and related.pk is None:
+                    raise ValueError(
+                        f"{model.__name__}.{relation.name}: the {type(related).__name__} "
+                        "it points at is not saved yet"
+                    )
+                if related is not None and getattr(obj, relation.attname) is None:
+                    setattr(obj, relation.attname, related.pk)  # saved since: as save() does
+        if own:
+            check_fits(obj)
     # As many rows per statement as the backend takes parameters: bulk_create's own limit
     # (SQLite's 999), and the 65,535 of PostgreSQL's protocol, which bulk_create's UNNEST avoids.
     fields = [field for _name, _how, field in prepared]
@@ -115,26 +153,29 @@ def insert_rows(objects: Sequence[M], *, ignore_conflicts: bool = False) -> list
 
 def _insert(model: type[M], objects: Sequence[M], ignore_conflicts: bool) -> None:
     vendor = connection.vendor
-    returning, prepared, _ = _columns(model, vendor)
-    own = model.__module__.startswith("propdesk.")
+    returning, prepared, _, _ = _columns(model, vendor)
     params: list[Any] = []
     add = params.append
     for obj in objects:
         held = obj.__dict__
-        for name, how, field in prepared:
+        for name, plain, field in prepared:
             value = held[name]
-            if how == FIELD or (
-                how == TIME and value is not None and getattr(value, "tzinfo", None) is None
-            ):
-                value = field.get_db_prep_save(field.pre_save(obj, True), connection)
-            add(value)
-        if own:
-            check_fits(obj)
-    sql = _statement(model, vendor, len(objects), ignore_conflicts)
-    if vendor == "postgresql" and len(params) <= _KEPT_PARAMS:  # pragma: no cover
-        from .pgcursor import keep_converted  # psycopg's: not imported on SQLite
+            if value is not None and type(value) in plain:
+                if plain is not _TIME or value.tzinfo is not None:
+                    add(value)
+                    continue
+            elif value is None and plain:
+                add(None)
+                continue
+            add(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    if len(params) > _KEPT_PARAMS:  # a bulk write: its text is not kept either
+        sql = _statement.__wrapped__(model, vendor, len(objects), ignore_conflicts)
+    else:
+        sql = _statement(model, vendor, len(objects), ignore_conflicts)
+        if vendor == "postgresql":  # pragma: no cover - PostgreSQL only
+            from .pgcursor import keep_converted  # psycopg's: not imported on SQLite
 
-        keep_converted(sql)
+            keep_converted(sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if returning is not None and not ignore_conflicts:

@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connection
+
 from propdesk.core.rows import insert_rows
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ def publish(ticket: Ticket, event: TicketEvent) -> None:
     outermost = getattr(_booked, "rows", None) is None
     if outermost:
         _booked.rows = {}
+        _booked.depth = _savepoints()
     try:
         for subscriber in _subscribers:
             subscriber.handler(ticket, event)
@@ -90,13 +93,21 @@ def book_rows(rows: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
     registration's timers, group regrade and hot-issue check in one INSERT, its receipt and
     escalation notices in another, not one per subscriber. Outside a publish, at once.
 
-    Only for rows nothing reads back in the transaction: the worker and the deliverer see
-    them after it commits. (``core.rows.insert_rows`` writes them; ``ignore_conflicts`` as
-    there.)"""
+    Only for rows nothing in the move reads back: until the last subscriber has run they are
+    not in the database, so a later subscriber does not see them (notify's look-up of what
+    is queued already would render a message twice, which the unique key then keeps once;
+    dropping a clock's timers would miss timers booked in the same move, which find an old
+    version when they fire). No subscriber does either today. Rows booked inside a savepoint
+    of a subscriber are written at once, so that rolling the savepoint back takes them too.
+    (``core.rows.insert_rows`` writes them; ``ignore_conflicts`` as there.)"""
     if not rows:
         return
     pending = getattr(_booked, "rows", None)
-    if pending is None:
+    if pending is None or _savepoints() != _booked.depth:
         insert_rows(rows, ignore_conflicts=ignore_conflicts)
     else:
         pending.setdefault((type(rows[0]), ignore_conflicts), []).extend(rows)
+
+
+def _savepoints() -> int:
+    return len(connection.savepoint_ids)

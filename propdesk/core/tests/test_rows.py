@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from propdesk.core.errors import InvalidInput
@@ -17,7 +18,8 @@ from propdesk.core.rows import insert_rows, task_row
 from propdesk.hotissues.tasks import detect_hot_issue
 from propdesk.notify.models import OutboxMessage
 from propdesk.tickets import lifecycle
-from propdesk.tickets.models import TicketEvent
+from propdesk.tickets.choices import EventKind
+from propdesk.tickets.models import Ticket, TicketEvent
 from propdesk.tickets.tests.helpers import register
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -45,12 +47,46 @@ def test_new_rows_get_their_ids_in_order_and_read_back_as_written(world):
 
 def test_more_rows_than_one_statement_takes_go_in_several(world):
     ticket = register(world, NOW)
-    many = _events(ticket, 250)  # 250 × 10 columns: past SQLite's 999 parameters
+    many = _events(ticket, 250)  # 250 × 9 columns: past SQLite's 999 parameters
+    fields = [f for f in TicketEvent._meta.concrete_fields if not f.primary_key]
+    per_statement = min(connection.ops.bulk_batch_size(fields, many), 65535 // len(fields))
 
-    insert_rows(many)
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(many)
 
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "tickets_ticketevent"')]
+    assert len(inserts) == -(-250 // per_statement)
     assert TicketEvent.objects.filter(kind="note_added").count() == 250
-    assert len({e.pk for e in many}) == 250
+    stored = dict(TicketEvent.objects.filter(kind="note_added").values_list("pk", "note"))
+    assert {e.pk: e.note for e in many} == stored  # each object got its own row's id
+
+
+def test_an_object_written_already_or_pointing_at_an_unsaved_one_is_refused(world):
+    ticket = register(world, NOW)
+    written = insert_rows(_events(ticket, 1))
+
+    with pytest.raises(ValueError, match="written already"):
+        insert_rows(written)
+    with pytest.raises(ValueError, match="not saved yet"):
+        insert_rows([TicketEvent(ticket=Ticket(), kind="note_added", at=NOW)])
+    assert TicketEvent.objects.filter(kind="note_added").count() == 1
+
+
+def test_values_of_every_kind_read_back_as_the_orm_writes_them(world):
+    ticket = register(world, NOW)
+    (event,) = _events(ticket, 1)
+    event.kind = EventKind.PROGRESS_NOTED  # a choice, not a plain str
+    event.note = gettext_lazy("已回访")  # a lazy translation
+    event.data = {"amount": "12.50", "visits": [1, 2]}
+    row = task_row(detect_hot_issue, [ticket.pk, "x"])
+
+    insert_rows([event])
+    insert_rows([row])
+
+    stored = TicketEvent.objects.get(pk=event.pk)
+    assert (stored.kind, stored.note) == ("progress_noted", "已回访")
+    assert stored.data == {"amount": "12.50", "visits": [1, 2]}
+    assert DBTaskResult.objects.get(pk=row.pk).id == row.id  # a UUID id, chosen before
 
 
 def test_a_statement_of_many_rows_is_converted_for_postgresql_once(world):
@@ -203,3 +239,22 @@ def test_a_registration_writes_its_timers_and_tasks_in_one_insert(world):
     assert detect_hot_issue.module_path in paths
     clocks = ticket.clocks.filter(state="running").count()
     assert DBTaskResult.objects.filter(task_path__endswith="fire_clock").count() >= clocks > 0
+
+
+def test_rows_booked_inside_a_savepoint_are_undone_with_it(world, monkeypatch):
+    ticket = register(world, NOW)
+    kept, undone = (task_row(detect_hot_issue, [ticket.pk, f"{i}"]) for i in range(2))
+
+    def books_and_undoes(_ticket, _event):
+        lifecycle.book_rows([kept])
+        with pytest.raises(RuntimeError), transaction.atomic():
+            lifecycle.book_rows([undone])
+            raise RuntimeError("rolled back to the savepoint")
+
+    monkeypatch.setattr(lifecycle, "_subscribers", [lifecycle.Subscriber(1, "s", books_and_undoes)])
+    (event,) = _events(ticket, 1)
+    insert_rows([event])
+    lifecycle.publish(ticket, event)
+
+    assert DBTaskResult.objects.filter(pk=kept.pk).exists()
+    assert not DBTaskResult.objects.filter(pk=undone.pk).exists()
