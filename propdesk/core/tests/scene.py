@@ -207,8 +207,11 @@ class Scene:
             "signed": lambda: claims_payment.add_signed_letter(hq, claim, scan, now=self.tick()),
             "payment_requested": lambda: claims_payment.request_payment(
                 hq, claim, amount="800", payee="张伟", now=self.tick()),
-            "paid": lambda: claims_payment.record_paid(
-                hq, claim, paid_on=timezone.localdate(), reference="FK1", now=self.tick()),
+            # Paid on the day of the move: the scene's moments are three hours back, which
+            # is yesterday between midnight and three in Beijing, and a payment can't be
+            # dated after its own recording.
+            "paid": lambda: (lambda at: claims_payment.record_paid(
+                hq, claim, paid_on=timezone.localdate(at), reference="FK1", now=at))(self.tick()),
             "charge_back": lambda: claims_payment.open_charge_back(
                 hq, claim, party_kind="contractor", party_name="安装公司", amount="800",
                 reason="安装不当", now=self.tick()),
