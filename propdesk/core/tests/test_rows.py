@@ -172,6 +172,16 @@ def test_rows_booked_outside_a_publication_are_written_at_once(world):
     assert DBTaskResult.objects.filter(pk=row.pk, status="READY").exists()
 
 
+def _only_subscribers(monkeypatch, ticket, *handlers) -> TicketEvent:
+    """These handlers as the only subscribers, in order; an event of ``ticket`` to publish."""
+    monkeypatch.setattr(
+        lifecycle, "_subscribers",
+        [lifecycle.Subscriber(i, h.__name__, h) for i, h in enumerate(handlers, 1)],
+    )  # fmt: skip
+    (event,) = _events(ticket, 1)
+    return insert_rows([event])[0]
+
+
 def test_rows_booked_by_subscribers_are_written_after_the_last_in_one_insert(world, monkeypatch):
     ticket = register(world, NOW)
     rows = [task_row(detect_hot_issue, [ticket.pk, f"{i}"]) for i in range(2)]
@@ -184,12 +194,7 @@ def test_rows_booked_by_subscribers_are_written_after_the_last_in_one_insert(wor
         lifecycle.book_rows(rows[1:])
         seen_by_the_second.append(DBTaskResult.objects.filter(pk=rows[0].pk).exists())
 
-    monkeypatch.setattr(
-        lifecycle, "_subscribers",
-        [lifecycle.Subscriber(1, "first", first), lifecycle.Subscriber(2, "second", second)],
-    )  # fmt: skip
-    (event,) = _events(ticket, 1)
-    insert_rows([event])
+    event = _only_subscribers(monkeypatch, ticket, first, second)
     with CaptureQueriesContext(connection) as queries:
         lifecycle.publish(ticket, event)
 
@@ -209,12 +214,7 @@ def test_a_subscriber_that_fails_leaves_no_booked_rows_behind(world, monkeypatch
     def fails(_ticket, _event):
         raise RuntimeError("subscriber failed")
 
-    monkeypatch.setattr(
-        lifecycle, "_subscribers",
-        [lifecycle.Subscriber(1, "books", books), lifecycle.Subscriber(2, "fails", fails)],
-    )  # fmt: skip
-    (event,) = _events(ticket, 1)
-    insert_rows([event])
+    event = _only_subscribers(monkeypatch, ticket, books, fails)
     with pytest.raises(RuntimeError):
         lifecycle.publish(ticket, event)
 
@@ -251,9 +251,7 @@ def test_rows_booked_inside_a_savepoint_are_undone_with_it(world, monkeypatch):
             lifecycle.book_rows([undone])
             raise RuntimeError("rolled back to the savepoint")
 
-    monkeypatch.setattr(lifecycle, "_subscribers", [lifecycle.Subscriber(1, "s", books_and_undoes)])
-    (event,) = _events(ticket, 1)
-    insert_rows([event])
+    event = _only_subscribers(monkeypatch, ticket, books_and_undoes)
     lifecycle.publish(ticket, event)
 
     assert DBTaskResult.objects.filter(pk=kept.pk).exists()
